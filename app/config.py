@@ -1,0 +1,57 @@
+"""Settings, read from the environment (see README) with defaults for a laptop."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def default_instance_path() -> Path:
+    return Path(os.environ.get("IOP_INSTANCE_PATH", PROJECT_ROOT / "instance"))
+
+
+@dataclass
+class Settings:
+    database_url: str
+    secret_key: str
+    timezone: str = "Europe/Stockholm"
+    smtp_url: str | None = None
+    clock: str = "system"
+    instance_path: Path = field(default_factory=default_instance_path)
+    processes_path: Path = PROJECT_ROOT / "processes"
+    config_path: Path = PROJECT_ROOT / "config"
+    max_upload_bytes: int = 10 * 1024 * 1024
+    testing: bool = False
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        instance = Path(str(overrides.pop("instance_path", default_instance_path())))
+        instance.mkdir(parents=True, exist_ok=True)
+        db_url = os.environ.get("IOP_DATABASE_URL") or f"sqlite:///{instance / 'iop.sqlite3'}"
+        settings = cls(
+            database_url=db_url,
+            secret_key=os.environ.get("IOP_SECRET_KEY") or _stored_secret(instance),
+            timezone=os.environ.get("IOP_TIMEZONE", "Europe/Stockholm"),
+            smtp_url=os.environ.get("IOP_SMTP_URL") or None,
+            clock=os.environ.get("IOP_CLOCK", "system"),
+            instance_path=instance,
+        )
+        for key, value in overrides.items():
+            if not hasattr(settings, key):
+                raise TypeError(f"unknown setting {key}")
+            setattr(settings, key, value)
+        return settings
+
+
+def _stored_secret(instance: Path) -> str:
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

@@ -1,0 +1,300 @@
+"""The case engine: start a case, complete tasks, deliver messages, persist, project.
+
+No Flask in here. Every public method takes a SQLAlchemy session and flushes;
+the caller commits (request or job edge). Concurrent writers are caught by the
+case row's version column: the loser's flush raises StaleDataError, which the
+edge turns into a 409.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.clock import Clock
+from app.domain import calendar
+from app.engine.definitions import DefinitionCache, ProcessDefinition, parse_bundle, serialized_spec
+from app.engine.errors import Conflict, InvalidData, NotFound, ScriptFailure
+from app.engine.forms import validate_form
+from app.engine.registration import next_registration_number
+from app.engine.safe_expressions import SafeEnvironment
+from app.engine.serialization import SERIALIZER_VERSION, workflow_from_json, workflow_to_json
+from app.engine.workflow_tasks import completed_ends, find_task, ready_human_tasks, waiting_message_tasks
+from app.models import Case, CaseEvent, DefinitionVersion, Municipality, OpenTask, Organisation, User
+
+log = logging.getLogger(__name__)
+
+
+def _actor_name(actor: User | None) -> str:
+    if actor is None:
+        return "system"
+    return actor.display_name or actor.username
+
+
+class CaseEngine:
+    def __init__(self, clock: Clock, definitions: DefinitionCache | None = None,
+                 handlers: Mapping[str, Callable[..., Any]] | None = None,
+                 helpers: Mapping[str, Any] | None = None) -> None:
+        self.clock = clock
+        self.definitions = definitions or DefinitionCache()
+        self.handlers = dict(handlers or {})
+        env = SafeEnvironment(helpers=self._helpers(helpers), service_caller=self._call_service)
+        self.script_engine = PythonScriptEngine(environment=env)
+
+    # ----------------------------------------------------------------- helpers
+    def _helpers(self, extra: Mapping[str, Any] | None) -> dict[str, Any]:
+        tz = self.clock.tz
+
+        def today() -> str:
+            return self.clock.today().isoformat()
+
+        def add_months(day: str, months: int) -> str:
+            from datetime import date
+
+            return calendar.add_months(date.fromisoformat(str(day)[:10]), int(months)).isoformat()
+
+        helpers: dict[str, Any] = {"today": today, "add_months": add_months, "timezone": str(tz)}
+        helpers.update(extra or {})
+        return helpers
+
+    def _call_service(self, context: dict[str, Any], operation_name: str | None = None,
+                      operation_params: dict[str, Any] | None = None, **_: Any) -> Any:
+        func_ = self.handlers.get(operation_name or "")
+        if func_ is None:
+            raise ScriptFailure(f"no handler provides the operation {operation_name!r}")
+        params = {}
+        for key, spec in (operation_params or {}).items():
+            value = spec.get("value") if isinstance(spec, dict) else spec
+            params[key] = self.script_engine.environment.evaluate(str(value), context) \
+                if isinstance(value, str) else value
+        return func_(**params)
+
+    # ------------------------------------------------------------- definitions
+    def deploy(self, session: Session, files: dict[str, str], actor: User | None = None,
+               process_id: str | None = None) -> tuple[DefinitionVersion, bool]:
+        """Store a new version if the content is new; return (version, created)."""
+        definition = parse_bundle(files, process_id)
+        existing = session.scalar(select(DefinitionVersion).where(
+            DefinitionVersion.process_id == definition.process_id,
+            DefinitionVersion.content_hash == definition.content_hash))
+        if existing is not None:
+            return existing, False
+        latest = session.scalar(select(func.max(DefinitionVersion.version)).where(
+            DefinitionVersion.process_id == definition.process_id)) or 0
+        row = DefinitionVersion(
+            process_id=definition.process_id, version=latest + 1, name=definition.name,
+            content_hash=definition.content_hash, files=definition.files,
+            spec_json=serialized_spec(definition), deployed_at=self.clock.now(),
+            deployed_by_id=actor.id if actor else None, meta={},
+        )
+        session.add(row)
+        session.flush()
+        definition.version_id, definition.version = row.id, row.version
+        self.definitions.put(definition)
+        return row, True
+
+    def definition(self, session: Session, version_id: int) -> ProcessDefinition:
+        def load(vid: int) -> DefinitionVersion:
+            row = session.get(DefinitionVersion, vid)
+            if row is None:
+                raise NotFound(f"definition version {vid} does not exist")
+            return row
+
+        return self.definitions.get(version_id, load)
+
+    def latest_version(self, session: Session, process_id: str) -> DefinitionVersion:
+        row = session.scalar(select(DefinitionVersion).where(DefinitionVersion.process_id == process_id)
+                             .order_by(DefinitionVersion.version.desc()).limit(1))
+        if row is None:
+            raise NotFound(f"no process named {process_id!r} is deployed")
+        return row
+
+    # -------------------------------------------------------------------- cases
+    def start_case(self, session: Session, *, municipality: Municipality, organisation: Organisation,
+                   process_id: str, actor: User | None, data: dict[str, Any] | None = None,
+                   title: str = "") -> Case:
+        version = self.latest_version(session, process_id)
+        definition = self.definition(session, version.id)
+        workflow = BpmnWorkflow(definition.spec, definition.subprocess_specs, script_engine=self.script_engine)
+        if data:
+            workflow.data.update(copy.deepcopy(data))
+        now = self.clock.now()
+        case = Case(
+            municipality_id=municipality.id, organisation_id=organisation.id, definition_id=version.id,
+            registration_number=next_registration_number(session, municipality, self.clock.today().year),
+            title=title or f"{definition.name}: {organisation.name}", status="running", current_step="",
+            feedback=[], summary={}, workflow_json="", serializer_version=SERIALIZER_VERSION,
+            created_by_id=actor.id if actor else None, created_at=now, updated_at=now,
+        )
+        case.municipality, case.organisation = municipality, organisation
+        session.add(case)
+        session.flush()
+        self._record(session, case, actor, "case_started", title=definition.name,
+                     data={"registration_number": case.registration_number, "definition_version": version.version})
+        self._run(workflow, case)
+        self._save(session, case, workflow, definition, actor)
+        return case
+
+    def load(self, session: Session, case: Case) -> tuple[BpmnWorkflow, ProcessDefinition]:
+        definition = self.definition(session, case.definition_id)
+        workflow = workflow_from_json(case.workflow_json, definition.spec, definition.subprocess_specs)
+        workflow.script_engine = self.script_engine
+        return workflow, definition
+
+    def complete_task(self, session: Session, case: Case, task_id: str, actor: User | None,
+                      data: Mapping[str, Any], lang: str = "sv") -> Case:
+        workflow, definition = self.load(session, case)
+        task = find_task(workflow, task_id)
+        if task is None:
+            raise NotFound("the task does not exist")
+        if task.state != TaskState.READY or not task.task_spec.manual:
+            raise Conflict("the task has already been completed or is no longer open")
+        bpmn_id = task.task_spec.bpmn_id
+        form_name = definition.form_name_for(bpmn_id)
+        clean: dict[str, Any] = dict(data)
+        if form_name is not None:
+            schema = definition.form(form_name)
+            if schema is None:
+                raise InvalidData("the task's form is missing from the definition")
+            clean = validate_form(schema, definition.validator(form_name), dict(data), lang)
+        task.data.update(copy.deepcopy(clean))
+        info = definition.element(bpmn_id)
+        title = info.name if info else task.task_spec.bpmn_name or bpmn_id
+        self._record(session, case, actor, "task_completed", task_name=bpmn_id, title=title,
+                     data={"task_id": str(task.id), "form": form_name, "values": clean})
+        feedback_field = info.properties.get("feedbackField") if info else None
+        if feedback_field and clean.get(feedback_field):
+            self._feedback(session, case, actor, title, str(clean[feedback_field]))
+        task.run()
+        self._run(workflow, case)
+        self._save(session, case, workflow, definition, actor)
+        return case
+
+    def deliver_message(self, session: Session, case: Case, message: str, actor: User | None,
+                        payload: Mapping[str, Any] | None = None) -> Case:
+        """Deliver a BPMN message (e.g. the organisation withdraws) to the case, if it is waiting for it."""
+        workflow, definition = self.load(session, case)
+        waiting = waiting_message_tasks(workflow, message)
+        if not waiting:
+            raise Conflict(f"the case is not waiting for the message {message!r} now")
+        target = waiting[0]
+        target.data.update(copy.deepcopy(dict(payload or {})))
+        definition_obj = target.task_spec.event_definition
+        self._record(session, case, actor, "message", task_name=target.task_spec.bpmn_id,
+                     title=(definition.element(target.task_spec.bpmn_id).name
+                            if definition.element(target.task_spec.bpmn_id) else message),
+                     data={"message": message, "payload": dict(payload or {})})
+        workflow.catch(BpmnEvent(definition_obj, dict(payload or {})))
+        self._run(workflow, case)
+        self._save(session, case, workflow, definition, actor)
+        return case
+
+    def can_receive(self, session: Session, case: Case, message: str) -> bool:
+        if case.status != "running":
+            return False
+        workflow, _ = self.load(session, case)
+        return bool(waiting_message_tasks(workflow, message))
+
+    # ----------------------------------------------------------------- internals
+    def _run(self, workflow: BpmnWorkflow, case: Case) -> None:
+        try:
+            workflow.do_engine_steps()
+        except SpiffWorkflowException as exc:
+            raise ScriptFailure(f"the diagram failed at {getattr(exc, 'task_spec', None) or ''}: {exc}") from exc
+
+    def _record(self, session: Session, case: Case, actor: User | None, kind: str, *,
+                task_name: str | None = None, title: str = "", data: dict[str, Any] | None = None) -> None:
+        session.add(CaseEvent(case_id=case.id, at=self.clock.now(), actor_id=actor.id if actor else None,
+                              actor_name=_actor_name(actor), kind=kind, task_name=task_name, title=title,
+                              data=data or {}))
+
+    def _feedback(self, session: Session, case: Case, actor: User | None, title: str, text: str) -> None:
+        entry = {"at": self.clock.now().isoformat(), "title": title, "text": text, "by": _actor_name(actor)}
+        case.feedback = [*case.feedback, entry]
+        self._record(session, case, actor, "feedback", title=title, data={"text": text})
+
+    def _save(self, session: Session, case: Case, workflow: BpmnWorkflow, definition: ProcessDefinition,
+              actor: User | None) -> None:
+        now = self.clock.now()
+        self._report_ends(session, case, workflow, definition, actor)
+        ready = ready_human_tasks(workflow)
+        if workflow.is_completed():
+            case.status = "completed"
+        titles = []
+        for task in ready:
+            info = definition.element(task.task_spec.bpmn_id)
+            titles.append(info.name if info else task.task_spec.bpmn_name or task.task_spec.name)
+        if case.status == "completed":
+            case.current_step = case.summary.get("end_title", "")
+        else:
+            case.current_step = ", ".join(titles)
+        case.workflow_json = workflow_to_json(workflow)
+        case.serializer_version = SERIALIZER_VERSION
+        case.updated_at = now
+        self._project_tasks(session, case, ready, definition, now)
+        session.flush()
+
+    def _report_ends(self, session: Session, case: Case, workflow: BpmnWorkflow,
+                     definition: ProcessDefinition, actor: User | None) -> None:
+        reported = set(case.summary.get("reported_ends", []))
+        summary = dict(case.summary)
+        for task in completed_ends(workflow):
+            key = str(task.id)
+            if key in reported:
+                continue
+            reported.add(key)
+            info = definition.element(task.task_spec.bpmn_id)
+            if info is None or "outcome" not in info.properties:
+                continue
+            if case.outcome is not None:
+                continue
+            case.outcome = info.properties["outcome"]
+            summary["end_title"] = info.name
+            field = info.properties.get("feedbackField")
+            text = str(task.data.get(field, "")) if field else ""
+            self._feedback(session, case, actor, info.name, text)
+        summary["reported_ends"] = sorted(reported)
+        if workflow.is_completed():
+            summary.setdefault("end_title", "Avslutat")
+            self._record(session, case, actor, "case_completed", title=summary["end_title"],
+                         data={"outcome": case.outcome})
+        case.summary = summary
+
+    def _project_tasks(self, session: Session, case: Case, ready: list[Task], definition: ProcessDefinition,
+                       now: datetime) -> None:
+        existing = {t.id: t for t in session.scalars(select(OpenTask).where(OpenTask.case_id == case.id))}
+        keep = set()
+        for task in ready:
+            key = str(task.id)
+            keep.add(key)
+            if key in existing:
+                continue
+            info = definition.element(task.task_spec.bpmn_id)
+            role = (info.role if info else None) or "officer"
+            due = None
+            if info and info.properties.get("dueIn"):
+                day = calendar.add_duration_to_date(calendar.local_date(now, self.clock.tz),
+                                                    calendar.parse_duration(info.properties["dueIn"]))
+                due = calendar.end_of_day(day, self.clock.tz)
+            session.add(OpenTask(
+                id=key, case_id=case.id, municipality_id=case.municipality_id,
+                organisation_id=case.organisation_id, name=task.task_spec.bpmn_id,
+                title=info.name if info else task.task_spec.bpmn_name or task.task_spec.name,
+                role=role, assignee_id=None, due_at=due, created_at=now,
+                form=definition.form_name_for(task.task_spec.bpmn_id), meta={},
+            ))
+        for key, row in existing.items():
+            if key not in keep:
+                session.delete(row)

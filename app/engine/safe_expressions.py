@@ -1,0 +1,141 @@
+"""A script environment for SpiffWorkflow that cannot reach the operating system.
+
+SpiffWorkflow 3.2.0 runs conditions and scripts through plain eval/exec with all
+builtins. Here every expression and script is compiled with RestrictedPython
+(no imports, no dunder attributes, no `exec`/`open`), executed with guarded
+attribute, item and iteration access, and a small set of documented helpers.
+Task data is deep-copied before a script touches it, so nested edits cannot
+leak into the data that earlier tasks recorded (3.2.0 copies data shallowly).
+"""
+
+from __future__ import annotations
+
+import builtins as _py_builtins
+import copy
+from collections.abc import Callable, Iterator, Mapping
+from functools import lru_cache
+from types import CodeType
+from typing import Any
+
+from RestrictedPython import compile_restricted_eval, compile_restricted_exec, safe_builtins
+from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
+from RestrictedPython.Guards import (
+    full_write_guard,
+    guarded_iter_unpack_sequence,
+    guarded_unpack_sequence,
+    safer_getattr,
+)
+from SpiffWorkflow.bpmn.script_engine.python_environment import TaskDataEnvironment
+
+from app.engine.errors import ScriptFailure
+
+_EXTRA_BUILTINS = {
+    name: __builtins__[name] if isinstance(__builtins__, dict) else getattr(__builtins__, name)
+    for name in ("min", "max", "sum", "any", "all", "sorted", "enumerate", "dict", "list", "set", "map",
+                 "filter", "reversed")
+}
+
+
+def _guards() -> dict[str, Any]:
+    builtins = dict(safe_builtins)
+    builtins.update(_EXTRA_BUILTINS)
+    return {
+        "__builtins__": builtins,
+        "_getattr_": safer_getattr,
+        "_getitem_": default_guarded_getitem,
+        "_getiter_": default_guarded_getiter,
+        "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
+        "_unpack_sequence_": guarded_unpack_sequence,
+        "_write_": full_write_guard,
+        "_inplacevar_": _inplacevar,
+    }
+
+
+def _inplacevar(op: str, x: Any, y: Any) -> Any:
+    ops: dict[str, Callable[[Any, Any], Any]] = {
+        "+=": lambda a, b: a + b, "-=": lambda a, b: a - b, "*=": lambda a, b: a * b,
+        "/=": lambda a, b: a / b, "//=": lambda a, b: a // b, "%=": lambda a, b: a % b,
+    }
+    if op not in ops:
+        raise ScriptFailure(f"the operator {op} is not allowed in diagram scripts")
+    return ops[op](x, y)
+
+
+@lru_cache(maxsize=4096)
+def compile_expression(expression: str) -> CodeType:
+    result = compile_restricted_eval(expression)
+    if result.errors or result.code is None:
+        raise ScriptFailure(f"expression {expression!r} is not allowed: {'; '.join(result.errors)}")
+    return result.code
+
+
+@lru_cache(maxsize=1024)
+def compile_script(script: str) -> CodeType:
+    result = compile_restricted_exec(script)
+    if result.errors or result.code is None:
+        raise ScriptFailure(f"script is not allowed: {'; '.join(result.errors)}")
+    return result.code
+
+
+class _DataScope(Mapping[str, Any]):
+    """Names in an expression: task data first, then helpers; a name nobody set reads as None."""
+
+    def __init__(self, data: Mapping[str, Any], helpers: Mapping[str, Any]) -> None:
+        self._data = data
+        self._helpers = helpers
+
+    def __getitem__(self, key: str) -> Any:
+        if key in self._data:
+            return self._data[key]
+        if key in self._helpers or hasattr(_py_builtins, key):
+            raise KeyError(key)  # fall through to helpers and (safe) builtins, or a NameError
+        return None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+class SafeEnvironment(TaskDataEnvironment):
+    """Drop-in replacement for TaskDataEnvironment with restricted evaluation."""
+
+    def __init__(self, helpers: Mapping[str, Any] | None = None,
+                 service_caller: Callable[..., Any] | None = None) -> None:
+        super().__init__(dict(helpers or {}))
+        self._service_caller = service_caller
+
+    def _globals(self, external_context: Mapping[str, Any] | None) -> dict[str, Any]:
+        scope = _guards()
+        scope.update(self.globals)
+        scope.update(external_context or {})
+        return scope
+
+    def evaluate(self, expression: str, context: dict[str, Any], external_context: Any = None) -> Any:
+        code = compile_expression(expression.strip())
+        scope = self._globals(external_context)
+        return eval(code, scope, _DataScope(context, scope))  # noqa: S307 - restricted code
+
+    def execute(self, script: str, context: dict[str, Any], external_context: Any = None) -> bool:
+        self.check_for_overwrite(context, external_context or {})
+        code = compile_script(script)
+        for key, value in list(context.items()):
+            context[key] = copy.deepcopy(value)
+        scope = self._globals(external_context)
+        before = set(scope)
+        scope.update(context)
+        exec(code, scope)  # noqa: S102 - restricted code
+        for key, value in scope.items():
+            if key in before or key.startswith("_") or callable(value):
+                continue
+            context[key] = value
+        for key in list(context):
+            if key not in scope:
+                context.pop(key)
+        return True
+
+    def call_service(self, context: dict[str, Any], **kwargs: Any) -> Any:
+        if self._service_caller is None:
+            raise ScriptFailure("no service handlers are configured")
+        return self._service_caller(context, **kwargs)

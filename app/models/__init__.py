@@ -1,0 +1,20 @@
+"""Typed SQLAlchemy 2.0 models. Import from here."""
+
+from app.models.case import Case, RegistrationCounter
+from app.models.definition import DefinitionVersion
+from app.models.event import CaseEvent
+from app.models.files import Attachment
+from app.models.people import Municipality, Organisation, User
+from app.models.task import OpenTask
+
+__all__ = [
+    "Attachment",
+    "Case",
+    "CaseEvent",
+    "DefinitionVersion",
+    "Municipality",
+    "OpenTask",
+    "Organisation",
+    "RegistrationCounter",
+    "User",
+]

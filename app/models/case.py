@@ -1,0 +1,54 @@
+"""A case: one organisation's matter with one municipality, driven by one workflow."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import Base
+from app.models.definition import DefinitionVersion
+from app.models.people import Municipality, Organisation
+from app.models.types import JSONType, UTCDateTime
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    __table_args__ = (UniqueConstraint("municipality_id", "registration_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("definition_versions.id"), index=True)
+    registration_number: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[str] = mapped_column(String(20), index=True)  # running, completed, failed
+    outcome: Mapped[str | None] = mapped_column(String(40))
+    current_step: Mapped[str] = mapped_column(String(300), default="")
+    feedback: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    workflow_json: Mapped[str] = mapped_column(Text)
+    serializer_version: Mapped[str] = mapped_column(String(10))
+    next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    municipality: Mapped[Municipality] = relationship(lazy="joined")
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+    definition: Mapped[DefinitionVersion] = relationship(lazy="select")
+
+
+class RegistrationCounter(Base):
+    """Last registration number used per municipality and year."""
+
+    __tablename__ = "registration_counters"
+
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,13 @@
+"""Handlers every municipality gets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from handlers import handler
+
+
+@handler("sum_amounts")
+def sum_amounts(amounts: list[Any] | None = None) -> int:
+    """Sum a list of whole-krona amounts; used by economic plans."""
+    return sum(int(a) for a in (amounts or []))
