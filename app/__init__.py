@@ -1,0 +1,37 @@
+"""IOP workflow: idea-based public partnerships from initiative to renewal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from app.clock import Clock
+from app.config import Settings
+from app.services import Services, build_services
+
+
+def create_app(config: Settings | None = None, *, clock: Clock | None = None,
+               services: Services | None = None, **overrides: Any) -> Flask:
+    """Build the web app. Everything a test varies (database, clock, mail) comes in here."""
+    settings = config or Settings.from_env(**overrides)
+    svc = services or build_services(settings, clock)
+    app = Flask(__name__, instance_path=str(settings.instance_path))
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_upload_bytes + 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        TESTING=settings.testing,
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    app.extensions["iop"] = svc
+    from app.web import register
+
+    register(app)
+    return app
+
+
+def services_of(app: Flask) -> Services:
+    svc: Services = app.extensions["iop"]
+    return svc

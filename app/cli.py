@@ -1,0 +1,196 @@
+"""The `iop` command line (see README and ../shared/interface.md)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from app.config import Settings
+from app.domain.accounts import AccountError, add_organisation, add_user
+from app.domain.roles import ROLES
+from app.engine.errors import DefinitionInvalid
+from app.services import Services, build_services, prepare_database
+
+
+def _services() -> Services:
+    return build_services(Settings.from_env())
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log more.")
+def main(verbose: bool) -> None:
+    """IOP workflow: idea-based public partnerships between municipalities and non-profits."""
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-scheduler", is_flag=True, help="Do not run the timer scheduler in this process.")
+@click.option("--threads", default=8, show_default=True, type=int)
+def serve(host: str, port: int, no_scheduler: bool, threads: int) -> None:
+    """Run the web app (with the timer scheduler unless --no-scheduler)."""
+    from waitress import serve as waitress_serve
+
+    from app import create_app
+
+    services = _services()
+    prepare_database(services)
+    app = create_app(services.settings, services=services)
+    scheduler = None
+    if not no_scheduler:
+        from app.scheduler import start_background_scheduler
+
+        scheduler = start_background_scheduler(services)
+    click.echo(f"IOP is running on http://{host}:{port}/ (Ctrl+C stops it)")
+    try:
+        waitress_serve(app, host=host, port=port, threads=threads, ident="iop")
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+
+
+@main.command()
+def scheduler() -> None:
+    """Run the timer scheduler alone (for deployments with several web workers)."""
+    from app.scheduler import run_blocking_scheduler
+
+    services = _services()
+    prepare_database(services)
+    run_blocking_scheduler(services)
+
+
+@main.group()
+def db() -> None:
+    """Database commands."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply migrations, load municipalities from config/ and deploy processes/."""
+    services = _services()
+    prepare_database(services)
+    click.echo(f"database at {services.db.url.render_as_string(hide_password=True)} is up to date")
+
+
+@main.command()
+def demo() -> None:
+    """Load demo municipalities, users, organisations and cases (idempotent)."""
+    from app.demo import load_demo
+
+    services = _services()
+    prepare_database(services)
+    for line in load_demo(services):
+        click.echo(line)
+
+
+@main.group()
+def user() -> None:
+    """User accounts."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--municipality", default=None, help="falun, stenungsund, gavle or kungsbacka")
+@click.option("--organisation", default=None, help="organisation number NNNNNN-NNNN")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--email", default=None)
+@click.option("--name", "display_name", default="")
+def user_add(username: str, role: str, municipality: str | None, organisation: str | None,
+             password_stdin: bool, email: str | None, display_name: str) -> None:
+    """Create a user."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    services = _services()
+    prepare_database(services)
+    try:
+        with services.unit_of_work() as session:
+            created = add_user(session, services.clock, username, password, role, municipality=municipality,
+                               organisation=organisation, email=email, display_name=display_name)
+            click.echo(f"created user {created.username} ({created.role})")
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@main.group()
+def org() -> None:
+    """Organisations."""
+
+
+@org.command("add")
+@click.option("--name", required=True)
+@click.option("--org-number", required=True, help="NNNNNN-NNNN")
+@click.option("--email", default=None)
+def org_add(name: str, org_number: str, email: str | None) -> None:
+    """Register an organisation."""
+    services = _services()
+    prepare_database(services)
+    try:
+        with services.unit_of_work() as session:
+            created = add_organisation(session, services.clock, name, org_number, email)
+            click.echo(f"registered {created.name} ({created.org_number})")
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _read_bundle(paths: tuple[str, ...]) -> dict[str, str]:
+    from app.engine.definitions import bundle_from_directory
+
+    files: dict[str, str] = {}
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for bpmn in sorted(path.glob("*.bpmn")):
+                files.update(bundle_from_directory(bpmn))
+        elif path.suffix == ".bpmn":
+            files.update(bundle_from_directory(path))
+        elif path.exists():
+            files[path.name] = path.read_text(encoding="utf-8")
+        else:
+            raise click.ClickException(f"{raw}: no such file")
+    return files
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+def validate(paths: tuple[str, ...]) -> None:
+    """Check BPMN/DMN/form files; one message per problem, non-zero exit if any."""
+    from app.engine.validation import validate_files
+
+    problems = []
+    for raw in paths:
+        problems.extend(validate_files(_read_bundle((raw,))))
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        sys.exit(1)
+    click.echo("no problems found")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+def deploy(paths: tuple[str, ...]) -> None:
+    """Validate, then store a new definition version."""
+    services = _services()
+    prepare_database(services)
+    try:
+        for raw in paths:
+            with services.unit_of_work() as session:
+                row, created = services.engine.deploy(session, _read_bundle((raw,)))
+                state = "deployed" if created else "unchanged, already deployed as"
+                click.echo(f"{state} {row.process_id} version {row.version}")
+    except DefinitionInvalid as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

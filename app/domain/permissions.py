@@ -1,0 +1,87 @@
+"""Who may see and do what. Every page and endpoint asks these functions; nothing else decides."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, false, or_, select
+
+from app.models import Case, OpenTask, User
+
+STAFF_ROLES = ("lawyer", "officer", "board", "finance", "process_owner")
+
+
+def can_view_case(user: User, case: Case) -> bool:
+    if not user.active:
+        return False
+    if user.role == "organisation":
+        return user.organisation_id is not None and case.organisation_id == user.organisation_id
+    if user.role == "admin":
+        return user.municipality_id is None or case.municipality_id == user.municipality_id
+    return user.municipality_id is not None and case.municipality_id == user.municipality_id
+
+
+def visible_cases(user: User) -> Select[tuple[Case]]:
+    query = select(Case)
+    if user.role == "organisation":
+        return query.where(Case.organisation_id == user.organisation_id) if user.organisation_id \
+            else query.where(false())
+    if user.role == "admin" and user.municipality_id is None:
+        return query
+    if user.municipality_id is None:
+        return query.where(false())
+    return query.where(Case.municipality_id == user.municipality_id)
+
+
+def is_potential_owner(user: User, task: OpenTask) -> bool:
+    """The user holds the task's role where the task lives (their organisation or municipality)."""
+    if not user.active or user.role != task.role:
+        return False
+    if task.role == "organisation":
+        return user.organisation_id is not None and user.organisation_id == task.organisation_id
+    return user.municipality_id is not None and user.municipality_id == task.municipality_id
+
+
+def can_view_task(user: User, task: OpenTask) -> bool:
+    if is_potential_owner(user, task):
+        return True
+    if user.role == "admin":
+        return user.municipality_id is None or user.municipality_id == task.municipality_id
+    return False
+
+
+def can_claim(user: User, task: OpenTask) -> bool:
+    return is_potential_owner(user, task) and task.assignee_id in (None, user.id)
+
+
+def can_complete(user: User, task: OpenTask) -> bool:
+    return is_potential_owner(user, task) and task.assignee_id in (None, user.id)
+
+
+def can_unclaim(user: User, task: OpenTask) -> bool:
+    return task.assignee_id is not None and (task.assignee_id == user.id or
+                                             (user.role == "admin" and can_view_task(user, task)))
+
+
+def workable_tasks(user: User) -> Select[tuple[OpenTask]]:
+    """Tasks the user may work on: their role, where they belong, assigned to them or to nobody."""
+    query = select(OpenTask).where(OpenTask.role == user.role)
+    if user.role == "organisation":
+        if user.organisation_id is None:
+            return query.where(false())
+        query = query.where(OpenTask.organisation_id == user.organisation_id)
+    else:
+        if user.municipality_id is None:
+            return query.where(false())
+        query = query.where(OpenTask.municipality_id == user.municipality_id)
+    return query.where(or_(OpenTask.assignee_id.is_(None), OpenTask.assignee_id == user.id))
+
+
+def can_start_case(user: User) -> bool:
+    return user.active and user.role in ("organisation", "officer")
+
+
+def can_withdraw(user: User, case: Case) -> bool:
+    return user.role == "organisation" and can_view_case(user, case)
+
+
+def can_deploy(user: User) -> bool:
+    return user.active and user.role in ("process_owner", "admin")

@@ -1,0 +1,149 @@
+"""Use cases behind the pages and the API: each checks permission, then calls the engine.
+
+Functions flush but never commit; the request or job that called them commits
+(see app.services.unit_of_work), which is also where a stale case version turns
+into a Conflict.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain import permissions
+from app.domain.accounts import AccountError, municipality_by_slug, organisation_by_number
+from app.engine.errors import Conflict, Forbidden, InvalidData, NotFound
+from app.engine.runtime import CaseEngine
+from app.models import Case, CaseEvent, OpenTask, Organisation, User
+
+WITHDRAW_MESSAGE = "withdraw"
+
+
+def get_task(session: Session, user: User, task_id: str) -> OpenTask:
+    task = session.get(OpenTask, task_id)
+    if task is None or not permissions.can_view_task(user, task):
+        # A task that exists but is not the caller's looks the same as one that does not exist.
+        raise NotFound("the task does not exist or is no longer open")
+    return task
+
+
+def get_case(session: Session, user: User, case_id: int) -> Case:
+    case = session.get(Case, case_id)
+    if case is None or not permissions.can_view_case(user, case):
+        raise NotFound("the case does not exist")
+    return case
+
+
+def claim(session: Session, engine: CaseEngine, user: User, task_id: str) -> OpenTask:
+    task = get_task(session, user, task_id)
+    if not permissions.is_potential_owner(user, task):
+        raise Forbidden("your role cannot work on this task")
+    if task.assignee_id not in (None, user.id):
+        raise Conflict("someone else has already claimed the task")
+    task.assignee_id = user.id
+    _touch(session, engine, user, task, "task_claimed")
+    return task
+
+
+def unclaim(session: Session, engine: CaseEngine, user: User, task_id: str) -> OpenTask:
+    task = get_task(session, user, task_id)
+    if not permissions.can_unclaim(user, task):
+        raise Forbidden("only the person who claimed the task (or an administrator) can release it")
+    task.assignee_id = None
+    _touch(session, engine, user, task, "task_unclaimed")
+    return task
+
+
+def _touch(session: Session, engine: CaseEngine, user: User, task: OpenTask, kind: str) -> None:
+    case = session.get(Case, task.case_id)
+    assert case is not None
+    case.updated_at = engine.clock.now()  # bumps the case version: a racing claim or completion conflicts
+    session.add(CaseEvent(case_id=task.case_id, at=engine.clock.now(), actor_id=user.id,
+                          actor_name=user.display_name or user.username, kind=kind, task_name=task.name,
+                          title=task.title, data={"task_id": task.id}))
+    session.flush()
+
+
+def complete(session: Session, engine: CaseEngine, user: User, task_id: str, data: Any,
+             lang: str = "sv") -> Case:
+    task = get_task(session, user, task_id)
+    if not permissions.is_potential_owner(user, task):
+        raise Forbidden("your role cannot complete this task")
+    if task.assignee_id not in (None, user.id):
+        raise Conflict("someone else has claimed the task")
+    if not isinstance(data, dict):
+        raise InvalidData("the task data must be an object", {"data": "must be an object"})
+    case = session.get(Case, task.case_id)
+    assert case is not None
+    _check_attachments(session, case, data)
+    return engine.complete_task(session, case, task_id, user, data, lang)
+
+
+def _check_attachments(session: Session, case: Case, data: dict[str, Any]) -> None:
+    from app.models import Attachment
+
+    for key, value in data.items():
+        if isinstance(value, list) and value and all(isinstance(v, dict) and "id" in v for v in value):
+            ids = [v["id"] for v in value]
+            if not all(isinstance(i, int) for i in ids):
+                raise InvalidData("attachment ids must be numbers", {key: "invalid attachment reference"})
+            found = set(session.scalars(select(Attachment.id).where(Attachment.case_id == case.id,
+                                                                    Attachment.id.in_(ids))))
+            if found != set(ids):
+                raise InvalidData("an attachment does not belong to this case",
+                                  {key: "unknown attachment for this case"})
+
+
+def start_case(session: Session, engine: CaseEngine, user: User, municipality: str,
+               process: str | None = None, data: dict[str, Any] | None = None,
+               organisation: str | None = None) -> Case:
+    if not permissions.can_start_case(user):
+        raise Forbidden("your role cannot start cases")
+    try:
+        muni = municipality_by_slug(session, municipality)
+    except AccountError as exc:
+        raise InvalidData(str(exc), {"municipality": str(exc)}) from exc
+    if user.role == "organisation":
+        org = session.get(Organisation, user.organisation_id) if user.organisation_id else None
+        if org is None:
+            raise Forbidden("your account is not linked to an organisation")
+        if organisation and organisation.replace("-", "") != org.org_number.replace("-", ""):
+            raise Forbidden("you can only start cases for your own organisation")
+    else:
+        if user.municipality_id != muni.id:
+            raise Forbidden("you can only start cases in your own municipality")
+        if not organisation:
+            raise InvalidData("name the organisation the case is for",
+                              {"organisation": "required for staff"})
+        try:
+            org = organisation_by_number(session, organisation)
+        except AccountError as exc:
+            raise InvalidData(str(exc), {"organisation": str(exc)}) from exc
+    offered = muni.settings.get("processes") or []
+    process_id = process or (offered[0] if offered else None)
+    if process_id is None:
+        raise InvalidData(f"{muni.name} offers no process yet", {"process": "no process for this municipality"})
+    if offered and process_id not in offered:
+        raise InvalidData(f"{muni.name} does not offer the process {process_id!r}",
+                          {"process": f"choose one of {', '.join(offered)}"})
+    if data is not None and not isinstance(data, dict):
+        raise InvalidData("data must be an object", {"data": "must be an object"})
+    try:
+        return engine.start_case(session, municipality=muni, organisation=org, process_id=process_id,
+                                 actor=user, data=data)
+    except NotFound as exc:
+        raise InvalidData(str(exc), {"process": str(exc)}) from exc
+
+
+def withdraw(session: Session, engine: CaseEngine, user: User, case_id: int, reason: str) -> Case:
+    case = get_case(session, user, case_id)
+    if not permissions.can_withdraw(user, case):
+        raise Forbidden("only the organisation can withdraw its initiative")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidData("say briefly why the initiative is withdrawn", {"withdraw_reason": "required"})
+    if len(reason) > 2000:
+        raise InvalidData("the reason is too long", {"withdraw_reason": "at most 2000 characters"})
+    return engine.deliver_message(session, case, WITHDRAW_MESSAGE, user, {"withdraw_reason": reason})

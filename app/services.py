@@ -1,0 +1,86 @@
+"""The application's collaborators, built once and handed to the web app, CLI and scheduler."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.clock import Clock, make_clock
+from app.config import Settings
+from app.db import make_engine, make_session_factory
+from app.engine.definitions import bundle_from_directory
+from app.engine.errors import Conflict
+from app.engine.runtime import CaseEngine
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Engine
+    session_factory: sessionmaker[Session]
+    clock: Clock
+    engine: CaseEngine
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        """A session that commits on success; a stale case version becomes a Conflict."""
+        session = self.session_factory()
+        try:
+            yield session
+            session.commit()
+        except StaleDataError as exc:
+            session.rollback()
+            raise Conflict("the case was changed by someone else at the same time; reload and try again") \
+                from exc
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+
+def build_services(settings: Settings, clock: Clock | None = None) -> Services:
+    from handlers import registry
+
+    db = make_engine(settings.database_url)
+    the_clock = clock or make_clock(settings.clock, settings.timezone)
+    return Services(
+        settings=settings,
+        db=db,
+        session_factory=make_session_factory(db),
+        clock=the_clock,
+        engine=CaseEngine(the_clock, handlers=registry()),
+    )
+
+
+def deploy_processes(services: Services, directory: Path | None = None) -> list[str]:
+    """Deploy every diagram in processes/ whose content is new; return what was deployed."""
+    folder = directory or services.settings.processes_path
+    deployed = []
+    with services.unit_of_work() as session:
+        for path in sorted(folder.glob("*.bpmn")):
+            row, created = services.engine.deploy(session, bundle_from_directory(path))
+            if created:
+                deployed.append(f"{row.process_id} v{row.version}")
+    return deployed
+
+
+def prepare_database(services: Services) -> None:
+    """Migrate, load the municipalities from config/ and deploy processes/: what `iop serve` does first."""
+    from app.domain.accounts import load_municipalities
+    from app.migrate import upgrade
+
+    upgrade(services.db)
+    with services.unit_of_work() as session:
+        load_municipalities(session, services.settings.config_path / "municipalities")
+    for line in deploy_processes(services):
+        log.info("deployed %s", line)

@@ -1,0 +1,158 @@
+"""Shared fixtures: a real database (SQLite file, or PostgreSQL when IOP_TEST_DATABASE_URL is set),
+the app with a manual clock, and log-in helpers per role."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+from app import create_app
+from app.clock import ManualClock
+from app.config import Settings
+from app.db import Base
+from app.domain.accounts import add_organisation, add_user
+from app.models import User
+from app.services import Services, build_services, deploy_processes, prepare_database
+
+PASSWORD = "correct-horse-battery"
+ORG_A = "802400-0005"
+ORG_B = "802470-0000"
+START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 09:00 in Stockholm
+
+
+def _postgres_url(base: str, schema: str) -> str:
+    sep = "&" if "?" in base else "?"
+    return f"{base}{sep}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    pg = os.environ.get("IOP_TEST_DATABASE_URL")
+    if not pg:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        return
+    schema = f"t_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(pg)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        yield _postgres_url(pg, schema)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    settings = Settings.from_env(instance_path=tmp_path_factory.mktemp("inst"), database_url=database_url)
+    svc = build_services(settings)
+    prepare_database(svc)
+    svc.db.dispose()
+    return database_url
+
+
+def _wipe(services: Services) -> None:
+    with services.db.begin() as conn:
+        tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+        if services.db.dialect.name == "postgresql":
+            conn.execute(text("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                conn.execute(text(f"DELETE FROM {name}"))
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+@pytest.fixture
+def settings(migrated: str, tmp_path: Path) -> Settings:
+    return Settings.from_env(instance_path=tmp_path / "instance", database_url=migrated, testing=True,
+                             secret_key="test-secret-key", clock="manual")
+
+
+@pytest.fixture
+def services(settings: Settings, clock: ManualClock) -> Iterator[Services]:
+    svc = build_services(settings, clock)
+    _wipe(svc)
+    prepare_database(svc)
+    yield svc
+    svc.db.dispose()
+
+
+@pytest.fixture
+def people(services: Services) -> dict[str, User]:
+    """Falun's staff, two organisations' representatives, a Stenungsund officer and an admin."""
+    with services.unit_of_work() as s:
+        add_organisation(s, services.clock, "Föreningen Gemenskap", ORG_A, "a@example.org")
+        add_organisation(s, services.clock, "Stödcentrum", ORG_B, "b@example.org")
+        made = {
+            "org_a": add_user(s, services.clock, "org_a", PASSWORD, "organisation", organisation=ORG_A,
+                              email="org_a@example.org"),
+            "org_b": add_user(s, services.clock, "org_b", PASSWORD, "organisation", organisation=ORG_B),
+            "lawyer": add_user(s, services.clock, "lawyer", PASSWORD, "lawyer", municipality="falun",
+                               email="lawyer@example.org"),
+            "officer": add_user(s, services.clock, "officer", PASSWORD, "officer", municipality="falun",
+                                email="officer@example.org"),
+            "officer2": add_user(s, services.clock, "officer2", PASSWORD, "officer", municipality="falun"),
+            "board": add_user(s, services.clock, "board", PASSWORD, "board", municipality="falun"),
+            "finance": add_user(s, services.clock, "finance", PASSWORD, "finance", municipality="falun"),
+            "owner": add_user(s, services.clock, "owner", PASSWORD, "process_owner", municipality="falun"),
+            "other_officer": add_user(s, services.clock, "other_officer", PASSWORD, "officer",
+                                      municipality="stenungsund"),
+            "admin": add_user(s, services.clock, "admin", PASSWORD, "admin"),
+        }
+    return made
+
+
+@pytest.fixture
+def app(services: Services) -> Flask:
+    return create_app(services.settings, services=services)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+class Api:
+    """A JSON API client logged in with a bearer token."""
+
+    def __init__(self, client: FlaskClient, username: str) -> None:
+        self.client = client
+        resp = client.post("/api/v1/auth/token", json={"username": username, "password": PASSWORD})
+        assert resp.status_code == 200, resp.get_json()
+        self.headers = {"Authorization": f"Bearer {resp.get_json()['token']}"}
+
+    def get(self, url: str, **kw: Any) -> Any:
+        return self.client.get(url, headers=self.headers, **kw)
+
+    def post(self, url: str, json: Any = None, **kw: Any) -> Any:
+        return self.client.post(url, headers=self.headers, json=json, **kw)
+
+
+@pytest.fixture
+def api(client: FlaskClient, people: dict[str, User]) -> Any:
+    def make(username: str) -> Api:
+        return Api(client, username)
+
+    return make
+
+
+@pytest.fixture
+def deploy(services: Services) -> Any:
+    def run(directory: Path) -> list[str]:
+        return deploy_processes(services, directory)
+
+    return run
