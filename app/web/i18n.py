@@ -1,4 +1,8 @@
-"""Swedish by default, English selectable. Texts live in app/i18n/<lang>.json, keyed by short ids."""
+"""Swedish by default, English selectable.
+
+Texts live in app/i18n/<lang>/*.json (one file per area of the app), keyed by short ids; the files of
+one language are merged.
+"""
 
 from __future__ import annotations
 
@@ -15,8 +19,9 @@ _DIR = Path(__file__).resolve().parent.parent / "i18n"
 
 @lru_cache(maxsize=4)
 def _catalog(lang: str) -> dict[str, str]:
-    path = _DIR / f"{lang}.json"
-    data: dict[str, str] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    data: dict[str, str] = {}
+    for path in sorted((_DIR / lang).glob("*.json")):
+        data.update(json.loads(path.read_text(encoding="utf-8")))
     return data
 
 
