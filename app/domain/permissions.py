@@ -19,7 +19,7 @@ def can_view_case(user: User, case: Case) -> bool:
     return user.municipality_id is not None and case.municipality_id == user.municipality_id
 
 
-def visible_cases(user: User) -> Select[tuple[Case]]:
+def visible_cases(user: User) -> Select[Case]:
     query = select(Case)
     if user.role == "organisation":
         return query.where(Case.organisation_id == user.organisation_id) if user.organisation_id \
@@ -61,7 +61,7 @@ def can_unclaim(user: User, task: OpenTask) -> bool:
                                              (user.role == "admin" and can_view_task(user, task)))
 
 
-def workable_tasks(user: User) -> Select[tuple[OpenTask]]:
+def workable_tasks(user: User) -> Select[OpenTask]:
     """Tasks the user may work on: their role, where they belong, assigned to them or to nobody."""
     query = select(OpenTask).where(OpenTask.role == user.role)
     if user.role == "organisation":

@@ -13,10 +13,10 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from app.engine.elements import ElementInfo, read_elements
 from app.engine.errors import DefinitionInvalid
+from app.engine.parser import make_parser
 from app.engine.serialization import spec_from_json, spec_to_json
 
 FORM_PROPERTY_NAMES = ("formJsonSchemaFilename", "formKey", "form")
@@ -102,7 +102,7 @@ def parse_bundle(files: dict[str, str], process_id: str | None = None) -> Proces
             problems.append(_problem(name, exc.lineno, None, f"the form is not valid JSON: {exc.msg}"))
         except SchemaError as exc:
             problems.append(_problem(name, None, None, f"the form is not a valid JSON Schema: {exc.message}"))
-    parser = SpiffBpmnParser()
+    parser = make_parser()
     elements: dict[str, ElementInfo] = {}
     first_process: str | None = None
     for name, text in bpmn_files.items():

@@ -27,6 +27,7 @@ from app.clock import Clock
 from app.domain import calendar
 from app.engine.definitions import DefinitionCache, ProcessDefinition, parse_bundle, serialized_spec
 from app.engine.errors import Conflict, InvalidData, NotFound, ScriptFailure
+from app.engine.expression_helpers import build_helpers
 from app.engine.forms import validate_form
 from app.engine.registration import next_registration_number
 from app.engine.safe_expressions import SafeEnvironment
@@ -55,17 +56,7 @@ class CaseEngine:
 
     # ----------------------------------------------------------------- helpers
     def _helpers(self, extra: Mapping[str, Any] | None) -> dict[str, Any]:
-        tz = self.clock.tz
-
-        def today() -> str:
-            return self.clock.today().isoformat()
-
-        def add_months(day: str, months: int) -> str:
-            from datetime import date
-
-            return calendar.add_months(date.fromisoformat(str(day)[:10]), int(months)).isoformat()
-
-        helpers: dict[str, Any] = {"today": today, "add_months": add_months, "timezone": str(tz)}
+        helpers = build_helpers(self.clock)
         helpers.update(extra or {})
         return helpers
 
@@ -192,9 +183,9 @@ class CaseEngine:
         target = waiting[0]
         target.data.update(copy.deepcopy(dict(payload or {})))
         definition_obj = target.task_spec.event_definition
+        info = definition.element(target.task_spec.bpmn_id)
         self._record(session, case, actor, "message", task_name=target.task_spec.bpmn_id,
-                     title=(definition.element(target.task_spec.bpmn_id).name
-                            if definition.element(target.task_spec.bpmn_id) else message),
+                     title=info.name if info else message,
                      data={"message": message, "payload": dict(payload or {})})
         workflow.catch(BpmnEvent(definition_obj, dict(payload or {})))
         self._run(workflow, case)
