@@ -24,7 +24,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.clock import Clock
-from app.domain import calendar
 from app.engine.definitions import DefinitionCache, ProcessDefinition, parse_bundle, serialized_spec
 from app.engine.errors import Conflict, InvalidData, NotFound, ScriptFailure
 from app.engine.expression_helpers import build_helpers
@@ -32,6 +31,7 @@ from app.engine.forms import validate_form
 from app.engine.registration import next_registration_number
 from app.engine.safe_expressions import SafeEnvironment
 from app.engine.serialization import SERIALIZER_VERSION, workflow_from_json, workflow_to_json
+from app.engine.task_meta import task_assignee_username, task_due, task_role
 from app.engine.workflow_tasks import completed_ends, find_task, ready_human_tasks, waiting_message_tasks
 from app.models import Case, CaseEvent, DefinitionVersion, Municipality, OpenTask, Organisation, User
 
@@ -273,17 +273,17 @@ class CaseEngine:
             if key in existing:
                 continue
             info = definition.element(task.task_spec.bpmn_id)
-            role = (info.role if info else None) or "officer"
-            due = None
-            if info and info.properties.get("dueIn"):
-                day = calendar.add_duration_to_date(calendar.local_date(now, self.clock.tz),
-                                                    calendar.parse_duration(info.properties["dueIn"]))
-                due = calendar.end_of_day(day, self.clock.tz)
+            role = task_role(info)
+            due = task_due(info, task.data, now, self.clock.tz)
+            assignee_id = None
+            username = task_assignee_username(info, task.data)
+            if username:
+                assignee_id = session.scalar(select(User.id).where(User.username == username))
             session.add(OpenTask(
                 id=key, case_id=case.id, municipality_id=case.municipality_id,
                 organisation_id=case.organisation_id, name=task.task_spec.bpmn_id,
                 title=info.name if info else task.task_spec.bpmn_name or task.task_spec.name,
-                role=role, assignee_id=None, due_at=due, created_at=now,
+                role=role, assignee_id=assignee_id, due_at=due, created_at=now,
                 form=definition.form_name_for(task.task_spec.bpmn_id), meta={},
             ))
         for key, row in existing.items():
