@@ -1,0 +1,73 @@
+"""One case for anyone allowed to see it: status, open tasks, history, feedback and files."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, render_template, send_file
+from sqlalchemy import select
+
+from app.domain import task_actions
+from app.engine.errors import NotFound
+from app.models import Attachment, CaseEvent, OpenTask, User
+from app.web.context import db
+from app.web.i18n import translate
+from app.web.pages.answers import Answer, case_attachments, event_answers
+from app.web.pages.common import current_step_text, role_title, status_text, task_title, user
+from app.web.security import login_required
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+
+@dataclass
+class HistoryRow:
+    event: CaseEvent
+    what: str
+    who: str
+    answers: list[Answer]
+
+
+def _what(event: CaseEvent) -> str:
+    data = event.data or {}
+    if event.kind == "message" and data.get("message") == "withdraw":
+        reason = (data.get("payload") or {}).get("withdraw_reason", "")
+        return translate("history.withdrawn", reason=reason)
+    if event.kind == "case_completed" and data.get("outcome"):
+        return translate("history.case_completed", outcome=translate(f"outcome.{data['outcome']}"))
+    if event.kind == "feedback":
+        return translate("history.feedback", title=event.title, text=data.get("text", ""))
+    key = f"history.{event.kind}"
+    text = translate(key, title=event.title)
+    return text if text != key else f"{event.kind}: {event.title}"
+
+
+@bp.get("/<int:case_id>")
+@login_required()
+def show(case_id: int) -> Any:
+    case = task_actions.get_case(db(), user(), case_id)
+    tasks = list(db().scalars(select(OpenTask).where(OpenTask.case_id == case.id).order_by(OpenTask.created_at)))
+    assignee_ids = {t.assignee_id for t in tasks if t.assignee_id}
+    names = {u.id: u.display_name or u.username
+             for u in db().scalars(select(User).where(User.id.in_(assignee_ids)))} if assignee_ids else {}
+    open_tasks = [(t, task_title(t, case), role_title(t.role), names.get(t.assignee_id or 0, "")) for t in tasks]
+    events = db().scalars(select(CaseEvent).where(CaseEvent.case_id == case.id)
+                          .order_by(CaseEvent.at, CaseEvent.id))
+    history = [HistoryRow(event=e, what=_what(e),
+                          who=translate("history.system") if e.actor_name in ("", "system") else e.actor_name,
+                          answers=event_answers(case, e)) for e in events]
+    return render_template("cases/case.html", case=case, status=status_text(case), step=current_step_text(case),
+                           open_tasks=open_tasks, history=history, feedback=list(case.feedback or []),
+                           files=case_attachments(case))
+
+
+@bp.get("/<int:case_id>/files/<int:file_id>")
+@login_required()
+def download(case_id: int, file_id: int) -> Any:
+    case = task_actions.get_case(db(), user(), case_id)  # can_view_case, or 404
+    row = db().get(Attachment, file_id)
+    if row is None or row.case_id != case.id:
+        raise NotFound("the file does not exist")
+    return send_file(io.BytesIO(row.content), mimetype=row.content_type, as_attachment=True,
+                     download_name=row.filename, max_age=0)

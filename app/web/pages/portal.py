@@ -1,0 +1,94 @@
+"""The organisation's portal: its own cases, feedback, starting an initiative and withdrawing one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from app.domain import permissions, task_actions
+from app.engine.errors import InvalidData
+from app.models import Case, Municipality, OpenTask
+from app.web.context import commit, db, services
+from app.web.i18n import translate
+from app.web.pages.common import current_step_text, next_task_for, status_text, task_title, user
+from app.web.security import login_required
+
+bp = Blueprint("portal", __name__, url_prefix="/portal")
+
+
+@dataclass
+class CaseCard:
+    case: Case
+    status: str
+    step: str
+    tasks: list[tuple[OpenTask, str]]
+    can_withdraw: bool
+    withdraw_error: str = ""
+    withdraw_reason: str = ""
+    feedback: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _cards(errors: dict[int, tuple[str, str]] | None = None) -> list[CaseCard]:
+    me = user()
+    engine = services().engine
+    cases = db().scalars(permissions.visible_cases(me).order_by(Case.created_at.desc(), Case.id.desc()))
+    cards = []
+    for case in cases:
+        tasks = db().scalars(permissions.workable_tasks(me).where(OpenTask.case_id == case.id)
+                             .order_by(OpenTask.created_at))
+        error, reason = (errors or {}).get(case.id, ("", ""))
+        cards.append(CaseCard(
+            case=case, status=status_text(case), step=current_step_text(case),
+            tasks=[(t, task_title(t, case)) for t in tasks],
+            can_withdraw=permissions.can_withdraw(me, case) and engine.can_receive(db(), case, "withdraw"),
+            withdraw_error=error, withdraw_reason=reason, feedback=list(case.feedback or [])))
+    return cards
+
+
+def _offering() -> list[Municipality]:
+    rows = db().scalars(select(Municipality).order_by(Municipality.name))
+    return [m for m in rows if (m.settings or {}).get("processes")]
+
+
+@bp.get("/")
+@login_required("organisation")
+def index() -> Any:
+    return render_template("portal/index.html", cards=_cards())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required("organisation")
+def start() -> Any:
+    offered = _offering()
+    if request.method == "GET":
+        return render_template("portal/start.html", municipalities=offered, error="", chosen="")
+    slug = request.form.get("municipality", "")
+    if slug not in {m.slug for m in offered}:
+        return render_template("portal/start.html", municipalities=offered, chosen=slug,
+                               error=translate("portal.choose_municipality")), 422
+    me = user()
+    case = task_actions.start_case(db(), services().engine, me, slug)
+    commit()
+    flash(translate("portal.started", number=case.registration_number), "success")
+    first = next_task_for(me, case.id)
+    if first is not None:
+        return redirect(url_for("task_page.show", task_id=first.id))
+    return redirect(url_for("portal.index"))
+
+
+@bp.post("/cases/<int:case_id>/withdraw")
+@login_required("organisation")
+def withdraw(case_id: int) -> Any:
+    reason = request.form.get("withdraw_reason", "")
+    try:
+        case = task_actions.withdraw(db(), services().engine, user(), case_id, reason)
+    except InvalidData:
+        db().rollback()
+        error = translate("portal.withdraw_reason_required")
+        return render_template("portal/index.html", cards=_cards({case_id: (error, reason)})), 422
+    commit()
+    flash(translate("portal.withdrawn", number=case.registration_number), "success")
+    return redirect(url_for("portal.index"))
