@@ -9,6 +9,14 @@ from flask_wtf.csrf import CSRFProtect
 
 # module path, attribute, exempt from CSRF (bearer-token API only)
 BLUEPRINTS: list[tuple[str, str, bool]] = []
+# server-rendered pages (templates, stylesheet and helpers live on "ui")
+BLUEPRINTS.append(("app.web.pages.common", "ui", False))
+BLUEPRINTS.append(("app.web.pages.auth", "bp", False))
+BLUEPRINTS.append(("app.web.pages.tasks", "bp", False))
+BLUEPRINTS.append(("app.web.pages.task_page", "bp", False))
+BLUEPRINTS.append(("app.web.pages.portal", "bp", False))
+BLUEPRINTS.append(("app.web.pages.cases", "bp", False))
+BLUEPRINTS.append(("app.web.pages.admin", "bp", False))
 
 
 def register_all(app: Flask, csrf: CSRFProtect) -> None:
