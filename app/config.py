@@ -25,6 +25,7 @@ class Settings:
     processes_path: Path = PROJECT_ROOT / "processes"
     config_path: Path = PROJECT_ROOT / "config"
     max_upload_bytes: int = 10 * 1024 * 1024
+    sqlite_synchronous: str = "FULL"
     testing: bool = False
 
     @classmethod
@@ -39,6 +40,7 @@ class Settings:
             smtp_url=os.environ.get("IOP_SMTP_URL") or None,
             clock=os.environ.get("IOP_CLOCK", "system"),
             instance_path=instance,
+            sqlite_synchronous=os.environ.get("IOP_SQLITE_SYNCHRONOUS", "FULL"),
         )
         for key, value in overrides.items():
             if not hasattr(settings, key):

@@ -51,7 +51,7 @@ class Services:
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     from handlers import registry
 
-    db = make_engine(settings.database_url)
+    db = make_engine(settings.database_url, settings.sqlite_synchronous)
     the_clock = clock or make_clock(settings.clock, settings.timezone)
     return Services(
         settings=settings,
