@@ -26,6 +26,9 @@ def handler(name: str) -> Callable[[Handler], Handler]:
 
 
 def registry() -> dict[str, Handler]:
-    from handlers import builtin  # noqa: F401  (registers the built-in handlers)
+    from handlers import (
+        agreements,  # noqa: F401  (Stenungsund's agreement cycle)
+        builtin,  # noqa: F401  (registers the built-in handlers)
+    )
 
     return dict(_REGISTRY)

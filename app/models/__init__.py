@@ -1,5 +1,6 @@
 """Typed SQLAlchemy 2.0 models. Import from here."""
 
+import app.models.agreement  # noqa: F401  (agreement projections: import them from app.models.agreement)
 from app.models.case import Case, RegistrationCounter
 from app.models.definition import DefinitionVersion
 from app.models.event import CaseEvent

@@ -1,0 +1,43 @@
+"""Per-municipality agreement settings, read from config/municipalities/<slug>.json."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from app.domain.agreements.payments import INTERVALS
+
+CONFIG_DIR = Path(__file__).resolve().parents[3] / "config" / "municipalities"
+
+
+@dataclass(frozen=True)
+class AgreementSettings:
+    renewal_dialogue_months_before_end: int = 9
+    renewal_deadline_months_before_end: int = 3
+    max_agreement_years: int = 5
+    default_payment_interval: str = "yearly"
+    follow_up_opens_months_before_anniversary: int = 2
+    follow_up_due_months_before_anniversary: int = 1
+
+    @classmethod
+    def from_mapping(cls, values: dict[str, Any]) -> AgreementSettings:
+        known = {k: values[k] for k in cls.__dataclass_fields__ if k in values}
+        made = cls(**known)
+        if made.default_payment_interval not in INTERVALS:
+            raise ValueError(f"default_payment_interval must be one of {', '.join(INTERVALS)}")
+        if not 1 <= made.max_agreement_years <= 10:
+            raise ValueError("max_agreement_years must be between 1 and 10")
+        return made
+
+
+@lru_cache(maxsize=16)
+def load_settings(slug: str, config_dir: Path = CONFIG_DIR) -> AgreementSettings:
+    """The municipality's settings; the domain defaults when the file or a key is missing."""
+    path = config_dir / f"{slug}.json"
+    if not path.exists():
+        return AgreementSettings()
+    spec = json.loads(path.read_text(encoding="utf-8"))
+    return AgreementSettings.from_mapping(spec.get("settings", {}))

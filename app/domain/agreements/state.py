@@ -1,0 +1,210 @@
+"""The agreement's state as the workflow carries it: one JSON-shaped dict named `iop`.
+
+The service tasks of processes/stenungsund_agreement.bpmn call these functions
+through handlers/agreements.py; each takes the state and returns a new one (the
+input is never modified). Records (payments, follow-ups) carry a status; statuses
+only move forward, which lets the projection merge copies from parallel branches
+by taking the most advanced status (see projection.py).
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import date, timedelta
+from typing import Any
+
+from app.domain.agreements.payments import INTERVALS, check_period, derive_payment_plan, period_end
+from app.domain.agreements.repayment import REPAYMENT_RULES, PaidPayment, compute_repayment
+from app.domain.agreements.schedule import follow_up_plan, renewal_dates
+from app.domain.agreements.settings import load_settings
+
+State = dict[str, Any]
+
+PAYMENT_RANK = {"planned": 0, "held": 1, "released": 2, "paid": 3, "cancelled": 4}
+FOLLOW_UP_RANK = {"planned": 0, "open": 1, "submitted": 2, "returned": 1, "approved": 4, "cancelled": 5}
+
+
+def _d(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def _period_records(state: State, terms: dict[str, Any], version: int, previous_gate: str | None) -> None:
+    settings = load_settings(state["municipality"])
+    start, years = _d(terms["start"]), int(terms["years"])
+    check_period(years, settings.max_agreement_years)
+    interval = terms.get("interval") or settings.default_payment_interval
+    if interval not in INTERVALS:
+        raise ValueError(f"unknown payment interval {interval!r}")
+    amount = int(terms["yearly_amount_sek"])
+    end = period_end(start, years)
+    renewal = renewal_dates(end, settings)
+    state["periods"].append({
+        "version": version, "start": start.isoformat(), "end": end.isoformat(), "years": years,
+        "yearly_amount_sek": amount, "total_sek": amount * years, "interval": interval,
+        "decision_ref": terms.get("decision_ref") or "", "decided_on": terms.get("decided_on") or "",
+        "renewal_dialogue_opens": renewal.dialogue_opens.isoformat(),
+        "renewal_decision_deadline": renewal.decision_deadline.isoformat(),
+        "next_start": (end + timedelta(days=1)).isoformat(),
+    })
+    for p in derive_payment_plan(start, years, amount, interval):
+        gate = f"v{version}-f{p.agreement_year - 1}" if p.agreement_year > 1 else previous_gate
+        state["payments"].append({
+            "id": f"v{version}-p{p.index:02d}", "version": version, "index": p.index, "due": p.due.isoformat(),
+            "amount_sek": p.amount_sek, "agreement_year": p.agreement_year, "gate": gate, "status": "planned",
+        })
+    for f in follow_up_plan(start, years, settings):
+        state["follow_ups"].append({
+            "id": f"v{version}-f{f.year}", "version": version, "year": f.year, "opens": f.opens.isoformat(),
+            "due": f.due.isoformat(), "gates": f.gates.isoformat(), "status": "planned", "round": 0,
+        })
+    state["version"] = version
+    state["period"] = state["periods"][-1]
+
+
+def new_agreement(terms: dict[str, Any]) -> State:
+    """The first version of an agreement from the economic plan and the board's decision."""
+    rule = terms.get("repayment_rule") or "pro_rata"
+    if rule not in REPAYMENT_RULES:
+        raise ValueError(f"unknown repayment rule {rule!r}")
+    state: State = {
+        "municipality": terms.get("municipality") or "stenungsund", "version": 0,
+        "parties": list(terms.get("parties") or []), "statistics": list(terms.get("statistics") or []),
+        "repayment_rule": rule, "periods": [], "payments": [], "follow_ups": [], "repayment": None,
+        "status": "running",
+    }
+    _period_records(state, terms, 1, None)
+    return next_step(state)
+
+
+def renew(state: State, terms: dict[str, Any]) -> State:
+    """A new version: the next period starts the day after the current one ends."""
+    new = copy.deepcopy(state)
+    current = new["period"]
+    terms = dict(terms, start=current["next_start"])
+    last_gate = f"v{current['version']}-f{current['years']}"
+    if terms.get("parties"):
+        new["parties"] = list(terms["parties"])
+    if terms.get("statistics"):
+        new["statistics"] = list(terms["statistics"])
+    _period_records(new, terms, int(current["version"]) + 1, last_gate)
+    return next_step(new)
+
+
+def _current(records: list[dict[str, Any]], version: int) -> list[dict[str, Any]]:
+    return [r for r in records if r["version"] == version]
+
+
+def next_step(state: State) -> State:
+    """What the period waits for next: a payment date, a follow-up opening, or the period's end."""
+    new = copy.deepcopy(state)
+    version = new["version"]
+    candidates: list[tuple[str, int, str, str]] = []
+    for p in _current(new["payments"], version):
+        if p["status"] in ("planned", "held"):
+            candidates.append((p["due"], 0, "payment", p["id"]))
+    for f in _current(new["follow_ups"], version):
+        if f["status"] == "planned":
+            candidates.append((f["opens"], 1, "follow_up", f["id"]))
+    if candidates:
+        day, _, kind, ref = min(candidates)
+    else:
+        day, kind, ref = new["period"]["next_start"], "end", ""
+    new["next"] = {"kind": kind, "date": day, "ref": ref}
+    new["current_payment"] = _find(new["payments"], ref) if kind == "payment" else None
+    if kind == "follow_up":
+        new["current_follow_up"] = _find(new["follow_ups"], ref)
+    return new
+
+
+def _find(records: list[dict[str, Any]], ref: str) -> dict[str, Any]:
+    for r in records:
+        if r["id"] == ref:
+            return r
+    raise ValueError(f"no record {ref!r} in the agreement")
+
+
+def _update(state: State, key: str, ref: str, **changes: Any) -> State:
+    new = copy.deepcopy(state)
+    _find(new[key], ref).update(changes)
+    if new.get("current_payment") and new["current_payment"]["id"] == ref:
+        new["current_payment"] = _find(new[key], ref)
+    if new.get("current_follow_up") and new["current_follow_up"]["id"] == ref:
+        new["current_follow_up"] = _find(new[key], ref)
+    return new
+
+
+def release_payment(state: State, today: str) -> State:
+    ref = state["next"]["ref"]
+    return _update(state, "payments", ref, status="released", released_on=today)
+
+
+def payment_paid(state: State, ref: str, paid_on: str, reference: str = "") -> State:
+    return _update(state, "payments", ref, status="paid", paid_on=paid_on, reference=reference)
+
+
+def hold_gated_payments(state: State, follow_up_ref: str, today: str) -> State:
+    """The follow-up that gates these payments is not approved on their date: hold them."""
+    new = copy.deepcopy(state)
+    for p in new["payments"]:
+        if p.get("gate") == follow_up_ref and p["status"] == "planned" and p["due"] <= today:
+            p.update(status="held", held_on=today)
+    return new
+
+
+def follow_up_status(state: State, ref: str, status: str, today: str) -> State:
+    if status not in FOLLOW_UP_RANK:
+        raise ValueError(f"unknown follow-up status {status!r}")
+    record = _find(state["follow_ups"], ref)
+    rounds = int(record.get("round", 0)) + (1 if status == "submitted" else 0)
+    return _update(state, "follow_ups", ref, status=status, round=rounds, **{f"{status}_on": today})
+
+
+def terminate(state: State, terminated_on: str, reason: str, paid_ids: list[str]) -> State:
+    """Stop the agreement early: cancel what is not paid, claim back what the rule says."""
+    new = copy.deepcopy(state)
+    version = new["version"]
+    payments = _current(new["payments"], version)
+    paid = set(paid_ids) | {p["id"] for p in payments if p["status"] == "paid"}
+    claim = compute_repayment(
+        [PaidPayment(_d(p["due"]), int(p["amount_sek"]), p["id"] in paid) for p in payments],
+        _d(new["period"]["end"]), _d(terminated_on), new["repayment_rule"])
+    for p in payments:
+        p["status"] = "paid" if p["id"] in paid else "cancelled"
+    for f in _current(new["follow_ups"], version):
+        if f["status"] != "approved":
+            f["status"] = "cancelled"
+    new["status"] = "terminated"
+    new["repayment"] = {
+        "terminated_on": _d(terminated_on).isoformat(), "reason": reason, "rule": new["repayment_rule"],
+        "amount_sek": claim.amount_sek, "cancelled_sek": claim.cancelled_sek, "settled_sek": 0,
+        "lines": [{"due": d.isoformat(), "amount_sek": a} for d, a in claim.lines],
+        "status": "open" if claim.amount_sek > 0 else "settled", "receipts": [],
+    }
+    return new
+
+
+def repayment_received(state: State, amount_sek: int, received_on: str) -> State:
+    new = copy.deepcopy(state)
+    claim = new["repayment"]
+    if claim is None:
+        raise ValueError("the agreement has no repayment claim")
+    if amount_sek < 0:
+        raise ValueError("a repayment cannot be negative")
+    claim["receipts"].append({"amount_sek": amount_sek, "received_on": received_on})
+    claim["settled_sek"] = sum(r["amount_sek"] for r in claim["receipts"])
+    claim["status"] = "settled" if claim["settled_sek"] >= claim["amount_sek"] else "open"
+    return new
+
+
+def finish(state: State, outcome: str) -> State:
+    new = copy.deepcopy(state)
+    new["status"] = outcome
+    return new
+
+
+def notice(state: State, kind: str, ref: str, today: str) -> State:
+    """Record a reminder or escalation sent on the given day (the projection lists them)."""
+    new = copy.deepcopy(state)
+    notices = new.setdefault("notices", [])
+    notices.append({"id": f"{kind}:{ref}:{today}", "kind": kind, "ref": ref, "on": today})
+    return new

@@ -1,0 +1,107 @@
+"""Projections of the agreement cycle for queries outside the workflow.
+
+The workflow (processes/stenungsund_agreement.bpmn) drives; these rows are
+rebuilt from its `iop` state on every save (app/domain/agreements/projection.py)
+and never moved backwards, so finance can list held payments and officers can
+list upcoming renewals without loading any workflow.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import Base
+from app.models.types import JSONType, UTCDateTime
+
+
+class Agreement(Base):
+    __tablename__ = "agreements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), unique=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))  # running, terminated, ended
+    current_version: Mapped[int] = mapped_column(Integer)
+    parties: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    statistics: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    repayment_rule: Mapped[str] = mapped_column(String(20))
+    notices: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    periods: Mapped[list[AgreementPeriod]] = relationship(
+        cascade="all, delete-orphan", order_by="AgreementPeriod.version")
+    payments: Mapped[list[AgreementPayment]] = relationship(
+        cascade="all, delete-orphan", order_by="AgreementPayment.id")
+    follow_ups: Mapped[list[AgreementFollowUp]] = relationship(
+        cascade="all, delete-orphan", order_by="AgreementFollowUp.id")
+    claim: Mapped[RepaymentClaim | None] = relationship(cascade="all, delete-orphan", uselist=False)
+
+
+class AgreementPeriod(Base):
+    __tablename__ = "agreement_periods"
+    __table_args__ = (UniqueConstraint("agreement_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date] = mapped_column(Date)
+    years: Mapped[int] = mapped_column(Integer)
+    yearly_amount_sek: Mapped[int] = mapped_column(Integer)
+    total_sek: Mapped[int] = mapped_column(Integer)
+    payment_interval: Mapped[str] = mapped_column(String(20))
+    decision_ref: Mapped[str] = mapped_column(String(100), default="")
+    renewal_dialogue_opens: Mapped[date] = mapped_column(Date, index=True)
+    renewal_decision_deadline: Mapped[date] = mapped_column(Date)
+
+
+class AgreementPayment(Base):
+    __tablename__ = "agreement_payments"
+    __table_args__ = (UniqueConstraint("agreement_id", "version", "number"),
+                      Index("ix_agreement_payments_status_due", "status", "due"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)
+    due: Mapped[date] = mapped_column(Date)
+    amount_sek: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))  # planned, held, released, paid, cancelled
+    gate: Mapped[str | None] = mapped_column(String(20))
+    held_on: Mapped[date | None] = mapped_column(Date)
+    released_on: Mapped[date | None] = mapped_column(Date)
+    paid_on: Mapped[date | None] = mapped_column(Date)
+    reference: Mapped[str] = mapped_column(String(100), default="")
+
+
+class AgreementFollowUp(Base):
+    __tablename__ = "agreement_follow_ups"
+    __table_args__ = (UniqueConstraint("agreement_id", "version", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    year: Mapped[int] = mapped_column(Integer)
+    opens: Mapped[date] = mapped_column(Date)
+    due: Mapped[date] = mapped_column(Date)
+    gates: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20))  # planned, open, submitted, returned, approved, cancelled
+    rounds: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RepaymentClaim(Base):
+    __tablename__ = "repayment_claims"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"), unique=True)
+    terminated_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(2000), default="")
+    rule: Mapped[str] = mapped_column(String(20))
+    amount_sek: Mapped[int] = mapped_column(Integer)
+    settled_sek: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20))  # open, settled
+    lines: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
