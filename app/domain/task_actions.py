@@ -7,6 +7,7 @@ into a Conflict.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from sqlalchemy import select
@@ -22,11 +23,29 @@ WITHDRAW_MESSAGE = "withdraw"
 
 
 def get_task(session: Session, user: User, task_id: str) -> OpenTask:
+    try:
+        task_id = str(uuid.UUID(task_id))
+    except ValueError:
+        raise NotFound("the task does not exist or is no longer open") from None
     task = session.get(OpenTask, task_id)
     if task is None or not permissions.can_view_task(user, task):
         # A task that exists but is not the caller's looks the same as one that does not exist.
         raise NotFound("the task does not exist or is no longer open")
     return task
+
+
+def open_task(session: Session, user: User, task_id: str) -> OpenTask:
+    """The open task; a task completed meanwhile on a case the user may see is a Conflict, not a 404."""
+    try:
+        return get_task(session, user, task_id)
+    except NotFound:
+        event = session.scalars(select(CaseEvent).where(CaseEvent.kind == "task_completed",
+                                                        CaseEvent.data["task_id"].as_string() == task_id)).first()
+        if event is not None:
+            case = session.get(Case, event.case_id)
+            if case is not None and permissions.can_view_case(user, case):
+                raise Conflict("the task has already been completed") from None
+        raise
 
 
 def get_case(session: Session, user: User, case_id: int) -> Case:
@@ -37,7 +56,7 @@ def get_case(session: Session, user: User, case_id: int) -> Case:
 
 
 def claim(session: Session, engine: CaseEngine, user: User, task_id: str) -> OpenTask:
-    task = get_task(session, user, task_id)
+    task = open_task(session, user, task_id)
     if not permissions.is_potential_owner(user, task):
         raise Forbidden("your role cannot work on this task")
     if task.assignee_id not in (None, user.id):
@@ -48,7 +67,7 @@ def claim(session: Session, engine: CaseEngine, user: User, task_id: str) -> Ope
 
 
 def unclaim(session: Session, engine: CaseEngine, user: User, task_id: str) -> OpenTask:
-    task = get_task(session, user, task_id)
+    task = open_task(session, user, task_id)
     if not permissions.can_unclaim(user, task):
         raise Forbidden("only the person who claimed the task (or an administrator) can release it")
     task.assignee_id = None
@@ -68,7 +87,7 @@ def _touch(session: Session, engine: CaseEngine, user: User, task: OpenTask, kin
 
 def complete(session: Session, engine: CaseEngine, user: User, task_id: str, data: Any,
              lang: str = "sv") -> Case:
-    task = get_task(session, user, task_id)
+    task = open_task(session, user, task_id)
     if not permissions.is_potential_owner(user, task):
         raise Forbidden("your role cannot complete this task")
     if task.assignee_id not in (None, user.id):

@@ -37,3 +37,7 @@ class DefinitionInvalid(EngineError):
 
 class ScriptFailure(EngineError):
     """An expression or script in a diagram failed or tried something forbidden."""
+
+
+class Unauthenticated(EngineError):
+    """No valid credentials (answers 401)."""

@@ -7,9 +7,19 @@ from typing import Any
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from app.engine.errors import Conflict, DefinitionInvalid, Forbidden, InvalidData, NotFound, ScriptFailure
+from app.engine.errors import (
+    Conflict,
+    DefinitionInvalid,
+    Forbidden,
+    InvalidData,
+    NotFound,
+    ScriptFailure,
+    Unauthenticated,
+)
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +47,19 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(NotFound)
     def _not_found(exc: NotFound) -> Any:
         return error_response(404, str(exc))
+
+    @app.errorhandler(Unauthenticated)
+    def _unauthenticated(exc: Unauthenticated) -> Any:
+        return error_response(401, str(exc))
+
+    @app.errorhandler(StaleDataError)
+    def _stale(exc: StaleDataError) -> Any:
+        return error_response(409, "the case was changed by someone else at the same time; reload and try again")
+
+    @app.errorhandler(DataError)
+    def _data(exc: DataError) -> Any:
+        log.warning("database refused a value: %s", exc.orig)
+        return error_response(422, "a value contains characters or a size the database cannot store")
 
     @app.errorhandler(Forbidden)
     def _forbidden(exc: Forbidden) -> Any:

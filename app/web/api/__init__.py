@@ -1,0 +1,17 @@
+"""The JSON API under /api/v1: bearer tokens only, JSON errors, described by /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+api = Blueprint("api", __name__, url_prefix="/api/v1")
+
+from app.web.api import (  # noqa: E402,F401  (routes register on import)
+    accounts,
+    auth,
+    cases,
+    clock,
+    definitions,
+    openapi,
+    tasks,
+)

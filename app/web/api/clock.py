@@ -1,0 +1,49 @@
+"""The manual clock (IOP_CLOCK=manual only): read it, move it forward, fire what became due."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import jsonify
+
+from app.clock import ManualClock
+from app.engine.errors import Forbidden, InvalidData, NotFound
+from app.web.api import api
+from app.web.api.common import authenticated, caller, json_body, string_field
+from app.web.context import services
+
+
+def _manual() -> ManualClock:
+    clock = services().clock
+    if services().settings.clock != "manual" or not isinstance(clock, ManualClock):
+        raise NotFound("the clock can only be read and moved when IOP_CLOCK=manual")
+    return clock
+
+
+@api.get("/clock")
+@authenticated
+def read_clock() -> Any:
+    return jsonify({"now": _manual().now().isoformat()})
+
+
+@api.post("/clock")
+@authenticated
+def move_clock() -> Any:
+    clock = _manual()
+    if caller().role != "admin":
+        raise Forbidden("only an administrator can move the clock")
+    raw = string_field(json_body(), "now", max_length=64) or ""
+    try:
+        when = datetime.fromisoformat(raw)
+    except ValueError as exc:
+        raise InvalidData("now must be an ISO 8601 time", {"now": "e.g. 2027-05-29T00:00:00+02:00"}) from exc
+    if when.tzinfo is None:
+        raise InvalidData("now needs a UTC offset", {"now": "add an offset such as +01:00 or Z"})
+    if when < clock.now():
+        raise InvalidData("the clock only moves forward", {"now": f"must be after {clock.now().isoformat()}"})
+    clock.set(when)
+    from app.scheduler import sweep
+
+    fired = sweep(services())
+    return jsonify({"now": clock.now().isoformat(), "fired": fired})

@@ -1,0 +1,69 @@
+"""Helpers shared by the API modules: the caller, JSON bodies, ids and paging."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from flask import request
+
+from app.engine.errors import InvalidData
+from app.engine.errors import Unauthenticated as Unauthorized
+from app.models import User
+from app.web.security import current_user
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def caller() -> User:
+    user = current_user()
+    if user is None:
+        raise Unauthorized("log in first: send Authorization: Bearer <token> from POST /api/v1/auth/token")
+    return user
+
+
+def authenticated(view: F) -> F:
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        caller()
+        return view(*args, **kwargs)
+
+    return cast(F, wrapper)
+
+
+def json_body() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if body is None:
+        if request.content_length:
+            raise InvalidData("the body is not valid JSON", {"body": "send a JSON object"})
+        return {}
+    if not isinstance(body, dict):
+        raise InvalidData("the body must be a JSON object", {"body": "send a JSON object"})
+    return body
+
+
+def string_field(body: dict[str, Any], name: str, *, required: bool = True, max_length: int = 500) -> str | None:
+    value = body.get(name)
+    if value is None or value == "":
+        if required:
+            raise InvalidData(f"{name} is required", {name: "required"})
+        return None
+    if not isinstance(value, str):
+        raise InvalidData(f"{name} must be a string", {name: "must be a string"})
+    if "\x00" in value:
+        raise InvalidData(f"{name} contains a NUL character", {name: "contains a NUL character"})
+    if len(value) > max_length:
+        raise InvalidData(f"{name} is too long", {name: f"at most {max_length} characters"})
+    return value
+
+
+def paging() -> tuple[int, int]:
+    try:
+        limit = int(request.args.get("limit", 50))
+        offset = int(request.args.get("offset", 0))
+    except ValueError as exc:
+        raise InvalidData("limit and offset must be whole numbers", {"limit": "whole number"}) from exc
+    if not 1 <= limit <= 500 or not 0 <= offset <= 10**9:
+        raise InvalidData("limit must be 1-500 and offset 0 or more", {"limit": "1-500", "offset": "0 or more"})
+    return limit, offset

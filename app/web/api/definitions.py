@@ -1,0 +1,79 @@
+"""Process definitions: list, deploy, validate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify, request
+from sqlalchemy import func, select
+
+from app.domain.permissions import can_deploy
+from app.engine.errors import DefinitionInvalid, Forbidden, InvalidData
+from app.engine.validation import validate_files
+from app.models import Case, DefinitionVersion
+from app.web.api import api
+from app.web.api.common import authenticated, caller
+from app.web.api.views import iso
+from app.web.context import commit, db, services
+
+MAX_FILES = 50
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+
+def _uploaded_files() -> dict[str, str]:
+    files: dict[str, str] = {}
+    for storage in request.files.getlist("files") + request.files.getlist("files[]") + request.files.getlist("file"):
+        name = (storage.filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+        if not name.endswith((".bpmn", ".json", ".dmn")):
+            raise InvalidData(f"{name or 'a file'}: only .bpmn, .dmn and .json files belong in a definition",
+                              {"files": f"{name}: not a .bpmn, .dmn or .json file"})
+        content = storage.read(MAX_FILE_BYTES + 1)
+        if len(content) > MAX_FILE_BYTES:
+            raise InvalidData(f"{name} is larger than 2 MB", {"files": f"{name}: larger than 2 MB"})
+        try:
+            files[name] = content.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidData(f"{name} is not UTF-8 text", {"files": f"{name}: not UTF-8 text"}) from exc
+    if not files:
+        raise InvalidData("send the diagram and its forms as multipart form data in the field 'files'",
+                          {"files": "required"})
+    if len(files) > MAX_FILES:
+        raise InvalidData(f"at most {MAX_FILES} files at once", {"files": "too many files"})
+    return files
+
+
+@api.get("/definitions")
+@authenticated
+def list_definitions() -> Any:
+    caller()
+    running = dict(db().execute(select(Case.definition_id, func.count(Case.id))
+                                .where(Case.status == "running").group_by(Case.definition_id)).all())
+    rows = db().scalars(select(DefinitionVersion).order_by(DefinitionVersion.process_id,
+                                                           DefinitionVersion.version.desc()))
+    return jsonify({"items": [{"id": r.id, "process_id": r.process_id, "version": r.version, "name": r.name,
+                               "deployed_at": iso(r.deployed_at), "files": sorted(r.files),
+                               "running_cases": running.get(r.id, 0)} for r in rows]})
+
+
+@api.post("/definitions")
+@authenticated
+def deploy() -> Any:
+    user = caller()
+    if not can_deploy(user):
+        raise Forbidden("only process owners and administrators can deploy definitions")
+    files = _uploaded_files()
+    try:
+        row, created = services().engine.deploy(db(), files, user)
+    except DefinitionInvalid:
+        db().rollback()
+        raise
+    commit()
+    return jsonify({"id": row.id, "process_id": row.process_id, "version": row.version, "name": row.name,
+                    "created": created}), 201 if created else 200
+
+
+@api.post("/validate")
+@authenticated
+def validate() -> Any:
+    caller()
+    return jsonify({"problems": validate_files(_uploaded_files())})

@@ -1,0 +1,92 @@
+"""JSON shapes of tasks, cases and events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.engine.runtime import CaseEngine
+from app.models import Case, CaseEvent, OpenTask, User
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _usernames(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(session.execute(select(User.id, User.username).where(User.id.in_(ids))).all())
+
+
+def task_json(session: Session, engine: CaseEngine, task: OpenTask, now: datetime,
+              names: dict[int, str] | None = None, registration: dict[int, str] | None = None) -> dict[str, Any]:
+    case = None
+    if registration is None or task.case_id not in registration:
+        case = session.get(Case, task.case_id)
+    names = names if names is not None else _usernames(session, {task.assignee_id} if task.assignee_id else set())
+    form = None
+    if task.form:
+        definition_id = case.definition_id if case else session.scalar(
+            select(Case.definition_id).where(Case.id == task.case_id))
+        if definition_id is not None:
+            form = engine.definition(session, definition_id).form(task.form)
+    return {
+        "id": task.id,
+        "case_id": task.case_id,
+        "registration_number": registration[task.case_id] if registration and task.case_id in registration
+        else (case.registration_number if case else None),
+        "name": task.name,
+        "title": task.title,
+        "role": task.role,
+        "assignee": names.get(task.assignee_id) if task.assignee_id else None,
+        "due": iso(task.due_at),
+        "overdue": bool(task.due_at and task.due_at < now),
+        "created": iso(task.created_at),
+        "form": form,
+    }
+
+
+def tasks_json(session: Session, engine: CaseEngine, tasks: list[OpenTask], now: datetime) -> list[dict[str, Any]]:
+    names = _usernames(session, {t.assignee_id for t in tasks if t.assignee_id})
+    case_ids = {t.case_id for t in tasks}
+    registration = dict(session.execute(select(Case.id, Case.registration_number)
+                                        .where(Case.id.in_(case_ids))).all()) if case_ids else {}
+    return [task_json(session, engine, t, now, names, registration) for t in tasks]
+
+
+def case_summary(case: Case) -> dict[str, Any]:
+    return {
+        "id": case.id,
+        "registration_number": case.registration_number,
+        "title": case.title,
+        "municipality": case.municipality.slug,
+        "organisation": {"name": case.organisation.name, "org_number": case.organisation.org_number},
+        "status": case.status,
+        "outcome": case.outcome,
+        "current_step": case.current_step,
+        "next_timer": iso(case.next_timer_at),
+        "created": iso(case.created_at),
+        "updated": iso(case.updated_at),
+        "version": case.version,
+    }
+
+
+def case_detail(session: Session, engine: CaseEngine, case: Case, now: datetime) -> dict[str, Any]:
+    body = case_summary(case)
+    definition = case.definition
+    body["definition"] = {"process_id": definition.process_id, "version": definition.version,
+                          "name": definition.name}
+    open_tasks = list(session.scalars(select(OpenTask).where(OpenTask.case_id == case.id)
+                                      .order_by(OpenTask.created_at)))
+    body["open_tasks"] = [{k: v for k, v in t.items() if k != "form"}
+                          for t in tasks_json(session, engine, open_tasks, now)]
+    body["feedback"] = case.feedback
+    events = session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id))
+    body["history"] = [{"at": iso(e.at), "actor": e.actor_name, "kind": e.kind, "task": e.task_name,
+                        "title": e.title, "data": e.data} for e in events]
+    body["can_withdraw"] = engine.can_receive(session, case, "withdraw") if case.status == "running" else False
+    return body
