@@ -25,6 +25,7 @@ def create_app(config: Settings | None = None, *, clock: Clock | None = None,
         TESTING=settings.testing,
         WTF_CSRF_TIME_LIMIT=None,
     )
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # forms keep their field order
     app.extensions["iop"] = svc
     from app.web import register
 

@@ -1,0 +1,83 @@
+"""The `iop` command line against a real SQLite file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import create_engine, text
+
+from app.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    db = tmp_path / "cli.sqlite3"
+    monkeypatch.setenv("IOP_DATABASE_URL", f"sqlite:///{db}")
+    monkeypatch.setenv("IOP_INSTANCE_PATH", str(tmp_path / "instance"))
+    return db
+
+
+def _count(db: Path, table: str) -> int:
+    engine = create_engine(f"sqlite:///{db}")
+    with engine.connect() as conn:
+        value = conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+    engine.dispose()
+    return int(value)
+
+
+def test_db_upgrade_loads_municipalities_and_processes(env: Path) -> None:
+    result = CliRunner().invoke(main, ["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert _count(env, "municipalities") == 4
+    assert _count(env, "definition_versions") >= 1
+
+
+def test_org_and_user_add(env: Path) -> None:
+    runner = CliRunner()
+    bad = runner.invoke(main, ["org", "add", "--name", "Fel", "--org-number", "802400-0006"])
+    assert bad.exit_code != 0
+    assert "wrong check digit" in bad.output
+    good = runner.invoke(main, ["org", "add", "--name", "Rätt", "--org-number", "8024000005"])
+    assert good.exit_code == 0 and "802400-0005" in good.output
+    user = runner.invoke(main, ["user", "add", "kim", "--role", "organisation", "--organisation", "802400-0005",
+                                "--password-stdin"], input="ett-langt-losenord\n")
+    assert user.exit_code == 0, user.output
+    short = runner.invoke(main, ["user", "add", "kort", "--role", "lawyer", "--municipality", "falun",
+                                 "--password-stdin"], input="kort\n")
+    assert short.exit_code != 0 and "at least 10 characters" in short.output
+    nomuni = runner.invoke(main, ["user", "add", "jurist", "--role", "lawyer", "--password-stdin"],
+                           input="ett-langt-losenord\n")
+    assert nomuni.exit_code != 0 and "needs --municipality" in nomuni.output
+    assert _count(env, "users") == 1
+
+
+def test_validate_and_deploy(env: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    ok = runner.invoke(main, ["validate", str(ROOT / "processes" / "falun_initiative.bpmn")])
+    assert ok.exit_code == 0 and "no problems" in ok.output
+    broken = tmp_path / "broken.bpmn"
+    broken.write_text((ROOT / "processes" / "falun_initiative.bpmn").read_text()[:900])
+    result = runner.invoke(main, ["validate", str(broken)])
+    assert result.exit_code != 0
+    assert "broken.bpmn" in result.output
+    deployed = runner.invoke(main, ["deploy", str(ROOT / "processes" / "falun_initiative.bpmn")])
+    assert deployed.exit_code == 0
+    assert "falun_initiative version 1" in deployed.output
+    refused = runner.invoke(main, ["deploy", str(broken)])
+    assert refused.exit_code != 0
+
+
+def test_demo_is_idempotent(env: Path) -> None:
+    runner = CliRunner()
+    first = runner.invoke(main, ["demo"])
+    assert first.exit_code == 0, first.output
+    cases, users = _count(env, "cases"), _count(env, "users")
+    assert cases >= 5 and users >= 8
+    second = runner.invoke(main, ["demo"])
+    assert second.exit_code == 0
+    assert (_count(env, "cases"), _count(env, "users")) == (cases, users)
+    assert "already loaded" in second.output
