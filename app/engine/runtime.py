@@ -32,6 +32,7 @@ from app.engine.registration import next_registration_number
 from app.engine.safe_expressions import SafeEnvironment
 from app.engine.serialization import SERIALIZER_VERSION, workflow_from_json, workflow_to_json
 from app.engine.task_meta import task_assignee_username, task_due, task_role
+from app.engine.workflow_cache import WorkflowCache
 from app.engine.workflow_tasks import completed_ends, find_task, ready_human_tasks, waiting_message_tasks
 from app.models import Case, CaseEvent, DefinitionVersion, Municipality, OpenTask, Organisation, User
 
@@ -51,6 +52,7 @@ class CaseEngine:
         self.clock = clock
         self.definitions = definitions or DefinitionCache()
         self.handlers = dict(handlers or {})
+        self.cache = WorkflowCache()
         env = SafeEnvironment(helpers=self._helpers(helpers), service_caller=self._call_service)
         self.script_engine = PythonScriptEngine(environment=env)
 
@@ -140,8 +142,10 @@ class CaseEngine:
 
     def load(self, session: Session, case: Case) -> tuple[BpmnWorkflow, ProcessDefinition]:
         definition = self.definition(session, case.definition_id)
-        workflow = workflow_from_json(case.workflow_json, definition.spec, definition.subprocess_specs)
-        workflow.script_engine = self.script_engine
+        workflow = self.cache.take(case.id, case.version) if case.id is not None else None
+        if workflow is None:
+            workflow = workflow_from_json(case.workflow_json, definition.spec, definition.subprocess_specs)
+            workflow.script_engine = self.script_engine
         return workflow, definition
 
     def complete_task(self, session: Session, case: Case, task_id: str, actor: User | None,
@@ -236,6 +240,7 @@ class CaseEngine:
         case.updated_at = now
         self._project_tasks(session, case, ready, definition, now)
         session.flush()
+        self.cache.stage(session, case, workflow)
 
     def _report_ends(self, session: Session, case: Case, workflow: BpmnWorkflow,
                      definition: ProcessDefinition, actor: User | None) -> None:
