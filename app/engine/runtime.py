@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -39,6 +40,25 @@ from app.models import Case, CaseEvent, DefinitionVersion, Municipality, OpenTas
 log = logging.getLogger(__name__)
 
 
+class _ScriptEngine(PythonScriptEngine):
+    """PythonScriptEngine whose service calls keep their real error.
+
+    In 3.2.0 a failing service call is reported as `NameError: name 'script' is not defined` (the
+    library formats the error with a variable that does not exist there); here the handler's own
+    error is kept, named after the operation.
+    """
+
+    def call_service(self, task: Task, **kwargs: Any) -> Any:
+        try:
+            return self.environment.call_service(task.data, **kwargs)
+        except ScriptFailure as exc:
+            raise WorkflowTaskException(str(exc), task=task, exception=exc) from exc
+        except Exception as exc:  # noqa: BLE001 - any handler error is the operation's failure
+            operation = kwargs.get("operation_name", "?")
+            raise WorkflowTaskException(f"the operation {operation!r} failed: {type(exc).__name__}: {exc}",
+                                        task=task, exception=exc) from exc
+
+
 def _actor_name(actor: User | None) -> str:
     if actor is None:
         return "system"
@@ -54,7 +74,7 @@ class CaseEngine:
         self.handlers = dict(handlers or {})
         self.cache = WorkflowCache()
         env = SafeEnvironment(helpers=self._helpers(helpers), service_caller=self._call_service)
-        self.script_engine = PythonScriptEngine(environment=env)
+        self.script_engine = _ScriptEngine(environment=env)
 
     # ----------------------------------------------------------------- helpers
     def _helpers(self, extra: Mapping[str, Any] | None) -> dict[str, Any]:
