@@ -192,5 +192,50 @@ def deploy(paths: tuple[str, ...]) -> None:
         sys.exit(1)
 
 
+@main.command()
+@click.option("--municipality", default="stenungsund", show_default=True,
+              help="A municipality with the agreement cycle.")
+@click.option("--amount", "yearly_amount_sek", default=400000, show_default=True, type=int,
+              help="The municipality's support per year, SEK.")
+@click.option("--start", default="2027-01-01", show_default=True, help="First day of the period, YYYY-MM-DD.")
+@click.option("--years", default=5, show_default=True, type=int,
+              help="Period in years (at most the municipality's maximum).")
+@click.option("--interval", default="yearly", show_default=True,
+              type=click.Choice(["yearly", "half_yearly", "quarterly", "lump_sum"]))
+@click.option("--late-follow-up", is_flag=True, help="The first follow-up report comes in late: a payment is held.")
+@click.option("--renew/--no-renew", default=False, show_default=True, help="Renew the agreement once.")
+@click.option("--plot", "plot_path", default=None, type=click.Path(dir_okay=False), help="Write the timeline as SVG.")
+@click.option("--lang", default="sv", show_default=True, type=click.Choice(["sv", "en"]))
+def simulate(municipality: str, yearly_amount_sek: int, start: str, years: int, interval: str, late_follow_up: bool,
+             renew: bool, plot_path: str | None, lang: str) -> None:
+    """Run one agreement on a virtual clock in a throwaway database and print its timeline."""
+    from app.simulation import InvalidOptions, SimulationError, format_table, parse_options, render_svg
+    from app.simulation import simulate as run_simulation
+
+    if logging.getLogger().level > logging.DEBUG:  # keep the table readable unless -v
+        for name in ("spiff", "alembic", "app.services"):
+            logging.getLogger(name).setLevel(logging.WARNING)
+    try:
+        options = parse_options({"municipality": municipality, "yearly_amount_sek": str(yearly_amount_sek),
+                                 "start": start, "years": str(years), "interval": interval,
+                                 "late_follow_up": late_follow_up, "renew": renew})
+        result = run_simulation(options, Settings.from_env())
+    except InvalidOptions as exc:
+        for name, problem in exc.problems.items():
+            click.echo(f"--{name.replace('_', '-')}: {problem.message}", err=True)
+        sys.exit(2)
+    except SimulationError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(format_table(result, lang))
+    click.echo(f"{result.registration_number}: outcome {result.outcome or 'running'}, "
+               f"ended {result.ended_on or '-'}, paid {result.total_paid_sek} SEK")
+    if result.stopped_on is not None:
+        click.echo(f"warning: the agreement was still running on {result.stopped_on}; the simulation stopped there",
+                   err=True)
+    if plot_path:
+        Path(plot_path).write_text(render_svg(result, lang), encoding="utf-8")
+        click.echo(f"wrote {plot_path}")
+
+
 if __name__ == "__main__":
     main()

@@ -95,6 +95,9 @@ def load_demo(services: Services) -> list[str]:
             for org_number, steps in DEMO_CASES:
                 case = _demo_case(session, services, org_number, steps)
                 report.append(f"case {case.registration_number}: {case.current_step or case.status}")
+    from app.demo_stenungsund import load_stenungsund_demo
+
+    report.extend(load_stenungsund_demo(services))
     if not report:
         report.append("demo data already loaded")
     return report

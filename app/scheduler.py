@@ -1,16 +1,27 @@
-"""APScheduler wiring only: it calls the timer sweep; the work itself is engine code."""
+"""APScheduler wiring only: it calls the timer sweep; the work itself is engine code.
+
+Two jobs: an interval sweep (every SWEEP_SECONDS; it also catches whatever became due while no
+scheduler ran), and a date job at the earliest ``next_timer_at`` so a timer fires on time rather
+than up to one interval late. After each sweep the date job is moved to the new earliest due time.
+Several scheduler processes may run at once: the sweep claims cases, so each timer fires once.
+The scheduler never starts in tests; ``iop serve`` starts it in-process, ``iop scheduler`` alone.
+"""
 
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlalchemy import func, select
 
 from app.services import Services
 
 log = logging.getLogger(__name__)
 SWEEP_SECONDS = 30
+NEXT_JOB = "timer-next"
 
 
 def sweep(services: Services) -> int:
@@ -24,9 +35,44 @@ def sweep(services: Services) -> int:
         return 0
 
 
+def next_due(services: Services) -> datetime | None:
+    """The earliest due time of any running case's timer."""
+    from app.models import Case
+
+    with services.session_factory() as session:
+        return session.scalar(select(func.min(Case.next_timer_at)).where(Case.status == "running"))
+
+
+def _sweep_and_plan(scheduler: BaseScheduler, services: Services) -> int:
+    fired = sweep(services)
+    try:
+        _plan_next(scheduler, services)
+    except Exception:  # noqa: BLE001 - the interval sweep still runs
+        log.exception("could not plan the next timer")
+    return fired
+
+
+def _plan_next(scheduler: BaseScheduler, services: Services) -> None:
+    """A one-off sweep at the earliest due time, if that comes before the next interval sweep.
+
+    APScheduler counts wall time; the delay is measured on the application's clock."""
+    due = next_due(services)
+    if due is None:
+        return
+    delay = due.astimezone(UTC) - services.clock.now()
+    if delay > timedelta(seconds=SWEEP_SECONDS):
+        return
+    run_at = datetime.now(UTC) + max(delay, timedelta(0)) + timedelta(milliseconds=50)
+    scheduler.add_job(_sweep_and_plan, "date", run_date=run_at, args=[scheduler, services], id=NEXT_JOB,
+                      replace_existing=True, misfire_grace_time=None)
+
+
 def _add_jobs(scheduler: BackgroundScheduler | BlockingScheduler, services: Services) -> None:
-    scheduler.add_job(sweep, "interval", seconds=SWEEP_SECONDS, args=[services], id="timer-sweep",
-                      max_instances=1, coalesce=True, replace_existing=True)
+    scheduler.add_job(_sweep_and_plan, "interval", seconds=SWEEP_SECONDS, args=[scheduler, services],
+                      id="timer-sweep", max_instances=1, coalesce=True, replace_existing=True)
+    # sweep once at start: whatever became due while no scheduler ran fires now
+    scheduler.add_job(_sweep_and_plan, args=[scheduler, services], id=NEXT_JOB, replace_existing=True,
+                      misfire_grace_time=None)
 
 
 def start_background_scheduler(services: Services) -> BackgroundScheduler:

@@ -53,12 +53,14 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
 
     db = make_engine(settings.database_url, settings.sqlite_synchronous)
     the_clock = clock or make_clock(settings.clock, settings.timezone)
+    engine = CaseEngine(the_clock, handlers=registry())
+    engine.outbox.smtp_url = lambda: settings.smtp_url  # read per delivery: IOP_SMTP_URL
     return Services(
         settings=settings,
         db=db,
         session_factory=make_session_factory(db),
         clock=the_clock,
-        engine=CaseEngine(the_clock, handlers=registry()),
+        engine=engine,
     )
 
 

@@ -1,8 +1,9 @@
-"""Black-box check that knows only the outside interface (../shared/interface.md).
+"""Black-box check that knows only the outside interface (/work/shared/interface.md).
 
-It creates an organisation and users with the `iop` CLI, starts `iop serve`, starts a Falun
-initiative through the API and drives it to its end, completing every task with data made from
-the task's JSON Schema alone. It fails if any call answers 500 or the case does not end.
+It creates an organisation and users with the `iop` CLI, starts `iop serve --no-scheduler`, starts a
+Falun initiative through the API and drives it to its end, completing every task with data made from
+the task's JSON Schema alone. It fails (exit status 1) if any call answers 500, an answer lacks a
+documented field, or the case does not end completed. The server is stopped in every case.
 
     python scripts/interface_check.py [--iop PATH_TO_IOP]
 """
@@ -19,38 +20,72 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 PASSWORD = "interface-check-pw"
-USERS = [("ic_org", "organisation", ["--organisation", "802017-0000"]),
+ORG_NUMBER = "802017-0000"  # a valid Swedish organisation number (Luhn check digit)
+USERS = [("ic_org", "organisation", ["--organisation", ORG_NUMBER]),
          ("ic_lawyer", "lawyer", ["--municipality", "falun"]),
          ("ic_officer", "officer", ["--municipality", "falun"])]
+TASK_FIELDS = {"id", "case_id", "name", "title", "role", "assignee", "due", "form"}
+MAX_ROUNDS = 40
+
+
+class CheckFailed(Exception):
+    pass
+
+
+def require(condition: object, message: str) -> None:
+    if not condition:
+        raise CheckFailed(message)
+
+
+def _string(prop: dict[str, Any]) -> str:
+    fmt = prop.get("format")
+    if fmt == "date":
+        return "2027-01-01"
+    if fmt == "date-time":
+        return "2027-01-01T12:00:00+01:00"
+    if fmt == "email":
+        return "kontakt@example.org"
+    text = "Svar från gränssnittskontrollen"
+    text = text.ljust(int(prop.get("minLength", 0)), "x")
+    return text[: int(prop.get("maxLength", len(text)))]
+
+
+def _number(prop: dict[str, Any]) -> int:
+    low = prop.get("minimum", prop.get("exclusiveMinimum", -1) + 1)
+    high = prop.get("maximum", prop.get("exclusiveMaximum", 10**6 + 1) - 1)
+    return int(min(max(1, low), high))
+
+
+def value_for(prop: dict[str, Any]) -> Any:
+    """A value satisfying one property's schema."""
+    if "const" in prop:
+        return prop["const"]
+    if "enum" in prop:
+        return prop["enum"][0]
+    kind = prop.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "null")
+    if kind == "boolean":
+        return True
+    if kind in ("integer", "number"):
+        return _number(prop)
+    if kind == "array":
+        return []
+    if kind == "object":
+        return sample(prop)
+    if kind == "null":
+        return None
+    return _string(prop)
 
 
 def sample(schema: dict[str, Any]) -> dict[str, Any]:
-    """Data that satisfies a form's JSON Schema: every property filled, positive answers."""
-    data: dict[str, Any] = {}
-    for name, prop in schema.get("properties", {}).items():
-        kind = prop.get("type")
-        if "enum" in prop:
-            data[name] = prop["enum"][0]
-        elif kind == "boolean":
-            data[name] = True
-        elif kind in ("integer", "number"):
-            data[name] = max(prop.get("minimum", 0), min(prop.get("maximum", 1000), 1000))
-        elif kind == "array":
-            data[name] = []
-        elif kind == "string":
-            fmt = prop.get("format")
-            if fmt == "date":
-                data[name] = date(2027, 1, 1).isoformat()
-            elif fmt == "email":
-                data[name] = "kontakt@example.org"
-            else:
-                data[name] = "Svar"[: prop.get("maxLength", 4)]
-    return data
+    """Data for a form from its JSON Schema alone: the required fields, with positive answers."""
+    props = schema.get("properties", {})
+    return {name: value_for(props.get(name, {})) for name in schema.get("required", [])}
 
 
 class Client:
@@ -58,21 +93,26 @@ class Client:
         self.base = base
         self.calls = 0
 
-    def call(self, method: str, path: str, body: Any = None, token: str | None = None) -> tuple[int, Any]:
+    def call(self, method: str, path: str, body: Any = None, token: str | None = None,
+             timeout: float = 30) -> tuple[int, Any]:
         self.calls += 1
-        request = urllib.request.Request(self.base + path, method=method,
-                                         data=json.dumps(body).encode() if body is not None else None)
+        data = body if isinstance(body, bytes) else None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.base + path, method=method, data=data)
         request.add_header("Content-Type", "application/json")
         if token:
             request.add_header("Authorization", f"Bearer {token}")
         try:
-            with urllib.request.urlopen(request, timeout=30) as resp:
+            with urllib.request.urlopen(request, timeout=timeout) as resp:
                 status, raw = resp.status, resp.read()
         except urllib.error.HTTPError as err:
             status, raw = err.code, err.read()
-        if status >= 500:
-            raise SystemExit(f"{method} {path} answered {status}: {raw[:300]!r}")
-        return status, json.loads(raw or b"null")
+        require(status < 500, f"{method} {path} answered {status}: {raw[:300]!r}")
+        answer = json.loads(raw or b"null")
+        if status >= 400:
+            error = answer.get("error") if isinstance(answer, dict) else None
+            require(isinstance(error, dict) and {"code", "message"} <= set(error),
+                    f"{method} {path} answered {status} without the error shape: {answer!r}")
+        return status, answer
 
 
 def free_port() -> int:
@@ -81,64 +121,106 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def run(iop: str) -> None:
+def wait_until_up(client: Client, server: subprocess.Popen[bytes]) -> None:
+    for _attempt in range(200):
+        require(server.poll() is None, f"iop serve exited with status {server.returncode}")
+        try:
+            client.call("GET", "/openapi.json", timeout=2)
+            return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.1)
+    raise CheckFailed("iop serve did not answer within 20 seconds")
+
+
+def iop(binary: str, env: dict[str, str], *args: str, stdin: str | None = None) -> None:
+    done = subprocess.run([binary, *args], input=stdin, text=True, env=env, capture_output=True, timeout=120)
+    require(done.returncode == 0, f"iop {' '.join(args)} failed: {done.stdout}{done.stderr}")
+
+
+def run(binary: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, IOP_DATABASE_URL=f"sqlite:///{Path(tmp) / 'check.sqlite3'}", IOP_INSTANCE_PATH=tmp)
-        subprocess.run([iop, "org", "add", "--name", "Gränssnittsföreningen", "--org-number", "802017-0000"],
-                       env=env, check=True, capture_output=True)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("IOP_")}
+        env.update(IOP_DATABASE_URL=f"sqlite:///{Path(tmp) / 'check.sqlite3'}", IOP_INSTANCE_PATH=tmp)
+        iop(binary, env, "org", "add", "--name", "Gränssnittsföreningen", "--org-number", ORG_NUMBER)
         for username, role, extra in USERS:
-            subprocess.run([iop, "user", "add", username, "--role", role, *extra, "--password-stdin"],
-                           input=PASSWORD + "\n", text=True, env=env, check=True, capture_output=True)
+            iop(binary, env, "user", "add", username, "--role", role, *extra, "--password-stdin",
+                stdin=PASSWORD + "\n")
         port = free_port()
-        server = subprocess.Popen([iop, "serve", "--no-scheduler", "--port", str(port)], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = subprocess.Popen([binary, "serve", "--no-scheduler", "--host", "127.0.0.1", "--port", str(port)],
+                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             client = Client(f"http://127.0.0.1:{port}/api/v1")
-            for _attempt in range(150):
-                try:
-                    client.call("GET", "/openapi.json")
-                    break
-                except (urllib.error.URLError, ConnectionError):
-                    time.sleep(0.2)
-            else:
-                raise SystemExit("iop serve did not answer")
+            wait_until_up(client, server)
+            check_surface(client)
             drive(client)
         finally:
             server.terminate()
-            server.wait(timeout=20)
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait(timeout=10)
 
 
-def drive(client: Client) -> None:
+def check_surface(client: Client) -> None:
+    """What interface.md promises around the flow: the document, 401 and the clock's 404."""
+    status, doc = client.call("GET", "/openapi.json")
+    require(status == 200 and str(doc.get("openapi", "")).startswith("3"), "no OpenAPI 3 document")
+    require(client.call("GET", "/tasks")[0] == 401, "GET /tasks without a token must answer 401")
+    status, _ = client.call("POST", "/auth/token", {"username": "ic_org", "password": "wrong password"})
+    require(status == 401, f"a wrong password answered {status}")
+    status, _ = client.call("POST", "/auth/token", b"{not json")
+    require(status in (400, 422), f"malformed JSON answered {status}")
+
+
+def tokens_for(client: Client) -> dict[str, str]:
     tokens = {}
     for username, role, _ in USERS:
         status, body = client.call("POST", "/auth/token", {"username": username, "password": PASSWORD})
-        assert status == 200, body
+        require(status == 200 and body.get("token"), f"no token for {username}: {body}")
         tokens[role] = body["token"]
+    return tokens
+
+
+def drive(client: Client) -> None:
+    tokens = tokens_for(client)
+    status, _ = client.call("GET", "/clock", token=tokens["officer"])
+    require(status == 404, f"GET /clock answered {status} without IOP_CLOCK=manual")
     status, case = client.call("POST", "/cases", {"municipality": "falun"}, tokens["organisation"])
-    assert status == 201 and case["registration_number"], case
-    for _step in range(40):
-        status, case = client.call("GET", f"/cases/{case['id']}", token=tokens["organisation"])
+    require(status == 201 and case.get("registration_number"), f"POST /cases answered {status}: {case}")
+    case_id = case["id"]
+    for _round in range(MAX_ROUNDS):
+        status, case = client.call("GET", f"/cases/{case_id}", token=tokens["organisation"])
+        require(status == 200, f"GET /cases/{case_id} answered {status}")
         if case["status"] != "running":
             break
         progressed = False
         for role, token in tokens.items():
-            _, tasks = client.call("GET", f"/tasks?case_id={case['id']}", token=token)
+            _, tasks = client.call("GET", f"/tasks?case_id={case_id}", token=token)
             for task in tasks["items"]:
+                require(TASK_FIELDS <= set(task), f"task lacks {TASK_FIELDS - set(task)}: {task}")
                 status, body = client.call("POST", f"/tasks/{task['id']}/complete",
                                            {"data": sample(task["form"] or {})}, token)
-                assert status == 200, (role, task["name"], body)
+                require(status == 200, f"{role} could not complete {task['name']}: {status} {body}")
                 print(f"completed {task['name']} as {role}")
                 progressed = True
-        assert progressed, f"no task could be completed; case is at {case['current_step']}"
-    assert case["status"] == "completed", case["status"]
-    print(f"case {case['registration_number']} ended: {case['outcome']} after {client.calls} calls, none 500")
+        require(progressed, f"no task could be completed; the case is at {case.get('current_step')}")
+    require(case["status"] == "completed", f"the case is still {case['status']} after {MAX_ROUNDS} rounds")
+    _, listed = client.call("GET", "/cases?status=completed", token=tokens["officer"])
+    require(any(c["id"] == case_id for c in listed["items"]), "the completed case is not listed")
+    print(f"case {case['registration_number']} ended: {case.get('outcome')} after {client.calls} calls, none 500")
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description="black-box check of the outside interface")
     parser.add_argument("--iop", default=str(Path(sys.executable).with_name("iop")))
-    run(parser.parse_args().iop)
+    try:
+        run(parser.parse_args().iop)
+    except CheckFailed as failure:
+        print(f"interface check failed: {failure}", file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

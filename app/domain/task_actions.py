@@ -18,6 +18,7 @@ from app.domain.accounts import AccountError, municipality_by_slug, organisation
 from app.engine.errors import Conflict, Forbidden, InvalidData, NotFound
 from app.engine.runtime import CaseEngine
 from app.models import Case, CaseEvent, OpenTask, Organisation, User
+from app.notifications import notices
 
 WITHDRAW_MESSAGE = "withdraw"
 
@@ -63,6 +64,9 @@ def claim(session: Session, engine: CaseEngine, user: User, task_id: str) -> Ope
         raise Conflict("someone else has already claimed the task")
     task.assignee_id = user.id
     _touch(session, engine, user, task, "task_claimed")
+    case = session.get(Case, task.case_id)
+    if case is not None:
+        notices.task_assigned(engine.outbox, session, case, task)
     return task
 
 

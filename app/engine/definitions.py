@@ -104,6 +104,7 @@ def parse_bundle(files: dict[str, str], process_id: str | None = None) -> Proces
             problems.append(_problem(name, None, None, f"the form is not a valid JSON Schema: {exc.message}"))
     parser = make_parser()
     elements: dict[str, ElementInfo] = {}
+    element_file: dict[str, str] = {}  # element id -> the .bpmn file it is in, for the messages below
     first_process: str | None = None
     for name, text in bpmn_files.items():
         try:
@@ -117,7 +118,9 @@ def parse_bundle(files: dict[str, str], process_id: str | None = None) -> Proces
         except ValidationException as exc:
             problems.append(_problem(name, exc.line_number, exc.id or None, str(exc).split("\n")[0]))
             continue
-        elements.update(read_elements(root))
+        found = read_elements(root)
+        elements.update(found)
+        element_file.update(dict.fromkeys(found, name))
         if first_process is None:
             executable = root.xpath("//bpmn:process[@isExecutable='true']/@id",
                                     namespaces={"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"})
@@ -128,16 +131,17 @@ def parse_bundle(files: dict[str, str], process_id: str | None = None) -> Proces
     if target is None:
         raise DefinitionInvalid(["no executable process (isExecutable=\"true\") in the bundle"])
     for info in elements.values():
+        where = element_file.get(info.id, "")
         if info.tag == "userTask":
             form = next((info.properties[p] for p in FORM_PROPERTY_NAMES if info.properties.get(p)), None)
             if form is None:
-                problems.append(_problem("", info.line, info.id, f"the user task '{info.name}' has no form"))
+                problems.append(_problem(where, info.line, info.id, f"the user task '{info.name}' has no form"))
             elif _form_key(form) not in forms:
-                problems.append(_problem("", info.line, info.id,
+                problems.append(_problem(where, info.line, info.id,
                                          f"the user task '{info.name}' refers to the form '{form}', "
                                          "which is not in the bundle"))
             if info.role is None:
-                problems.append(_problem("", info.line, info.id,
+                problems.append(_problem(where, info.line, info.id,
                                          f"the user task '{info.name}' lies in the lane '{info.lane or '(none)'}',"
                                          " which maps to no role"))
     try:

@@ -7,11 +7,18 @@ from datetime import date
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry
+from referencing.exceptions import Unresolvable
 
 from app.engine.errors import InvalidData
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _FORMATS = FormatChecker()
+
+
+# An empty registry resolves only references inside the form itself; without it jsonschema would
+# fetch a "$ref" URL over the network while validating a request.
+_LOCAL_ONLY: Registry[Any] = Registry()
 
 
 @_FORMATS.checks("email")
@@ -90,8 +97,13 @@ def validate_form(schema: dict[str, Any], validator: Draft202012Validator, data:
     for key in data:
         if key not in props:
             fields[key] = msgs["unknown"].format(field=key)
-    checked = Draft202012Validator(validator.schema, format_checker=_FORMATS)
-    for error in sorted(checked.iter_errors(data), key=lambda e: list(e.path)):
+    checked = Draft202012Validator(validator.schema, format_checker=_FORMATS, registry=_LOCAL_ONLY)
+    try:
+        errors = sorted(checked.iter_errors(data), key=lambda e: list(e.path))
+    except Unresolvable as exc:
+        raise InvalidData(f"the task's form refers to a schema that cannot be found: {exc}",
+                          {"data": msgs["invalid"]}) from exc
+    for error in errors:
         field, message = _describe(error, msgs)
         fields.setdefault(field, message)
     for key, prop in props.items():

@@ -4,6 +4,12 @@ No Flask in here. Every public method takes a SQLAlchemy session and flushes;
 the caller commits (request or job edge). Concurrent writers are caught by the
 case row's version column: the loser's flush raises StaleDataError, which the
 edge turns into a 409.
+
+Time: every call that may touch a timer runs inside ``engine_clock(self.clock)``
+(app.engine.timer_clock), so SpiffWorkflow's timers follow the injected clock;
+``wake`` fires due timers in due order for the timer sweep (app.engine.timers).
+After every save the case's ``next_timer_at`` is the earliest waiting timer.
+Mail (app.notifications) is queued in the same transaction as the change.
 """
 
 from __future__ import annotations
@@ -14,7 +20,6 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -33,15 +38,19 @@ from app.engine.registration import next_registration_number
 from app.engine.safe_expressions import SafeEnvironment
 from app.engine.serialization import SERIALIZER_VERSION, workflow_from_json, workflow_to_json
 from app.engine.task_meta import task_assignee_username, task_due, task_role
+from app.engine.timer_clock import TimerScriptEngine, engine_clock
+from app.engine.timer_state import Firing, FiringWatcher, align_cycles, escalations, next_due, pending_timers
 from app.engine.workflow_cache import WorkflowCache
 from app.engine.workflow_tasks import completed_ends, find_task, ready_human_tasks, waiting_message_tasks
 from app.models import Case, CaseEvent, DefinitionVersion, Municipality, OpenTask, Organisation, User
+from app.notifications import notices
+from app.notifications.outbox import Outbox
 
 log = logging.getLogger(__name__)
 
 
-class _ScriptEngine(PythonScriptEngine):
-    """PythonScriptEngine whose service calls keep their real error.
+class _ScriptEngine(TimerScriptEngine):
+    """The engine clock's script engine (timer values on the calendar) whose service calls keep their real error.
 
     In 3.2.0 a failing service call is reported as `NameError: name 'script' is not defined` (the
     library formats the error with a variable that does not exist there); here the handler's own
@@ -73,8 +82,9 @@ class CaseEngine:
         self.definitions = definitions or DefinitionCache()
         self.handlers = dict(handlers or {})
         self.cache = WorkflowCache()
+        self.outbox = Outbox(clock)  # build_services gives it the SMTP settings
         env = SafeEnvironment(helpers=self._helpers(helpers), service_caller=self._call_service)
-        self.script_engine = _ScriptEngine(environment=env)
+        self.script_engine = _ScriptEngine(clock, environment=env)
 
     # ----------------------------------------------------------------- helpers
     def _helpers(self, extra: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -140,9 +150,17 @@ class CaseEngine:
                    title: str = "") -> Case:
         version = self.latest_version(session, process_id)
         definition = self.definition(session, version.id)
+        with engine_clock(self.clock):
+            return self._start(session, version, definition, municipality, organisation, actor, data, title)
+
+    def _start(self, session: Session, version: DefinitionVersion, definition: ProcessDefinition,
+               municipality: Municipality, organisation: Organisation, actor: User | None,
+               data: dict[str, Any] | None, title: str) -> Case:
         workflow = BpmnWorkflow(definition.spec, definition.subprocess_specs, script_engine=self.script_engine)
         if data:
             workflow.data.update(copy.deepcopy(data))
+            for first in workflow.get_tasks(state=TaskState.READY):  # the start: expressions see the data
+                first.data.update(copy.deepcopy(data))
         now = self.clock.now()
         case = Case(
             municipality_id=municipality.id, organisation_id=organisation.id, definition_id=version.id,
@@ -156,8 +174,8 @@ class CaseEngine:
         session.flush()
         self._record(session, case, actor, "case_started", title=definition.name,
                      data={"registration_number": case.registration_number, "definition_version": version.version})
-        self._run(workflow, case)
-        self._save(session, case, workflow, definition, actor)
+        watcher = self._run(workflow, case)
+        self._save(session, case, workflow, definition, actor, watcher)
         return case
 
     def load(self, session: Session, case: Case) -> tuple[BpmnWorkflow, ProcessDefinition]:
@@ -170,6 +188,11 @@ class CaseEngine:
 
     def complete_task(self, session: Session, case: Case, task_id: str, actor: User | None,
                       data: Mapping[str, Any], lang: str = "sv") -> Case:
+        with engine_clock(self.clock):
+            return self._complete(session, case, task_id, actor, data, lang)
+
+    def _complete(self, session: Session, case: Case, task_id: str, actor: User | None,
+                  data: Mapping[str, Any], lang: str) -> Case:
         workflow, definition = self.load(session, case)
         task = find_task(workflow, task_id)
         if task is None:
@@ -193,13 +216,18 @@ class CaseEngine:
         if feedback_field and clean.get(feedback_field):
             self._feedback(session, case, actor, title, str(clean[feedback_field]))
         task.run()
-        self._run(workflow, case)
-        self._save(session, case, workflow, definition, actor)
+        watcher = self._run(workflow, case)
+        self._save(session, case, workflow, definition, actor, watcher)
         return case
 
     def deliver_message(self, session: Session, case: Case, message: str, actor: User | None,
                         payload: Mapping[str, Any] | None = None) -> Case:
         """Deliver a BPMN message (e.g. the organisation withdraws) to the case, if it is waiting for it."""
+        with engine_clock(self.clock):
+            return self._deliver(session, case, message, actor, payload)
+
+    def _deliver(self, session: Session, case: Case, message: str, actor: User | None,
+                 payload: Mapping[str, Any] | None) -> Case:
         workflow, definition = self.load(session, case)
         waiting = waiting_message_tasks(workflow, message)
         if not waiting:
@@ -212,9 +240,32 @@ class CaseEngine:
                      title=info.name if info else message,
                      data={"message": message, "payload": dict(payload or {})})
         workflow.catch(BpmnEvent(definition_obj, dict(payload or {})))
-        self._run(workflow, case)
-        self._save(session, case, workflow, definition, actor)
+        watcher = self._run(workflow, case)
+        self._save(session, case, workflow, definition, actor, watcher)
         return case
+
+    def wake(self, session: Session, case: Case, until: datetime | None = None,
+             max_rounds: int = 1000, flush: bool = True) -> list[Firing]:
+        """Fire the case's timers due by `until` (default now), earliest first, and save.
+
+        Each round runs the engine at the due instant of the earliest timer, so timers missed during
+        downtime fire in order and whatever they start is timed from when they were due. A sweep that
+        wakes many cases in one transaction may pass flush=False and flush once for all of them."""
+        until = until or self.clock.now()
+        workflow, definition = self.load(session, case)
+        watcher = FiringWatcher(self.clock.tz)
+        for _ in range(max_rounds):
+            due = [p for p in pending_timers(workflow, self.clock.tz) if p.due <= until]
+            if not due:
+                break
+            with engine_clock(self.clock, at=due[0].due):
+                workflow.refresh_timers()
+                self._run(workflow, case, watcher)
+            if due == [p for p in pending_timers(workflow, self.clock.tz) if p.due <= until]:
+                break  # nothing moved: leave it for the next sweep rather than spin
+        with engine_clock(self.clock):
+            self._save(session, case, workflow, definition, None, watcher, flush=flush)
+        return watcher.firings
 
     def can_receive(self, session: Session, case: Case, message: str) -> bool:
         if case.status != "running":
@@ -223,11 +274,14 @@ class CaseEngine:
         return bool(waiting_message_tasks(workflow, message))
 
     # ----------------------------------------------------------------- internals
-    def _run(self, workflow: BpmnWorkflow, case: Case) -> None:
+    def _run(self, workflow: BpmnWorkflow, case: Case, watcher: FiringWatcher | None = None) -> FiringWatcher:
+        watcher = watcher or FiringWatcher(self.clock.tz)
         try:
-            workflow.do_engine_steps()
+            workflow.do_engine_steps(will_complete_task=watcher.will_complete)
         except SpiffWorkflowException as exc:
             raise ScriptFailure(f"the diagram failed at {getattr(exc, 'task_spec', None) or ''}: {exc}") from exc
+        watcher.firings.extend(align_cycles(workflow, self.clock.tz))
+        return watcher
 
     def _record(self, session: Session, case: Case, actor: User | None, kind: str, *,
                 task_name: str | None = None, title: str = "", data: dict[str, Any] | None = None) -> None:
@@ -239,10 +293,14 @@ class CaseEngine:
         entry = {"at": self.clock.now().isoformat(), "title": title, "text": text, "by": _actor_name(actor)}
         case.feedback = [*case.feedback, entry]
         self._record(session, case, actor, "feedback", title=title, data={"text": text})
+        notices.decision(self.outbox, session, case, title, text)
 
     def _save(self, session: Session, case: Case, workflow: BpmnWorkflow, definition: ProcessDefinition,
-              actor: User | None) -> None:
+              actor: User | None, watcher: FiringWatcher | None = None, flush: bool = True) -> None:
         now = self.clock.now()
+        had_open = bool(case.current_step)  # it names the ready human tasks of the last save
+        if watcher is not None:
+            self._report_timers(session, case, definition, watcher)
         self._report_ends(session, case, workflow, definition, actor)
         ready = ready_human_tasks(workflow)
         if workflow.is_completed():
@@ -255,12 +313,29 @@ class CaseEngine:
             case.current_step = case.summary.get("end_title", "")
         else:
             case.current_step = ", ".join(titles)
+        case.next_timer_at = None if case.status != "running" else next_due(workflow, self.clock.tz)
         case.workflow_json = workflow_to_json(workflow)
         case.serializer_version = SERIALIZER_VERSION
         case.updated_at = now
-        self._project_tasks(session, case, ready, definition, now)
-        session.flush()
+        self._project_tasks(session, case, ready, definition, now, had_open)
+        if flush:
+            session.flush()
         self.cache.stage(session, case, workflow)
+
+    def _report_timers(self, session: Session, case: Case, definition: ProcessDefinition,
+                       watcher: FiringWatcher) -> None:
+        """A timer_fired event per firing (counted once: it only exists if this save commits)."""
+        for firing in watcher.firings:
+            info = definition.element(firing.bpmn_id)
+            self._record(session, case, None, "timer_fired", task_name=firing.bpmn_id,
+                         title=info.name if info else firing.bpmn_id,
+                         data={"timer": firing.bpmn_id, "task_id": firing.task_id, "kind": firing.kind,
+                               "due": firing.due.astimezone(self.clock.tz).isoformat() if firing.due else None})
+        for item in escalations(watcher, watcher.firings, definition.element):
+            self._record(session, case, None, "escalation", task_name=item.bpmn_id, title=item.title,
+                         data={"roles": item.roles,
+                               "due": item.due.astimezone(self.clock.tz).isoformat() if item.due else None})
+            notices.escalation(self.outbox, session, case, item.title, item.roles, item.due)
 
     def _report_ends(self, session: Session, case: Case, workflow: BpmnWorkflow,
                      definition: ProcessDefinition, actor: User | None) -> None:
@@ -289,7 +364,9 @@ class CaseEngine:
         case.summary = summary
 
     def _project_tasks(self, session: Session, case: Case, ready: list[Task], definition: ProcessDefinition,
-                       now: datetime) -> None:
+                       now: datetime, had_open: bool = True) -> None:
+        if not ready and not had_open:
+            return  # nothing was open and nothing is: skip the query (the common case for timer firings)
         existing = {t.id: t for t in session.scalars(select(OpenTask).where(OpenTask.case_id == case.id))}
         keep = set()
         for task in ready:
@@ -304,13 +381,15 @@ class CaseEngine:
             username = task_assignee_username(info, task.data)
             if username:
                 assignee_id = session.scalar(select(User.id).where(User.username == username))
-            session.add(OpenTask(
+            row = OpenTask(
                 id=key, case_id=case.id, municipality_id=case.municipality_id,
                 organisation_id=case.organisation_id, name=task.task_spec.bpmn_id,
                 title=info.name if info else task.task_spec.bpmn_name or task.task_spec.name,
                 role=role, assignee_id=assignee_id, due_at=due, created_at=now,
                 form=definition.form_name_for(task.task_spec.bpmn_id), meta={},
-            ))
+            )
+            session.add(row)
+            notices.task_opened(self.outbox, session, case, row)
         for key, row in existing.items():
             if key not in keep:
                 session.delete(row)

@@ -17,6 +17,7 @@ BLUEPRINTS.append(("app.web.pages.task_page", "bp", False))
 BLUEPRINTS.append(("app.web.pages.portal", "bp", False))
 BLUEPRINTS.append(("app.web.pages.cases", "bp", False))
 BLUEPRINTS.append(("app.web.pages.admin", "bp", False))
+BLUEPRINTS.append(("app.web.pages.simulation", "bp", False))
 # the JSON API: bearer tokens only, hence no CSRF
 BLUEPRINTS.append(("app.web.api", "api", True))
 

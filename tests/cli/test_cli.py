@@ -81,3 +81,37 @@ def test_demo_is_idempotent(env: Path) -> None:
     assert second.exit_code == 0
     assert (_count(env, "cases"), _count(env, "users")) == (cases, users)
     assert "already loaded" in second.output
+
+
+def test_validate_names_file_element_and_line(env: Path, tmp_path: Path) -> None:
+    source = (ROOT / "processes" / "falun_initiative.bpmn").read_text(encoding="utf-8")
+    broken = tmp_path / "falun_initiative.bpmn"
+    broken.write_text(source.replace('value="falun_initiative.json"', 'value="missing_form.json"'), encoding="utf-8")
+    for form in (ROOT / "processes" / "forms").glob("falun_*.json"):
+        (tmp_path / form.name).write_text(form.read_text(encoding="utf-8"), encoding="utf-8")
+    line = next(n for n, text in enumerate(source.splitlines(), 1) if '<bpmn:userTask id="initiative"' in text)
+    result = CliRunner().invoke(main, ["validate", str(broken)])
+    assert result.exit_code == 1
+    assert f"falun_initiative.bpmn:{line} [initiative]: " in result.output
+    assert "missing_form.json" in result.output
+    missing = CliRunner().invoke(main, ["validate", str(tmp_path / "nothing.json")])
+    assert missing.exit_code != 0 and "nothing.json: no such file" in missing.output
+
+
+def test_duplicates_are_refused_and_help_lists_the_interface(env: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["org", "add", "--name", "A", "--org-number", "802400-0005"]).exit_code == 0
+    again = runner.invoke(main, ["org", "add", "--name", "B", "--org-number", "802400-0005"])
+    assert again.exit_code != 0 and "802400-0005 already exists" in again.output
+    first = runner.invoke(main, ["user", "add", "kim", "--role", "admin", "--password-stdin"],
+                          input="ett-langt-losenord\n")
+    assert first.exit_code == 0, first.output
+    second = runner.invoke(main, ["user", "add", "kim", "--role", "admin", "--password-stdin"],
+                           input="ett-langt-losenord\n")
+    assert second.exit_code != 0 and "kim" in second.output
+    assert _count(env, "users") == 1 and _count(env, "organisations") == 1
+    help_text = runner.invoke(main, ["--help"]).output
+    for command in ("serve", "scheduler", "db", "demo", "user", "org", "validate", "deploy"):
+        assert command in help_text
+    serve_help = runner.invoke(main, ["serve", "--help"]).output
+    assert "--no-scheduler" in serve_help and "--port" in serve_help and "--host" in serve_help

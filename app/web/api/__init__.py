@@ -7,11 +7,12 @@ from flask import Blueprint
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
 from app.web.api import (  # noqa: E402,F401  (routes register on import)
-    accounts,
     auth,
     cases,
     clock,
     definitions,
     openapi,
+    organisations,
     tasks,
+    users,
 )

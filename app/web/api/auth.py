@@ -13,7 +13,7 @@ from app.web.security import authenticate, issue_token
 
 @api.post("/auth/token")
 def token() -> Any:
-    body = json_body()
+    body = json_body("username", "password")
     username = string_field(body, "username", max_length=80)
     password = string_field(body, "password", max_length=1000)
     user = authenticate(username or "", password or "")

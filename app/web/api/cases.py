@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 from flask import jsonify, request, send_file
@@ -13,21 +14,24 @@ from app.domain.attachments import Upload, reference, store_upload
 from app.engine.errors import InvalidData, NotFound
 from app.models import Attachment, Case, DefinitionVersion, Municipality, Organisation
 from app.web.api import api
-from app.web.api.common import authenticated, caller, json_body, paging, string_field
+from app.web.api.common import authenticated, caller, json_body, paging, row_id, string_field
 from app.web.api.views import case_detail, case_summary
 from app.web.context import commit, db, services
 
+FIELD_NAME = re.compile(r"[A-Za-z0-9_]{1,120}")
+
 
 def _case_id(raw: str) -> int:
-    if not raw.isdigit() or len(raw) > 12:
+    number = row_id(raw)
+    if number is None:
         raise NotFound("the case does not exist")
-    return int(raw)
+    return number
 
 
 @api.post("/cases")
 @authenticated
 def create_case() -> Any:
-    body = json_body()
+    body = json_body("municipality", "process", "data", "organisation")
     municipality = string_field(body, "municipality", max_length=40)
     process = string_field(body, "process", required=False, max_length=120)
     organisation = string_field(body, "organisation", required=False, max_length=20)
@@ -74,7 +78,7 @@ def get_case(case_id: str) -> Any:
 @api.post("/cases/<case_id>/withdraw")
 @authenticated
 def withdraw(case_id: str) -> Any:
-    reason = string_field(json_body(), "reason", max_length=2000)
+    reason = string_field(json_body("reason"), "reason", max_length=2000)
     case = task_actions.withdraw(db(), services().engine, caller(), _case_id(case_id), reason or "")
     commit()
     return jsonify(case_detail(db(), services().engine, case, services().clock.now()))
@@ -90,8 +94,14 @@ def upload(case_id: str) -> Any:
     file = request.files.get("file")
     if file is None or not file.filename:
         raise InvalidData("send the file as multipart form data in the field 'file'", {"file": "required"})
-    field = (request.form.get("field") or "attachments")[:120]
-    row = store_upload(db(), services().clock, case, user, field, Upload(file.filename, file.read()))
+    field = request.form.get("field") or "attachments"
+    if not FIELD_NAME.fullmatch(field):
+        raise InvalidData("field must be the name of the form field the file belongs to",
+                          {"field": "letters, digits and _ only, at most 120"})
+    try:
+        row = store_upload(db(), services().clock, case, user, field, Upload(file.filename, file.read()))
+    except InvalidData as exc:  # the domain names the form field; the caller sent the part "file"
+        raise InvalidData(str(exc), {"file": str(exc)}) from exc
     commit()
     return jsonify(reference(row)), 201
 
@@ -100,9 +110,9 @@ def upload(case_id: str) -> Any:
 @authenticated
 def download(case_id: str, attachment_id: str) -> Any:
     case = task_actions.get_case(db(), caller(), _case_id(case_id))
-    if not attachment_id.isdigit() or len(attachment_id) > 12:
-        raise NotFound("the file does not exist")
-    row = db().scalar(select(Attachment).where(Attachment.id == int(attachment_id), Attachment.case_id == case.id))
+    number = row_id(attachment_id)
+    row = None if number is None else db().scalar(
+        select(Attachment).where(Attachment.id == number, Attachment.case_id == case.id))
     if row is None:
         raise NotFound("the file does not exist")
     return send_file(io.BytesIO(row.content), mimetype=row.content_type, as_attachment=True,

@@ -33,7 +33,7 @@ def move_clock() -> Any:
     clock = _manual()
     if caller().role != "admin":
         raise Forbidden("only an administrator can move the clock")
-    raw = string_field(json_body(), "now", max_length=64) or ""
+    raw = string_field(json_body("now"), "now", max_length=64) or ""
     try:
         when = datetime.fromisoformat(raw)
     except ValueError as exc:

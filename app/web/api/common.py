@@ -11,6 +11,7 @@ from flask import request
 from app.engine.errors import InvalidData
 from app.engine.errors import Unauthenticated as Unauthorized
 from app.models import User
+from app.web.api import jsonbody
 from app.web.security import current_user
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -32,14 +33,20 @@ def authenticated(view: F) -> F:
     return cast(F, wrapper)
 
 
-def json_body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if body is None:
-        if request.content_length:
-            raise InvalidData("the body is not valid JSON", {"body": "send a JSON object"})
+def json_body(*known: str) -> dict[str, Any]:
+    """The request's JSON object ({} for an empty body), whatever the Content-Type says.
+
+    A field not in `known` is refused, so that a misspelt optional field is not silently ignored."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
         return {}
+    body = jsonbody.parse(raw)
     if not isinstance(body, dict):
         raise InvalidData("the body must be a JSON object", {"body": "send a JSON object"})
+    unknown = sorted(set(body) - set(known))
+    if unknown:
+        raise InvalidData(f"unknown field{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}",
+                          {name: f"unknown field; expected one of {', '.join(known)}" for name in unknown})
     return body
 
 
@@ -56,6 +63,13 @@ def string_field(body: dict[str, Any], name: str, *, required: bool = True, max_
     if len(value) > max_length:
         raise InvalidData(f"{name} is too long", {name: f"at most {max_length} characters"})
     return value
+
+
+def row_id(raw: str) -> int | None:
+    """The database id in a path or query segment: ASCII digits that fit a 64-bit column, else None."""
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
+        return None
+    return int(raw)
 
 
 def paging() -> tuple[int, int]:

@@ -1,4 +1,4 @@
-"""GET /openapi.json: the OpenAPI 3.1 document of this API."""
+"""GET /openapi.json: the OpenAPI 3.1 document of this API (paths here, schemas in openapi_schemas)."""
 
 from __future__ import annotations
 
@@ -7,21 +7,32 @@ from typing import Any
 from flask import jsonify
 
 from app.web.api import api
+from app.web.api.openapi_schemas import BODIES, SCHEMAS, ref
 
-_ERR = {"$ref": "#/components/responses/Error"}
+_ERROR_MEANING = {
+    "401": "no token, or a wrong, expired or revoked one",
+    "403": "the caller's role may not do this",
+    "404": "no such thing, or not the caller's to see",
+    "409": "a conflict: the task was completed or claimed by someone else, or the case moved on",
+    "413": "the upload is too large",
+    "422": "bad input; error.fields holds one message per field",
+}
 
 
-def _op(summary: str, *, body: dict[str, Any] | None = None, ok: str = "200", result: str = "Object",
-        params: list[dict[str, Any]] | None = None, multipart: bool = False, public: bool = False,
-        errors: tuple[str, ...] = ("401", "403", "404", "409", "422")) -> dict[str, Any]:
-    op: dict[str, Any] = {"summary": summary,
-                          "responses": {ok: {"description": "success", "content": {"application/json": {
-                              "schema": {"$ref": f"#/components/schemas/{result}"}}}}}}
-    for code in errors:
-        op["responses"][code] = _ERR
-    if body is not None:
+def _op(op_id: str, summary: str, *, result: str | None = None, ok: str = "200", body: str | None = None,
+        multipart: bool = False, params: list[dict[str, Any]] | None = None, errors: str = "401 422",
+        public: bool = False, tag: str, description: str | None = None) -> dict[str, Any]:
+    success: dict[str, Any] = {"description": "success"}
+    if result:
+        success["content"] = {"application/json": {"schema": ref(result)}}
+    op: dict[str, Any] = {"operationId": op_id, "summary": summary, "tags": [tag], "responses": {ok: success}}
+    if description:
+        op["description"] = description
+    for code in errors.split():
+        op["responses"][code] = {"$ref": f"#/components/responses/E{code}"}
+    if body:
         kind = "multipart/form-data" if multipart else "application/json"
-        op["requestBody"] = {"required": True, "content": {kind: {"schema": body}}}
+        op["requestBody"] = {"required": True, "content": {kind: {"schema": ref(body)}}}
     if params:
         op["parameters"] = params
     if public:
@@ -37,129 +48,118 @@ def _query(name: str, description: str, kind: str = "string") -> dict[str, Any]:
     return {"name": name, "in": "query", "required": False, "description": description, "schema": {"type": kind}}
 
 
+TASK_ID = _path("task_id", "the task's id (a UUID)")
+CASE_ID = _path("case_id", "the case's id")
+PAGING = [_query("limit", "page size, 1-500 (50)", "integer"), _query("offset", "rows to skip (0)", "integer")]
+
+
+def _paths() -> dict[str, Any]:
+    return {
+        "/auth/token": {"post": _op(
+            "getToken", "Exchange username and password for a bearer token (valid 12 hours)", result="Token",
+            body="TokenRequest", public=True, tag="auth")},
+        "/tasks": {"get": _op(
+            "listTasks", "Tasks the caller may work on, soonest due first", result="TaskList", tag="tasks",
+            params=[_query("case_id", "only this case's tasks", "integer"),
+                    _query("mine", "1: only tasks the caller has claimed")])},
+        "/tasks/{task_id}": {"get": _op("getTask", "One task with its form", result="Task", params=[TASK_ID],
+                                        errors="401 404", tag="tasks")},
+        "/tasks/{task_id}/claim": {"post": _op(
+            "claimTask", "Claim a task so that colleagues leave it alone", result="Task", params=[TASK_ID],
+            errors="401 403 404 409 422", tag="tasks")},
+        "/tasks/{task_id}/unclaim": {"post": _op(
+            "unclaimTask", "Release a claimed task", result="Task", params=[TASK_ID],
+            errors="401 403 404 409 422", tag="tasks")},
+        "/tasks/{task_id}/complete": {"post": _op(
+            "completeTask", "Complete a task with data satisfying its form; answers the updated case",
+            result="Case", params=[TASK_ID], body="CompleteRequest", errors="401 403 404 409 422", tag="tasks",
+            description="Of two concurrent completions of one task, exactly one succeeds; the other gets 409.")},
+        "/cases": {
+            "get": _op("listCases", "Cases the caller may see, newest first", result="CaseList", tag="cases",
+                       params=[_query("status", "running, completed or failed"),
+                               _query("municipality", "e.g. falun"),
+                               _query("organisation", "organisation number NNNNNN-NNNN"),
+                               _query("process", "process id, e.g. falun_initiative"),
+                               _query("q", "text in the registration number or title"), *PAGING]),
+            "post": _op("startCase", "Start a case (an organisation's initiative)", ok="201", result="Case",
+                        body="CaseRequest", errors="401 403 404 422", tag="cases"),
+        },
+        "/cases/{case_id}": {"get": _op(
+            "getCase", "A case with its open tasks, next timer, feedback and history", result="Case",
+            params=[CASE_ID], errors="401 404", tag="cases")},
+        "/cases/{case_id}/withdraw": {"post": _op(
+            "withdrawCase", "The organisation withdraws its initiative", result="Case", params=[CASE_ID],
+            body="WithdrawRequest", errors="401 403 404 409 422", tag="cases")},
+        "/cases/{case_id}/attachments": {"post": _op(
+            "uploadAttachment", "Upload a file; put the returned reference in an attachment field's list",
+            ok="201", result="Attachment", params=[CASE_ID], body="Upload", multipart=True,
+            errors="401 404 413 422", tag="cases")},
+        "/cases/{case_id}/attachments/{attachment_id}": {"get": {
+            "operationId": "downloadAttachment", "summary": "Download a file of the case", "tags": ["cases"],
+            "parameters": [CASE_ID, _path("attachment_id", "the file's id")],
+            "responses": {"200": {"description": "the file", "content": {"application/octet-stream": {
+                "schema": {"type": "string", "format": "binary"}}}},
+                "401": {"$ref": "#/components/responses/E401"}, "404": {"$ref": "#/components/responses/E404"}}}},
+        "/users": {
+            "get": _op("listUsers", "Users: all for an administrator, the own municipality's for staff",
+                       result="UserList", params=PAGING, tag="accounts"),
+            "post": _op("createUser", "Create a user (administrator only)", ok="201", result="User",
+                        body="UserRequest", errors="401 403 422", tag="accounts"),
+        },
+        "/organisations": {
+            "get": _op("listOrganisations", "Registered organisations", result="OrganisationList", params=PAGING,
+                       tag="accounts"),
+            "post": _op("createOrganisation", "Register an organisation (administrator, officer)", ok="201",
+                        result="Organisation", body="OrganisationRequest", errors="401 403 422", tag="accounts"),
+        },
+        "/definitions": {
+            "get": _op("listDefinitions", "Deployed process definition versions with their running cases",
+                       result="DefinitionList", errors="401", tag="definitions"),
+            "post": _op("deployDefinition", "Validate and deploy a new version (process owner, administrator)",
+                        ok="201", result="Deployed", body="Files", multipart=True, errors="401 403 413 422",
+                        tag="definitions",
+                        description="422 with error.fields.problems when the files are refused; 200 with "
+                                    "created=false when the same files are already deployed."),
+        },
+        "/validate": {"post": _op("validateDefinition", "Validate files without deploying", result="Problems",
+                                  body="Files", multipart=True, errors="401 413 422", tag="definitions")},
+        "/clock": {
+            "get": _op("getClock", "The manual clock (IOP_CLOCK=manual only; otherwise 404)", result="Clock",
+                       errors="401 404", tag="clock"),
+            "post": _op("moveClock", "Move the manual clock forward and fire the timers that became due "
+                                     "(administrator; IOP_CLOCK=manual only)", result="Clock",
+                        body="ClockRequest", errors="401 403 404 422", tag="clock"),
+        },
+        "/openapi.json": {"get": {"operationId": "getOpenApi", "summary": "This document", "tags": ["meta"],
+                                  "security": [],
+                                  "responses": {"200": {"description": "the OpenAPI document",
+                                                        "content": {"application/json": {
+                                                            "schema": {"type": "object"}}}}}}},
+    }
+
+
 def document() -> dict[str, Any]:
-    task_id = _path("task_id", "the task's id (a UUID)")
-    case_id = _path("case_id", "the case's id")
-    paging = [_query("limit", "page size, 1-500", "integer"), _query("offset", "rows to skip", "integer")]
-    obj = {"type": "object"}
-    files = {"type": "object", "properties": {"files": {"type": "array", "items": {"type": "string",
-                                                                                     "format": "binary"}}}}
     return {
         "openapi": "3.1.0",
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
         "info": {"title": "IOP workflow API", "version": "1",
                  "description": "Idea-based public partnerships (IOP) between municipalities and non-profit "
-                                "organisations. Errors are JSON {\"error\": {\"code\", \"message\", \"fields\"?}}."},
+                                "organisations. Authenticate with POST /auth/token, then send "
+                                "`Authorization: Bearer <token>`. Every error is JSON "
+                                "`{\"error\": {\"code\", \"message\", \"fields\"?}}`; bad input never "
+                                "answers 500. Request bodies refuse unknown fields."},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
+        "tags": [{"name": name} for name in ("auth", "tasks", "cases", "accounts", "definitions", "clock",
+                                             "meta")],
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
                                            "description": "a token from POST /auth/token"}},
-            "responses": {"Error": {"description": "an error", "content": {"application/json": {
-                "schema": {"$ref": "#/components/schemas/Error"}}}}},
-            "schemas": {
-                "Object": {"type": "object"},
-                "Error": {"type": "object", "required": ["error"], "properties": {"error": {
-                    "type": "object", "required": ["code", "message"], "properties": {
-                        "code": {"type": "string"}, "message": {"type": "string"},
-                        "fields": {"type": "object", "additionalProperties": True}}}}},
-                "Token": {"type": "object", "properties": {"token": {"type": "string"},
-                                                           "token_type": {"type": "string"},
-                                                           "expires_in": {"type": "integer"}}},
-                "Task": {"type": "object", "properties": {
-                    "id": {"type": "string"}, "case_id": {"type": "integer"},
-                    "registration_number": {"type": "string"}, "name": {"type": "string"},
-                    "title": {"type": "string"}, "role": {"type": "string"},
-                    "assignee": {"type": ["string", "null"]}, "due": {"type": ["string", "null"],
-                                                                      "format": "date-time"},
-                    "overdue": {"type": "boolean"},
-                    "form": {"type": ["object", "null"], "description": "JSON Schema of the data the task takes"}}},
-                "TaskList": {"type": "object", "properties": {
-                    "items": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}},
-                    "total": {"type": "integer"}}},
-                "Case": {"type": "object", "properties": {
-                    "id": {"type": "integer"}, "registration_number": {"type": "string"},
-                    "status": {"type": "string", "enum": ["running", "completed", "failed"]},
-                    "outcome": {"type": ["string", "null"]}, "current_step": {"type": "string"},
-                    "next_timer": {"type": ["string", "null"], "format": "date-time"},
-                    "open_tasks": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}},
-                    "feedback": {"type": "array", "items": {"type": "object"}},
-                    "history": {"type": "array", "items": {"type": "object"}}}},
-                "CaseList": {"type": "object", "properties": {
-                    "items": {"type": "array", "items": {"$ref": "#/components/schemas/Case"}},
-                    "total": {"type": "integer"}, "limit": {"type": "integer"}, "offset": {"type": "integer"}}},
-                "List": {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}}}},
-                "Attachment": {"type": "object", "properties": {"id": {"type": "integer"},
-                                                                "filename": {"type": "string"},
-                                                                "size": {"type": "integer"}}},
-                "Problems": {"type": "object", "properties": {"problems": {"type": "array",
-                                                                           "items": {"type": "string"}}}},
-                "Clock": {"type": "object", "properties": {"now": {"type": "string", "format": "date-time"},
-                                                           "fired": {"type": "integer"}}},
-            },
+            "responses": {f"E{code}": {"description": meaning, "content": {"application/json": {
+                "schema": ref("Error")}}} for code, meaning in _ERROR_MEANING.items()},
+            "schemas": {**SCHEMAS, **BODIES},
         },
-        "paths": {
-            "/auth/token": {"post": _op("Get a bearer token", result="Token", public=True, errors=("401", "422"),
-                                        body={"type": "object", "required": ["username", "password"],
-                                              "properties": {"username": {"type": "string"},
-                                                             "password": {"type": "string"}}})},
-            "/tasks": {"get": _op("Tasks the caller may work on", result="TaskList",
-                                  params=[_query("case_id", "only this case's tasks", "integer"),
-                                          _query("mine", "only tasks assigned to me (1)")])},
-            "/tasks/{task_id}": {"get": _op("One task", result="Task", params=[task_id])},
-            "/tasks/{task_id}/claim": {"post": _op("Claim a task", result="Task", params=[task_id])},
-            "/tasks/{task_id}/unclaim": {"post": _op("Release a claimed task", result="Task", params=[task_id])},
-            "/tasks/{task_id}/complete": {"post": _op(
-                "Complete a task with data satisfying its form", result="Case", params=[task_id],
-                body={"type": "object", "required": ["data"], "properties": {"data": obj}})},
-            "/cases": {
-                "get": _op("Cases the caller may see", result="CaseList", params=[
-                    _query("status", "running, completed or failed"), _query("municipality", "e.g. falun"),
-                    _query("organisation", "organisation number"), _query("process", "process id"),
-                    _query("q", "text in the registration number or title"), *paging]),
-                "post": _op("Start a case", ok="201", result="Case", body={
-                    "type": "object", "required": ["municipality"], "properties": {
-                        "municipality": {"type": "string"}, "process": {"type": "string"}, "data": obj,
-                        "organisation": {"type": "string", "description": "staff only: the organisation number"}}}),
-            },
-            "/cases/{case_id}": {"get": _op("A case with open tasks, next timer and history", result="Case",
-                                            params=[case_id])},
-            "/cases/{case_id}/withdraw": {"post": _op(
-                "The organisation withdraws its initiative", result="Case", params=[case_id],
-                body={"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}})},
-            "/cases/{case_id}/attachments": {"post": _op(
-                "Upload a file; put the returned reference in an attachment field", ok="201", result="Attachment",
-                params=[case_id], multipart=True,
-                body={"type": "object", "properties": {"file": {"type": "string", "format": "binary"},
-                                                       "field": {"type": "string"}}})},
-            "/cases/{case_id}/attachments/{attachment_id}": {"get": {
-                "summary": "Download a file", "parameters": [case_id, _path("attachment_id", "the file's id")],
-                "responses": {"200": {"description": "the file",
-                                      "content": {"application/octet-stream": {"schema": {"type": "string",
-                                                                                          "format": "binary"}}}},
-                              "401": _ERR, "404": _ERR}}},
-            "/users": {"get": _op("Users", result="List", params=paging),
-                       "post": _op("Create a user (admin)", ok="201", body={
-                           "type": "object", "required": ["username", "password", "role"], "properties": {
-                               "username": {"type": "string"}, "password": {"type": "string"},
-                               "role": {"type": "string"}, "municipality": {"type": "string"},
-                               "organisation": {"type": "string"}, "email": {"type": "string"},
-                               "name": {"type": "string"}}})},
-            "/organisations": {"get": _op("Organisations", result="List", params=paging),
-                               "post": _op("Register an organisation", ok="201", body={
-                                   "type": "object", "required": ["name", "org_number"], "properties": {
-                                       "name": {"type": "string"}, "org_number": {"type": "string"},
-                                       "email": {"type": "string"}}})},
-            "/definitions": {"get": _op("Deployed definition versions", result="List"),
-                             "post": _op("Deploy a new version (422 with the problems if it is refused)",
-                                         ok="201", multipart=True, body=files)},
-            "/validate": {"post": _op("Validate files without deploying", result="Problems", multipart=True,
-                                      body=files)},
-            "/clock": {"get": _op("The manual clock (IOP_CLOCK=manual only)", result="Clock"),
-                       "post": _op("Move the manual clock forward and fire what became due", result="Clock",
-                                   body={"type": "object", "required": ["now"],
-                                         "properties": {"now": {"type": "string", "format": "date-time"}}})},
-            "/openapi.json": {"get": _op("This document", public=True, errors=())},
-        },
+        "paths": _paths(),
     }
 
 

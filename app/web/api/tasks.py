@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import jsonify, request
 
 from app.domain import permissions, task_actions
-from app.engine.errors import InvalidData
+from app.engine.errors import InvalidData, NotFound
 from app.models import OpenTask
 from app.web.api import api
-from app.web.api.common import authenticated, caller, json_body
+from app.web.api.common import authenticated, caller, json_body, row_id
 from app.web.api.views import case_detail, task_json, tasks_json
 from app.web.context import commit, db, services
+
+TASK_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+
+
+def _task_id(raw: str) -> str:
+    if not TASK_ID.fullmatch(raw):
+        raise NotFound("the task does not exist or is not yours to see")
+    return raw
 
 
 @api.get("/tasks")
@@ -21,11 +30,12 @@ def list_tasks() -> Any:
     user = caller()
     query = permissions.workable_tasks(user).order_by(OpenTask.due_at.is_(None), OpenTask.due_at,
                                                        OpenTask.created_at)
-    case_id = request.args.get("case_id")
-    if case_id is not None:
-        if not case_id.isdigit() or len(case_id) > 12:
+    raw_case_id = request.args.get("case_id")
+    if raw_case_id is not None:
+        case_id = row_id(raw_case_id)
+        if case_id is None:
             raise InvalidData("case_id must be a number", {"case_id": "must be a number"})
-        query = query.where(OpenTask.case_id == int(case_id))
+        query = query.where(OpenTask.case_id == case_id)
     if request.args.get("mine") in ("1", "true"):
         query = query.where(OpenTask.assignee_id == user.id)
     tasks = list(db().scalars(query.limit(500)))
@@ -36,14 +46,15 @@ def list_tasks() -> Any:
 @api.get("/tasks/<task_id>")
 @authenticated
 def get_task(task_id: str) -> Any:
-    task = task_actions.get_task(db(), caller(), task_id[:64])
+    task = task_actions.get_task(db(), caller(), _task_id(task_id))
     return jsonify(task_json(db(), services().engine, task, services().clock.now()))
 
 
 @api.post("/tasks/<task_id>/claim")
 @authenticated
 def claim(task_id: str) -> Any:
-    task = task_actions.claim(db(), services().engine, caller(), task_id[:64])
+    json_body()  # takes no fields; junk in the body is refused
+    task = task_actions.claim(db(), services().engine, caller(), _task_id(task_id))
     commit()
     return jsonify(task_json(db(), services().engine, task, services().clock.now()))
 
@@ -51,7 +62,8 @@ def claim(task_id: str) -> Any:
 @api.post("/tasks/<task_id>/unclaim")
 @authenticated
 def unclaim(task_id: str) -> Any:
-    task = task_actions.unclaim(db(), services().engine, caller(), task_id[:64])
+    json_body()  # takes no fields; junk in the body is refused
+    task = task_actions.unclaim(db(), services().engine, caller(), _task_id(task_id))
     commit()
     return jsonify(task_json(db(), services().engine, task, services().clock.now()))
 
@@ -59,12 +71,12 @@ def unclaim(task_id: str) -> Any:
 @api.post("/tasks/<task_id>/complete")
 @authenticated
 def complete(task_id: str) -> Any:
-    body = json_body()
+    body = json_body("data")
     data = body.get("data", {})
     if not isinstance(data, dict):
         raise InvalidData("data must be an object with the form's fields", {"data": "must be an object"})
     lang = request.args.get("lang", "en")
-    case = task_actions.complete(db(), services().engine, caller(), task_id[:64], data,
+    case = task_actions.complete(db(), services().engine, caller(), _task_id(task_id), data,
                                  lang if lang in ("sv", "en") else "en")
     commit()
     return jsonify(case_detail(db(), services().engine, case, services().clock.now()))

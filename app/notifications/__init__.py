@@ -1,0 +1,9 @@
+"""E-mail to the people concerned: an outbox written with the change, delivered after commit.
+
+* outbox.py: the Outbox (queue in the caller's transaction, deliver after commit, retry in the sweep)
+* transport.py: SMTP from IOP_SMTP_URL, or log only
+* recipients.py: who holds a role where a case lives; the organisation's addresses
+* notices.py: the moments that send mail (task opened, assigned, escalation, decision)
+* reminders.py: due-date reminders found by the timer sweep
+* texts.py: the Swedish texts
+"""

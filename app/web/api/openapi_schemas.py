@@ -1,0 +1,146 @@
+"""The component schemas of the OpenAPI document: what each endpoint answers and takes (JSON Schema 2020-12)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+STRING = {"type": "string"}
+INTEGER = {"type": "integer"}
+BOOLEAN = {"type": "boolean"}
+NULLABLE_STRING = {"type": ["string", "null"]}
+TIME = {"type": "string", "format": "date-time"}
+NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def obj(properties: dict[str, Any], required: list[str] | None = None, *, closed: bool = False,
+        description: str | None = None) -> dict[str, Any]:
+    """An object schema; every property is required unless `required` says otherwise."""
+    schema: dict[str, Any] = {"type": "object", "properties": properties,
+                              "required": list(properties) if required is None else required}
+    if closed:
+        schema["additionalProperties"] = False
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def page_of(item: str) -> dict[str, Any]:
+    return obj({"items": {"type": "array", "items": ref(item)}, "total": INTEGER, "limit": INTEGER,
+                "offset": INTEGER})
+
+
+_TASK = {
+    "id": {"type": "string", "description": "the task's id (a UUID)"},
+    "case_id": INTEGER,
+    "registration_number": NULLABLE_STRING,
+    "name": {"type": "string", "description": "the step's id in the diagram, e.g. legal_assessment"},
+    "title": STRING,
+    "role": {"type": "string", "description": "the role that works on the task, e.g. lawyer"},
+    "assignee": {"type": ["string", "null"], "description": "username of whoever claimed the task"},
+    "due": NULLABLE_TIME,
+    "overdue": BOOLEAN,
+    "created": NULLABLE_TIME,
+}
+
+_CASE_SUMMARY = {
+    "id": INTEGER,
+    "registration_number": {"type": "string", "description": "the case's diarienummer, e.g. KS 2026/0001"},
+    "title": STRING,
+    "municipality": {"type": "string", "description": "falun, stenungsund, gavle or kungsbacka"},
+    "organisation": obj({"name": STRING, "org_number": STRING}),
+    "status": {"type": "string", "enum": ["running", "completed", "failed"]},
+    "outcome": {"type": ["string", "null"], "description": "how the case ended, e.g. approved or withdrawn"},
+    "current_step": STRING,
+    "next_timer": {**NULLABLE_TIME, "description": "when the case's next timer fires"},
+    "created": TIME,
+    "updated": TIME,
+    "version": {"type": "integer", "description": "increases with every change of the case"},
+}
+
+SCHEMAS: dict[str, Any] = {
+    "Error": obj({"error": obj({
+        "code": {"type": "string", "enum": ["bad_request", "unauthorized", "forbidden", "not_found",
+                                            "method_not_allowed", "conflict", "too_large",
+                                            "unsupported_media_type", "invalid", "server_error"]},
+        "message": {"type": "string", "description": "what went wrong, for a person"},
+        "fields": {"type": "object", "description": "one message per input field; 'problems' lists a refused "
+                                                    "definition's problems",
+                   "additionalProperties": {"oneOf": [STRING, {"type": "array", "items": STRING}]}},
+    }, ["code", "message"])}),
+    "Token": obj({"token": STRING, "token_type": {"const": "Bearer"}, "expires_in": INTEGER,
+                  "user": obj({"username": STRING, "role": STRING})}),
+    "OpenTask": obj(dict(_TASK)),
+    "Task": obj({**_TASK, "form": {"type": ["object", "null"],
+                                   "description": "the JSON Schema (2020-12) of the data the task takes; "
+                                                  "x- keys are display hints"}}),
+    "TaskList": obj({"items": {"type": "array", "items": ref("Task")}, "total": INTEGER}),
+    "CaseSummary": obj(dict(_CASE_SUMMARY)),
+    "Case": obj({
+        **_CASE_SUMMARY,
+        "definition": obj({"process_id": STRING, "version": INTEGER, "name": STRING}),
+        "open_tasks": {"type": "array", "items": ref("OpenTask")},
+        "feedback": {"type": "array", "description": "decisions reported back to the organisation",
+                     "items": obj({"at": TIME, "title": STRING, "text": STRING, "by": STRING})},
+        "history": {"type": "array", "description": "the append-only record of the case, oldest first",
+                    "items": ref("Event")},
+        "can_withdraw": {"type": "boolean", "description": "whether the organisation may withdraw now"},
+    }),
+    "Event": obj({"at": TIME, "actor": STRING,
+                  "kind": {"type": "string", "description": "e.g. case_started, task_completed, timer_fired"},
+                  "task": NULLABLE_STRING, "title": STRING, "data": {"type": "object"}}),
+    "CaseList": page_of("CaseSummary"),
+    "User": obj({"id": INTEGER, "username": STRING, "name": STRING, "email": NULLABLE_STRING,
+                 "role": {"type": "string", "enum": ["organisation", "lawyer", "officer", "board", "finance",
+                                                     "process_owner", "admin"]},
+                 "municipality": NULLABLE_STRING, "organisation": NULLABLE_STRING, "active": BOOLEAN}),
+    "UserList": page_of("User"),
+    "Organisation": obj({"id": INTEGER, "name": STRING,
+                         "org_number": {"type": "string", "pattern": "^[0-9]{6}-[0-9]{4}$"},
+                         "email": NULLABLE_STRING}),
+    "OrganisationList": page_of("Organisation"),
+    "Definition": obj({"id": INTEGER, "process_id": STRING, "version": INTEGER, "name": STRING,
+                       "deployed_at": TIME, "files": {"type": "array", "items": STRING},
+                       "running_cases": INTEGER}),
+    "DefinitionList": obj({"items": {"type": "array", "items": ref("Definition")}}),
+    "Deployed": obj({"id": INTEGER, "process_id": STRING, "version": INTEGER, "name": STRING,
+                     "created": {"type": "boolean", "description": "false when the same files were already "
+                                                                   "deployed as this version"}}),
+    "Attachment": obj({"id": INTEGER, "filename": STRING, "size": INTEGER},
+                      description="put this object in an attachment field's list when completing the task"),
+    "Problems": obj({"problems": {"type": "array", "items": STRING,
+                                  "description": "one message per problem, naming file, element and line"}}),
+    "Clock": obj({"now": TIME, "fired": {"type": "integer", "description": "timers fired by the move"}},
+                 ["now"]),
+}
+
+BODIES: dict[str, Any] = {
+    "TokenRequest": obj({"username": STRING, "password": STRING}, closed=True),
+    "CompleteRequest": obj({"data": {"type": "object", "description": "values satisfying the task's form"}},
+                           closed=True),
+    "CaseRequest": obj({
+        "municipality": STRING,
+        "process": {"type": "string", "description": "process id; the municipality's initiative flow if left out"},
+        "data": {"type": "object", "description": "initial case data"},
+        "organisation": {"type": "string", "description": "staff only: the organisation number"},
+    }, ["municipality"], closed=True),
+    "WithdrawRequest": obj({"reason": {"type": "string", "maxLength": 2000}}, closed=True),
+    "UserRequest": obj({"username": STRING, "password": {"type": "string", "minLength": 10}, "role": STRING,
+                        "municipality": STRING, "organisation": STRING, "email": STRING, "name": STRING},
+                       ["username", "password", "role"], closed=True),
+    "OrganisationRequest": obj({"name": STRING,
+                                "org_number": {"type": "string", "description": "NNNNNN-NNNN with a valid "
+                                                                                "check digit"},
+                                "email": STRING}, ["name", "org_number"], closed=True),
+    "ClockRequest": obj({"now": {"type": "string", "format": "date-time",
+                                 "description": "ISO 8601 with a UTC offset, not before the current time"}},
+                        closed=True),
+    "Upload": obj({"file": {"type": "string", "format": "binary"},
+                   "field": {"type": "string", "description": "the form field the file is for (attachments)"}},
+                  ["file"]),
+    "Files": obj({"files": {"type": "array", "items": {"type": "string", "format": "binary"},
+                            "description": "the .bpmn diagram, its .dmn tables and .json forms"}}),
+}

@@ -1,0 +1,80 @@
+"""Process owners try an agreement's whole cycle on a virtual clock (app/simulation.py) before deciding on it."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, render_template, request
+from markupsafe import Markup
+
+from app.domain.agreements.settings import load_settings
+from app.simulation import (
+    PAYMENT_INTERVALS,
+    PROCESSES,
+    InvalidOptions,
+    SimulationError,
+    SimulationResult,
+    format_sek,
+    parse_options,
+    render_svg,
+    simulate,
+    timeline_rows,
+)
+from app.web.context import services
+from app.web.i18n import current_language, translate
+from app.web.security import login_required
+
+bp = Blueprint("simulation", __name__, url_prefix="/simulation")
+
+FIELDS = ("municipality", "yearly_amount_sek", "start", "years", "interval")
+
+
+def _defaults() -> dict[str, str]:
+    today = services().clock.today()
+    start = date(today.year + 1, 1, 1)
+    return {"municipality": "stenungsund", "yearly_amount_sek": "400000", "start": start.isoformat(),
+            "years": str(load_settings("stenungsund").max_agreement_years), "interval": "yearly",
+            "late_follow_up": "", "renew": ""}
+
+
+def _render(values: dict[str, str], errors: dict[str, str], result: SimulationResult | None = None,
+            failure: str = "", status: int = 200) -> Any:
+    lang = current_language()
+    rows = timeline_rows(result, lang) if result is not None else []
+    # render_svg escapes every text it writes; the rest is markup it builds itself
+    svg = Markup(render_svg(result, lang)) if result is not None else None  # noqa: S704
+    summary = ""
+    if result is not None:
+        outcome = translate(f"simulation.outcome.{result.outcome or 'running'}")
+        summary = translate("simulation.summary", number=result.registration_number, count=len(result.events),
+                            paid=format_sek(result.total_paid_sek), ended=result.ended_on or "–", outcome=outcome)
+    max_years = load_settings(values.get("municipality") if values.get("municipality") in PROCESSES
+                              else "stenungsund").max_agreement_years
+    return render_template("simulation/index.html", values=values, errors=errors, result=result, rows=rows,
+                           svg=svg, summary=summary, failure=failure, municipalities=list(PROCESSES),
+                           intervals=PAYMENT_INTERVALS, max_years=max_years), status
+
+
+@bp.get("/")
+@login_required("process_owner", "admin", "officer")
+def index() -> Any:
+    return _render(_defaults(), {})
+
+
+@bp.post("/")
+@login_required("process_owner", "admin", "officer")
+def run() -> Any:
+    values = {name: request.form.get(name, "")[:40] for name in FIELDS}
+    values["late_follow_up"] = "on" if request.form.get("late_follow_up") else ""
+    values["renew"] = "on" if request.form.get("renew") else ""
+    try:
+        options = parse_options(values)
+    except InvalidOptions as exc:
+        errors = {name: translate(f"simulation.error.{p.code}", **p.params) for name, p in exc.problems.items()}
+        return _render(values, errors, status=422)
+    try:
+        result = simulate(options, services().settings)
+    except SimulationError as exc:
+        return _render(values, {}, failure=translate("simulation.failed", message=str(exc)), status=422)
+    return _render(values, {}, result)
