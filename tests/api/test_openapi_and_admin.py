@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from openapi_spec_validator import validate
+
+from app import create_app
+from app.domain.accounts import add_user
+from app.services import Services
+from tests.conftest import PASSWORD, Api
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -70,3 +76,65 @@ def test_manual_clock_moves_forward_only(api: Any) -> None:
     back = admin.post("/api/v1/clock", {"now": "2026-01-01T00:00:00+01:00"})
     assert back.status_code == 422
     assert api("org_a").post("/api/v1/clock", {"now": "2028-01-01T00:00:00+01:00"}).status_code == 403
+
+
+def test_manual_clock_refuses_absurd_jumps_and_fires_timers(api: Any) -> None:
+    admin = api("admin")
+    far = admin.post("/api/v1/clock", {"now": "9999-12-31T23:59:59+00:00"})
+    assert far.status_code == 422 and "now" in far.get_json()["error"]["fields"]
+    naive = admin.post("/api/v1/clock", {"now": "2027-01-01T00:00:00"})
+    assert naive.status_code == 422 and "offset" in naive.get_json()["error"]["message"]
+    assert admin.get("/api/v1/clock").get_json()["now"].startswith("2026-11-23T08:00")
+    # a case whose checklist is due in 30 days: moving past the due time fires what became due
+    case = api("org_a").post("/api/v1/cases", {"municipality": "falun"}).get_json()
+    moved = admin.post("/api/v1/clock", {"now": "2027-02-01T12:00:00+01:00"}).get_json()
+    assert moved["now"] == "2027-02-01T11:00:00+00:00"
+    assert isinstance(moved["fired"], int)
+    task = api("org_a").get(f"/api/v1/tasks?case_id={case['id']}").get_json()["items"][0]
+    assert task["overdue"] is True
+
+
+def test_clock_is_404_unless_manual(services: Services, people: Any) -> None:
+    settings = replace(services.settings, clock="system")
+    app = create_app(settings, services=replace(services, settings=settings))
+    admin = Api(app.test_client(), "admin")
+    for resp in (admin.get("/api/v1/clock"), admin.post("/api/v1/clock", {"now": "2030-01-01T00:00:00+00:00"})):
+        assert resp.status_code == 404
+        assert resp.get_json()["error"]["code"] == "not_found"
+
+
+def test_municipal_administrator_stays_in_the_municipality(api: Any, services: Services) -> None:
+    with services.unit_of_work() as s:
+        add_user(s, services.clock, "falun_admin", PASSWORD, "admin", municipality="falun")
+    local = api("falun_admin")
+    usernames = {u["username"] for u in local.get("/api/v1/users?limit=500").get_json()["items"]}
+    assert "lawyer" in usernames and "other_officer" not in usernames and "org_a" not in usernames
+    boss = local.post("/api/v1/users", {"username": "boss", "password": "ett-langt-losenord", "role": "admin"})
+    assert boss.status_code == 201 and boss.get_json()["municipality"] == "falun"  # no global administrator
+    for body in ({"username": "sten", "password": "ett-langt-losenord", "role": "officer",
+                  "municipality": "stenungsund"},
+                 {"username": "rep", "password": "ett-langt-losenord", "role": "organisation",
+                  "organisation": "802400-0005"}):
+        resp = local.post("/api/v1/users", body)
+        assert resp.status_code == 403, body
+    made = local.post("/api/v1/users", {"username": "ny_handlaggare", "password": "ett-langt-losenord",
+                                        "role": "officer"})
+    assert made.status_code == 201 and made.get_json()["municipality"] == "falun"
+    everyone = api("admin").get("/api/v1/users?limit=500").get_json()
+    assert everyone["total"] == len(everyone["items"])
+    assert not {"sten", "rep"} & {u["username"] for u in everyone["items"]}
+
+
+def test_staff_and_organisations_see_their_own_accounts(api: Any) -> None:
+    officer = api("officer").get("/api/v1/users?limit=500").get_json()["items"]
+    assert {u["municipality"] for u in officer} == {"falun"}
+    own = api("org_a").get("/api/v1/users").get_json()
+    assert [u["username"] for u in own["items"]] == ["org_a"] and own["total"] == 1
+    orgs = api("org_a").get("/api/v1/organisations").get_json()["items"]
+    assert [o["org_number"] for o in orgs] == ["802400-0005"]
+    assert api("lawyer").post("/api/v1/organisations", {"name": "X", "org_number": "802017-0000"}).status_code == 403
+    created = api("officer").post("/api/v1/organisations", {"name": "Ny", "org_number": "8020170000",
+                                                            "email": "ny@example.org"})
+    assert created.status_code == 201 and created.get_json()["org_number"] == "802017-0000"
+    again = api("officer").post("/api/v1/organisations", {"name": "Ny", "org_number": "802017-0000"})
+    assert again.status_code == 422 and "org_number" in again.get_json()["error"]["fields"]

@@ -60,8 +60,10 @@ def list_cases() -> Any:
         query = query.where(Case.definition_id.in_(
             select(DefinitionVersion.id).where(DefinitionVersion.process_id == args["process"][:120])))
     if args.get("q"):
-        pattern = f"%{args['q'][:100]}%"
-        query = query.where(or_(Case.registration_number.ilike(pattern), Case.title.ilike(pattern)))
+        text = args["q"][:100].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{text}%"  # the caller's % and _ are literal characters
+        query = query.where(or_(Case.registration_number.ilike(pattern, escape="\\"),
+                                Case.title.ilike(pattern, escape="\\")))
     limit, offset = paging()
     total = db().scalar(select(func.count()).select_from(query.subquery()))
     cases = db().scalars(query.order_by(Case.id.desc()).limit(limit).offset(offset))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import jsonify
@@ -12,6 +12,8 @@ from app.engine.errors import Forbidden, InvalidData, NotFound
 from app.web.api import api
 from app.web.api.common import authenticated, caller, json_body, string_field
 from app.web.context import services
+
+MAX_JUMP = timedelta(days=36525)  # far enough for any agreement cycle, short of datetime's year 9999
 
 
 def _manual() -> ManualClock:
@@ -42,6 +44,8 @@ def move_clock() -> Any:
         raise InvalidData("now needs a UTC offset", {"now": "add an offset such as +01:00 or Z"})
     if when < clock.now():
         raise InvalidData("the clock only moves forward", {"now": f"must be after {clock.now().isoformat()}"})
+    if when - clock.now() > MAX_JUMP:
+        raise InvalidData("the clock moves at most 100 years at a time", {"now": "at most 100 years ahead"})
     clock.set(when)
     from app.scheduler import sweep
 

@@ -72,7 +72,8 @@ def _paths() -> dict[str, Any]:
             errors="401 403 404 409 422", tag="tasks")},
         "/tasks/{task_id}/complete": {"post": _op(
             "completeTask", "Complete a task with data satisfying its form; answers the updated case",
-            result="Case", params=[TASK_ID], body="CompleteRequest", errors="401 403 404 409 422", tag="tasks",
+            result="Case", params=[TASK_ID, _query("lang", "sv or en: the language of the field messages (en)")],
+            body="CompleteRequest", errors="401 403 404 409 422", tag="tasks",
             description="Of two concurrent completions of one task, exactly one succeeds; the other gets 409.")},
         "/cases": {
             "get": _op("listCases", "Cases the caller may see, newest first", result="CaseList", tag="cases",

@@ -39,9 +39,14 @@ def list_users() -> Any:
 @api.post("/users")
 @authenticated
 def create_user() -> Any:
-    if caller().role != "admin":
+    admin = caller()
+    if admin.role != "admin":
         raise Forbidden("only an administrator can create users")
     body = json_body("username", "password", "role", "municipality", "organisation", "email", "name")
+    if admin.municipality is not None:  # a municipality's own administrator stays within it
+        if body.get("role") == "organisation" or body.get("municipality") not in (None, admin.municipality.slug):
+            raise Forbidden(f"an administrator of {admin.municipality.slug} creates only that municipality's staff")
+        body = {**body, "municipality": admin.municipality.slug}
     try:
         created = add_user(
             db(), services().clock, string_field(body, "username", max_length=80) or "",
