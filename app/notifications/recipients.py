@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain.orgnumber import InvalidOrgNumber, normalise_org_number
 from app.models import Case, Organisation, User
 
 
@@ -58,3 +59,26 @@ def roles_from_property(value: str | None, default: tuple[str, ...] = ("officer"
     if not value:
         return list(default)
     return [part.strip().lower() for part in value.replace(";", ",").split(",") if part.strip()]
+
+
+def party_recipients(session: Session, case: Case, parties: list[dict[str, object]] | None) -> list[Recipient]:
+    """The organisation behind the case and every other party of its agreement that is registered here
+    (its own address and its users' addresses): decisions concern all parties."""
+    found = organisation_recipients(session, case)
+    numbers = set()
+    for party in parties or []:
+        try:
+            numbers.add(normalise_org_number(str(party.get("org_number") or "")))
+        except InvalidOrgNumber:
+            continue
+    if numbers:
+        others = session.scalars(select(Organisation).where(Organisation.org_number.in_(numbers),
+                                                            Organisation.id != case.organisation_id)
+                                 .order_by(Organisation.id))
+        for org in others:
+            if org.email:
+                found.append(Recipient(org.email, None))
+            users = select(User).where(User.role == "organisation", User.active.is_(True), User.email.is_not(None),
+                                       User.organisation_id == org.id).order_by(User.id)
+            found.extend(Recipient(u.email or "", u.id) for u in session.scalars(users))
+    return unique(found)

@@ -14,7 +14,8 @@ def test_five_years_yearly_from_a_leap_day() -> None:
     result = simulate(SimulationOptions(start=date(2028, 2, 29), years=5, interval="yearly",
                                         yearly_amount_sek=400_000))
     assert result.decision_on == date(2028, 1, 29)
-    assert [(p.start, p.end) for p in result.periods] == [(date(2028, 2, 29), date(2033, 2, 27))]
+    # a period from 29 February runs to the end of February: 2033-02-28 is its last day
+    assert [(p.start, p.end) for p in result.periods] == [(date(2028, 2, 29), date(2033, 2, 28))]
     released = ["2028-02-29", "2029-02-28", "2030-02-28", "2031-02-28", "2032-02-29"]  # no drift after February
     assert result.dates("payment_released") == released
     assert result.dates("payment_paid") == [
@@ -25,10 +26,10 @@ def test_five_years_yearly_from_a_leap_day() -> None:
                                                 "2032-12-28"]
     assert len(result.dates("follow_up_approved")) == 5
     assert result.dates("payment_held") == [] and result.dates("follow_up_reminder") == []
-    assert result.dates("renewal_dialogue_opened") == ["2032-05-27"]  # nine months before 2033-02-27
-    assert result.dates("renewal_declined") == ["2032-06-26"]
+    assert result.dates("renewal_dialogue_opened") == ["2032-05-28"]  # nine months before 2033-02-28
+    assert result.dates("renewal_declined") == ["2032-06-27"]
     assert result.dates("renewal_escalated") == []
-    assert result.dates("agreement_ended") == ["2033-02-28"]
+    assert result.dates("agreement_ended") == ["2033-03-01"]
     assert result.outcome == "ended" and result.stopped_on is None
     assert result.total_paid_sek == 2_000_000
     days = [e.on for e in result.events]
@@ -39,7 +40,7 @@ def test_five_years_yearly_from_a_leap_day() -> None:
 def test_quarterly_with_a_late_first_report_holds_the_gated_payment() -> None:
     result = simulate(SimulationOptions(start=date(2028, 2, 29), years=2, interval="quarterly",
                                         yearly_amount_sek=400_000, late_follow_up=True))
-    assert result.periods[0].end == date(2030, 2, 27)
+    assert result.periods[0].end == date(2030, 2, 28)
     assert result.dates("payment_released") == [
         "2028-02-29", "2028-05-29", "2028-08-29", "2028-11-29",
         "2029-03-21",  # the held payment of 2029-02-28, released when the late report is approved
@@ -52,8 +53,8 @@ def test_quarterly_with_a_late_first_report_holds_the_gated_payment() -> None:
     assert result.dates("hold_escalated") == ["2029-02-28"]
     assert result.dates("follow_up_submitted")[0] == "2029-03-14"
     assert result.dates("follow_up_approved")[0] == "2029-03-21"
-    assert result.dates("renewal_dialogue_opened") == ["2029-05-27"]
-    assert result.dates("agreement_ended") == ["2030-02-28"]
+    assert result.dates("renewal_dialogue_opened") == ["2029-05-28"]
+    assert result.dates("agreement_ended") == ["2030-03-01"]
     assert result.total_paid_sek == 800_000
 
 

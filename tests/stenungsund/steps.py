@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.domain import calendar
 from app.domain.accounts import municipality_by_slug, organisation_by_number
 from app.domain.agreements.requirements import CRITERIA, DOCUMENTS
+from app.engine.timers import fire_due_timers
 from app.models import Case, OpenTask
 from app.models.agreement import Agreement
 from app.services import Services
@@ -99,3 +100,9 @@ def agreement(services: Services, case_id: int) -> Agreement:
 
 def midnight(day: str | date) -> datetime:
     return calendar.at_local_time(date.fromisoformat(str(day)), datetime.min.time())
+
+
+def advance(services: Services, day: str) -> int:
+    """Move the injected clock to one second past midnight (Stockholm) of `day` and run the real timer sweep."""
+    services.clock.set(midnight(day) + timedelta(seconds=1))  # type: ignore[attr-defined]
+    return fire_due_timers(services)

@@ -84,3 +84,53 @@ def test_decision_plans_the_agreement(services: Services, people: Any) -> None:
     assert row.periods[0].end.isoformat() == "2030-12-31"
     assert row.periods[0].renewal_dialogue_opens.isoformat() == "2030-03-31"
     assert row.parties[0]["org_number"] == steps.ORG
+
+
+def test_unsuitable_organisation_is_told_why(services: Services, people: Any) -> None:
+    case_id = steps.start(services)
+    for name, data in [("interest", steps.INTEREST), ("dialogue", steps.DIALOGUE), ("economic_plan", steps.PLAN),
+                       ("documents", steps.DOCS), ("documents_check", steps.ALL_RECEIVED)]:
+        steps.complete(services, case_id, name, data)
+    steps.complete(services, case_id, "suitability", dict(
+        steps.SUITABLE, suitable=False, suitability_feedback="Verksamheten saknar egen finansiering."))
+    case = _case(services, case_id)
+    assert (case.status, case.outcome) == ("completed", "not_suitable")
+    assert case.feedback[-1]["text"] == "Verksamheten saknar egen finansiering."
+
+
+def test_dialogue_plan_and_decision_are_on_record_for_several_parties(services: Services, people: Any) -> None:
+    from sqlalchemy import select
+
+    from app.models import CaseEvent
+
+    second = {"name": "Svenska kyrkan", "org_number": with_check_digit("252004345")}
+    plan = dict(steps.PLAN, parties=[second], other_resources="Lokaler i församlingshemmet")
+    decision = dict(steps.DECISION, payment_interval="half_yearly")
+    case_id = steps.to_decision(services, plan=plan, decision=decision)
+    with services.unit_of_work() as s:
+        events = {e.task_name: e.data["values"] for e in s.scalars(
+            select(CaseEvent).where(CaseEvent.case_id == case_id, CaseEvent.kind == "task_completed"))}
+        case = s.get(Case, case_id)
+        assert case is not None
+        workflow, _ = services.engine.load(s, case)
+        iop = workflow.last_task.data["iop"]
+    meeting = events["dialogue"]
+    assert (meeting["meeting_date"], meeting["participants"], meeting["minutes"]) == (
+        "2025-09-01", "Karin Ek, handläggare", "Vi enades om målbilden.")
+    assert iop["resources"] == {"own_funds_sek": 50000, "volunteer_hours_per_year": 1200,
+                                "volunteer_hour_value_sek": 250, "volunteer_value_sek": 300000,
+                                "total_sek": 350000, "other": "Lokaler i församlingshemmet"}
+    row = steps.agreement(services, case_id)
+    assert [p["org_number"] for p in row.parties] == [steps.ORG, second["org_number"]]
+    period = row.periods[0]
+    assert (period.decision_ref, period.payment_interval, period.yearly_amount_sek, period.total_sek) == (
+        "KS § 123", "half_yearly", 400000, 2_000_000)
+    assert [p.due.isoformat() for p in row.payments][:3] == ["2026-01-01", "2026-07-01", "2027-01-01"]
+
+
+def test_company_legal_form_is_refused_whatever_the_number(services: Services, people: Any) -> None:
+    case_id = steps.start(services)
+    steps.complete(services, case_id, "interest", dict(steps.INTEREST, legal_form="handelsbolag"))
+    case = _case(services, case_id)
+    assert (case.status, case.outcome) == ("completed", "refused_company")
+    assert "handelsbolag" in case.feedback[-1]["text"]

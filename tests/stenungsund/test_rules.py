@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from datetime import date, time, timedelta
+from pathlib import Path
 
 import pytest
 
-from app.domain.agreements.payments import derive_payment_plan, period_end
+from app.domain import calendar
+from app.domain.agreements import settings as settings_module
+from app.domain.agreements import state
+from app.domain.agreements.payments import check_period, derive_payment_plan, next_period_start, period_end
 from app.domain.agreements.repayment import PaidPayment, compute_repayment
 from app.domain.agreements.requirements import company_refusal, missing_documents, party_problems
-from app.domain.agreements.schedule import follow_up_plan, payment_status, renewal_dates
+from app.domain.agreements.schedule import RenewalDates, follow_up_plan, payment_status, renewal_dates
 from app.domain.agreements.settings import AgreementSettings, load_settings
+from handlers.agreements import check_plan
 
 S = AgreementSettings()
 
@@ -77,3 +83,74 @@ def test_settings_come_from_the_municipality_file() -> None:
     settings = load_settings("stenungsund")
     assert (settings.renewal_dialogue_months_before_end, settings.renewal_deadline_months_before_end,
             settings.max_agreement_years, settings.default_payment_interval) == (9, 3, 5, "yearly")
+
+
+def test_period_end_is_the_day_before_the_same_date_years_later() -> None:
+    assert period_end(date(2026, 1, 1), 5) == date(2030, 12, 31)
+    assert period_end(date(2026, 7, 15), 3) == date(2029, 7, 14)
+    assert period_end(date(2025, 1, 31), 1) == date(2026, 1, 30)
+    assert period_end(date(2023, 3, 1), 5) == date(2028, 2, 29)  # a period from 1 March runs to the end of February
+
+
+def test_period_from_a_leap_day_runs_to_the_end_of_february() -> None:
+    # two years from 29 February 2028: there is no 29 February 2030, so the last day is 28 February
+    assert period_end(date(2028, 2, 29), 2) == date(2030, 2, 28)
+    assert next_period_start(date(2028, 2, 29), 2) == date(2030, 3, 1)
+    assert period_end(date(2028, 2, 29), 1) == date(2029, 2, 28)
+    assert period_end(date(2028, 2, 29), 4) == date(2032, 2, 28)  # 29 February 2032 exists: the day before it
+    assert next_period_start(date(2028, 2, 29), 4) == date(2032, 2, 29)
+    plan = derive_payment_plan(date(2028, 2, 29), 2, 100, "yearly")
+    assert [p.due for p in plan] == [date(2028, 2, 29), date(2029, 2, 28)]
+    assert renewal_dates(period_end(date(2028, 2, 29), 2), S).dialogue_opens == date(2029, 5, 28)
+
+
+def test_the_issues_date_examples() -> None:
+    assert calendar.add_months(date(2028, 2, 29), -9) == date(2027, 5, 29)  # nine months before 29 Feb 2028
+    assert calendar.add_months(date(2025, 1, 31), 1) == date(2025, 2, 28)  # one month after 31 January
+    assert calendar.series(date(2024, 2, 29), 12, 5) == [
+        date(2024, 2, 29), date(2025, 2, 28), date(2026, 2, 28), date(2027, 2, 28), date(2028, 2, 29)]
+    # a 09:00 deadline stays 09:00 Stockholm time across both clock changes (UTC+1 in winter, UTC+2 in summer)
+    nine = time(9, 0)
+    for day, utc_hour in [(date(2027, 3, 27), 8), (date(2027, 3, 29), 7), (date(2027, 10, 30), 7),
+                          (date(2027, 11, 1), 8)]:
+        moment = calendar.at_local_time(day, nine)
+        assert moment.hour == utc_hour and moment.astimezone(calendar.STOCKHOLM).time() == nine
+    before = calendar.at_local_time(date(2027, 3, 27), nine)
+    after = calendar.add_duration(before, calendar.parse_duration("P2D"))
+    assert after.astimezone(calendar.STOCKHOLM).time() == nine and after - before == timedelta(hours=47)
+
+
+def test_settings_are_per_municipality(tmp_path: Path) -> None:
+    (tmp_path / "stenungsund.json").write_text(json.dumps({"slug": "stenungsund", "settings": {
+        "renewal_dialogue_months_before_end": 6, "renewal_deadline_months_before_end": 2,
+        "max_agreement_years": 3, "default_payment_interval": "quarterly"}}), encoding="utf-8")
+    other = load_settings("stenungsund", tmp_path)
+    assert (other.renewal_dialogue_months_before_end, other.renewal_deadline_months_before_end,
+            other.max_agreement_years, other.default_payment_interval) == (6, 2, 3, "quarterly")
+    assert load_settings("nowhere", tmp_path) == AgreementSettings()  # no file: the defaults (9, 3, 5, yearly)
+    assert renewal_dates(date(2030, 12, 31), other) == RenewalDates(date(2030, 6, 30), date(2030, 10, 31))
+    with pytest.raises(ValueError, match="at most 3 years"):
+        check_period(4, other.max_agreement_years)
+    (tmp_path / "bad.json").write_text(json.dumps({"settings": {"default_payment_interval": "weekly"}}),
+                                       encoding="utf-8")
+    with pytest.raises(ValueError):
+        load_settings("bad", tmp_path)
+
+
+def test_agreement_uses_the_municipality_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "stenungsund.json").write_text(json.dumps({"settings": {
+        "renewal_dialogue_months_before_end": 6, "renewal_deadline_months_before_end": 2,
+        "max_agreement_years": 3, "default_payment_interval": "half_yearly"}}), encoding="utf-8")
+    monkeypatch.setattr(settings_module, "CONFIG_DIR", tmp_path)
+    terms = {"municipality": "stenungsund", "start": "2026-01-01", "years": 3, "yearly_amount_sek": 100000,
+             "interval": None, "own_funds_sek": 50000, "volunteer_hours_per_year": 1200,
+             "volunteer_hour_value_sek": 250}
+    iop = state.new_agreement(terms)
+    assert iop["period"]["interval"] == "half_yearly" and len(iop["payments"]) == 6
+    assert (iop["period"]["renewal_dialogue_opens"], iop["period"]["renewal_decision_deadline"]) == (
+        "2028-06-30", "2028-10-31")
+    assert iop["resources"]["volunteer_value_sek"] == 300000 and iop["resources"]["total_sek"] == 350000
+    with pytest.raises(ValueError, match="at most 3 years"):
+        state.new_agreement(dict(terms, years=4))
+    assert json.loads(check_plan({"municipality": "stenungsund", "years": 4, "parties": []}))["problems"] == [
+        "Avtalstiden är högst 3 år."]

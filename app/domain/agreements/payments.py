@@ -29,9 +29,25 @@ class PlannedPayment:
     agreement_year: int  # 1-based year of the period the payment falls in
 
 
+def next_period_start(start: date, years: int) -> date:
+    """The first day after a period of `years` years from `start`: the same date `years` later.
+
+    A period that starts on 29 February and ends in a common year has no such date; it runs
+    to the end of February, so the next period starts on 1 March (2028-02-29 + 2 years ->
+    2030-03-01), just as a period from 1 March runs to the end of February (2023-03-01 +
+    5 years -> 2028-03-01, the last day being 2028-02-29).
+    """
+    same_day = calendar.add_months(start, 12 * years)
+    return same_day + timedelta(days=1) if same_day.day < start.day else same_day
+
+
 def period_end(start: date, years: int) -> date:
-    """The last day of a period of `years` years from `start` (inclusive)."""
-    return calendar.add_months(start, 12 * years) - timedelta(days=1)
+    """The last day of a period of `years` years from `start` (inclusive).
+
+    2026-01-01 + 5 years -> 2030-12-31; 2028-02-29 + 2 years -> 2030-02-28 (not the 27th:
+    the agreement runs to the end of February); 2028-02-29 + 4 years -> 2032-02-28.
+    """
+    return next_period_start(start, years) - timedelta(days=1)
 
 
 def anniversary(start: date, year: int) -> date:

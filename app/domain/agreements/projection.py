@@ -6,21 +6,31 @@ merges every copy it finds in the saved workflow with the rows already stored
 and keeps the most advanced status of each record. It runs in the session's
 before_flush hook for any case whose workflow document changed, so timers,
 the API and the pages all keep the tables current without calling it.
+
+The same comparison (stored rows before, state after, plus the task completions and timer firings
+the engine recorded in this transaction) yields the agreement's notices: the board's decision, a
+held payment, a follow-up reminder, the renewal dialogue opening, a decline or renewal decision,
+an early termination with its claim and the claim settled. They are mailed through
+app/notifications/agreements.py in the same transaction, once each.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
+from app.domain.agreements.payments import INTERVAL_TITLES
 from app.domain.agreements.state import FOLLOW_UP_RANK, PAYMENT_RANK
-from app.models import Case
+from app.models import Case, CaseEvent
 from app.models.agreement import Agreement, AgreementFollowUp, AgreementPayment, AgreementPeriod, RepaymentClaim
+from app.notifications import agreements as mail
+from app.notifications import texts
 
 _MARKER = '"iop":{"municipality"'
 
@@ -59,6 +69,7 @@ def sync_case(session: Session, case: Case, now: Any) -> Agreement | None:
         return None
     base = max(copies, key=lambda c: (c["version"], len(c.get("notices") or []), c.get("status") != "running"))
     agreement = session.scalar(select(Agreement).where(Agreement.case_id == case.id))
+    before = _Before.of(agreement)
     if agreement is None:
         agreement = Agreement(case_id=case.id, municipality_id=case.municipality_id, notices=[])
         session.add(agreement)
@@ -73,7 +84,76 @@ def sync_case(session: Session, case: Case, now: Any) -> Agreement | None:
     agreement.notices = sorted(notices.values(), key=lambda n: (n["on"], n["id"]))
     agreement.updated_at = now
     _sync_children(agreement, copies, base)
+    events = [e for e in session.new if isinstance(e, CaseEvent) and e.case_id == case.id]
+    mail.send(session, case, list(base["parties"]), announcements(case, before, agreement, base, copies, events),
+              now)
     return agreement
+
+
+@dataclass(frozen=True)
+class _Before:
+    """What the stored projection said before this save: new decisions and holds are mailed once."""
+
+    exists: bool = False
+    status: str = ""
+    notice_ids: frozenset[str] = frozenset()
+    held: frozenset[tuple[int, int]] = frozenset()
+    claim_status: str = ""
+
+    @classmethod
+    def of(cls, agreement: Agreement | None) -> _Before:
+        if agreement is None:
+            return cls()
+        return cls(True, agreement.status, frozenset(n["id"] for n in agreement.notices or []),
+                   frozenset((p.version, p.number) for p in agreement.payments if p.status != "planned"),
+                   agreement.claim.status if agreement.claim is not None else "")
+
+
+def announcements(case: Case, before: _Before, agreement: Agreement, base: dict[str, Any],
+                  copies: list[dict[str, Any]], events: list[CaseEvent]) -> list[mail.AgreementNotice]:
+    """The notices this save brings: from the state's changes and the engine's events of the same transaction."""
+    reg, title = case.registration_number, case.title
+    period = base["period"]
+    version = base["version"]
+    found: list[mail.AgreementNotice] = []
+    if not before.exists and agreement.status == "running":
+        first = base["periods"][0]
+        found.append(mail.AgreementNotice("decision", "decided:v1", *texts.agreement_decided(
+            reg, title, first, INTERVAL_TITLES.get(first["interval"], first["interval"]))))
+    held = [p for p in agreement.payments if p.status == "held" and (p.version, p.number) not in before.held]
+    if held:
+        found.append(mail.AgreementNotice(
+            "payment_held", "held:" + ",".join(f"v{p.version}-p{p.number:02d}" for p in held),
+            *texts.payment_held(reg, title, [(p.due.isoformat(), p.amount_sek) for p in held])))
+    follow_ups = {f["id"]: f for c in copies for f in c["follow_ups"]}
+    for n in agreement.notices or []:
+        if n["id"] in before.notice_ids or n["kind"] != "follow_up_reminder" or n["ref"] not in follow_ups:
+            continue
+        f = follow_ups[n["ref"]]
+        found.append(mail.AgreementNotice("follow_up_reminder", n["id"], *texts.follow_up_missing(
+            reg, title, int(f["year"]), f["due"], f["gates"])))
+    claim = agreement.claim
+    if agreement.status == "terminated" and before.status != "terminated" and claim is not None:
+        found.append(mail.AgreementNotice("decision", f"terminated:v{version}", *texts.agreement_terminated(
+            reg, title, dict(base.get("repayment") or {}, terminated_on=claim.terminated_on.isoformat(),
+                             reason=claim.reason, amount_sek=claim.amount_sek, lines=claim.lines)),
+            to=(mail.PARTIES, "finance")))
+    if claim is not None and claim.status == "settled" and before.claim_status == "open":
+        found.append(mail.AgreementNotice("decision", f"repaid:v{version}", *texts.repayment_settled(
+            reg, title, claim.settled_sek), to=(mail.PARTIES, "finance")))
+    for recorded in events:
+        values = (recorded.data or {}).get("values") or {}
+        if recorded.kind == "timer_fired" and recorded.task_name == "wait_dialogue":
+            found.append(mail.AgreementNotice("renewal_opened", f"renewal_opened:v{version}", *texts.renewal_opened(
+                reg, title, period["end"], period["renewal_decision_deadline"])))
+        elif (recorded.kind == "task_completed" and recorded.task_name == "renewal_dialogue"
+              and values.get("renewal_declined_by") in ("organisation", "municipality")):
+            found.append(mail.AgreementNotice("decision", f"renewal_declined:v{version}", *texts.renewal_declined(
+                reg, title, str(values["renewal_declined_by"]), period["end"])))
+        elif recorded.kind == "task_completed" and recorded.task_name == "renewal_decision":
+            found.append(mail.AgreementNotice("decision", f"renewal_decided:v{version}", *texts.renewal_decided(
+                reg, title, values.get("board_renews") is True, values, period["next_start"], period["end"])))
+    return found
 
 
 def _sync_children(agreement: Agreement, copies: list[dict[str, Any]], base: dict[str, Any]) -> None:

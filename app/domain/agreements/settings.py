@@ -33,9 +33,17 @@ class AgreementSettings:
         return made
 
 
+def load_settings(slug: str | None, config_dir: Path | None = None) -> AgreementSettings:
+    """The municipality's settings; the domain defaults when there is no slug, file or key.
+
+    The folder is read at call time (CONFIG_DIR unless given), so tests can point it elsewhere."""
+    if not slug:
+        return AgreementSettings()
+    return _load(slug, config_dir or CONFIG_DIR)
+
+
 @lru_cache(maxsize=16)
-def load_settings(slug: str, config_dir: Path = CONFIG_DIR) -> AgreementSettings:
-    """The municipality's settings; the domain defaults when the file or a key is missing."""
+def _load(slug: str, config_dir: Path) -> AgreementSettings:
     path = config_dir / f"{slug}.json"
     if not path.exists():
         return AgreementSettings()

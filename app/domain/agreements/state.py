@@ -70,10 +70,22 @@ def new_agreement(terms: dict[str, Any]) -> State:
         "municipality": terms.get("municipality") or "stenungsund", "version": 0,
         "parties": list(terms.get("parties") or []), "statistics": list(terms.get("statistics") or []),
         "repayment_rule": rule, "periods": [], "payments": [], "follow_ups": [], "repayment": None,
-        "status": "running",
+        "status": "running", "resources": organisation_resources(terms),
     }
     _period_records(state, terms, 1, None)
     return next_step(state)
+
+
+def organisation_resources(terms: dict[str, Any]) -> dict[str, Any]:
+    """What the organisation brings each year: own funds and volunteer hours valued in kronor."""
+    own = int(terms.get("own_funds_sek") or 0)
+    hours = int(terms.get("volunteer_hours_per_year") or 0)
+    rate = int(terms.get("volunteer_hour_value_sek") or 0)
+    if min(own, hours, rate) < 0:
+        raise ValueError("the organisation's resources cannot be negative")
+    return {"own_funds_sek": own, "volunteer_hours_per_year": hours, "volunteer_hour_value_sek": rate,
+            "volunteer_value_sek": hours * rate, "total_sek": own + hours * rate,
+            "other": str(terms.get("other_resources") or "")}
 
 
 def renew(state: State, terms: dict[str, Any]) -> State:
