@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -140,33 +141,74 @@ def org_add(name: str, org_number: str, email: str | None) -> None:
         raise click.ClickException(str(exc)) from exc
 
 
-def _read_bundle(paths: tuple[str, ...]) -> dict[str, str]:
+BUNDLE_SUFFIXES = (".bpmn", ".dmn", ".json")
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"{path}: not UTF-8 text") from exc
+    except OSError as exc:
+        raise click.ClickException(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+
+
+def _bundles(paths: tuple[str, ...]) -> list[tuple[str, dict[str, str]]]:
+    """(label, files) per bundle: the files named together form one bundle; a folder gives one per .bpmn in it.
+
+    A .bpmn file brings the forms it names from its folder or the folder's forms/ subfolder, unless
+    they are given as well."""
     from app.engine.definitions import bundle_from_directory
 
-    files: dict[str, str] = {}
+    missing = [raw for raw in paths if not Path(raw).exists()]
+    if missing:
+        raise click.ClickException("; ".join(f"{raw}: no such file or folder" for raw in missing))
+    bundles: list[tuple[str, dict[str, str]]] = []
+    named: dict[str, str] = {}
+    given: dict[str, str] = {}
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for bpmn in sorted(path.glob("*.bpmn")):
-                files.update(bundle_from_directory(bpmn))
+            diagrams = sorted(path.glob("*.bpmn"))
+            if not diagrams:
+                raise click.ClickException(f"{raw}: the folder has no .bpmn file")
+            for bpmn in diagrams:
+                bundles.append((str(bpmn), _guarded(bundle_from_directory, bpmn)))
+        elif path.suffix not in BUNDLE_SUFFIXES:
+            raise click.ClickException(f"{raw}: only .bpmn, .dmn and .json files belong in a definition")
         elif path.suffix == ".bpmn":
-            files.update(bundle_from_directory(path))
-        elif path.exists():
-            files[path.name] = path.read_text(encoding="utf-8")
+            for name, text in _guarded(bundle_from_directory, path).items():
+                named.setdefault(name, text)
+            given[path.name] = _read_text(path)
         else:
-            raise click.ClickException(f"{raw}: no such file")
-    return files
+            given[path.name] = _read_text(path)
+    if given:
+        label = " ".join(raw for raw in paths if not Path(raw).is_dir())
+        bundles.insert(0, (label, {**named, **given}))
+    return bundles
+
+
+def _guarded(read: Any, path: Path) -> dict[str, str]:
+    try:
+        return dict(read(path))
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"{path}: not UTF-8 text") from exc
+    except OSError as exc:
+        raise click.ClickException(f"{path}: cannot be read ({exc.strerror or exc})") from exc
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 def validate(paths: tuple[str, ...]) -> None:
-    """Check BPMN/DMN/form files; one message per problem, non-zero exit if any."""
+    """Check BPMN/DMN/form files; one message per problem, non-zero exit if any.
+
+    The files named together are one bundle (a diagram with its forms); a folder is checked
+    diagram by diagram, each with the forms it names."""
     from app.engine.validation import validate_files
 
     problems = []
-    for raw in paths:
-        problems.extend(validate_files(_read_bundle((raw,))))
+    for _label, files in _bundles(paths):
+        problems.extend(validate_files(files))
     for problem in problems:
         click.echo(problem, err=True)
     if problems:
@@ -177,13 +219,14 @@ def validate(paths: tuple[str, ...]) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 def deploy(paths: tuple[str, ...]) -> None:
-    """Validate, then store a new definition version."""
+    """Validate, then store a new definition version (the files named together are one bundle)."""
+    bundles = _bundles(paths)
     services = _services()
     prepare_database(services)
     try:
-        for raw in paths:
+        for _label, files in bundles:
             with services.unit_of_work() as session:
-                row, created = services.engine.deploy(session, _read_bundle((raw,)))
+                row, created = services.engine.deploy(session, files)
                 state = "deployed" if created else "unchanged, already deployed as"
                 click.echo(f"{state} {row.process_id} version {row.version}")
     except DefinitionInvalid as exc:
@@ -235,6 +278,31 @@ def simulate(municipality: str, yearly_amount_sek: int, start: str, years: int, 
     if plot_path:
         Path(plot_path).write_text(render_svg(result, lang), encoding="utf-8")
         click.echo(f"wrote {plot_path}")
+
+
+@main.command()
+@click.argument("case_id", required=False, type=int)
+@click.option("--to", "to_version", type=int, default=None,
+              help="The target version number of the process (e.g. 2).")
+@click.option("--process", "process_id", default=None, help="With --all-eligible: the process id.")
+@click.option("--all-eligible", is_flag=True, help="Move every eligible running case of --process.")
+@click.option("--dry-run", is_flag=True, help="Only show whether the case(s) can move and what would change.")
+@click.option("--revert", "revert_id", type=int, default=None, help="Undo the migration with this id.")
+def migrate(case_id: int | None, to_version: int | None, process_id: str | None, all_eligible: bool,
+            dry_run: bool, revert_id: int | None) -> None:
+    """Move running cases to a newer version of their process, or undo such a move.
+
+    \b
+    iop migrate CASE_ID --to VERSION [--dry-run]
+    iop migrate --process PROCESS_ID --to VERSION --all-eligible [--dry-run]
+    iop migrate --revert MIGRATION_ID
+    """
+    from app.domain.migration_commands import run_migrate
+
+    services = _services()
+    prepare_database(services)
+    sys.exit(run_migrate(services, case_id=case_id, to_version=to_version, process_id=process_id,
+                         all_eligible=all_eligible, dry_run=dry_run, revert_id=revert_id, echo=click.echo))
 
 
 if __name__ == "__main__":

@@ -5,21 +5,41 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
+from app.engine.camunda_dialect import bundle_forms
 from app.engine.elements import ElementInfo, read_elements
-from app.engine.errors import DefinitionInvalid
+from app.engine.errors import DefinitionInvalid, Problem
 from app.engine.parser import make_parser
 from app.engine.serialization import spec_from_json, spec_to_json
-
-FORM_PROPERTY_NAMES = ("formJsonSchemaFilename", "formKey", "form")
+from app.engine.validation.documents import (
+    NS,
+    XML_PARSER_OPTIONS,
+    Document,
+    display_name,
+    read_document,
+    schema_problems,
+    unsupported_problems,
+)
+from app.engine.validation.forms import form_problems
+from app.engine.validation.specs import expression_problems, operation_problems
+from app.engine.validation.structure import (
+    call_problems,
+    flow_problems,
+    gateway_problems,
+    loop_problems,
+    nesting_problems,
+    standard_loop_problems,
+)
+from app.engine.validation.tasks import FORM_PROPERTY_NAMES, task_problems
+from app.engine.validation.translate import translate
 
 
 @dataclass
@@ -75,84 +95,83 @@ def content_hash(files: dict[str, str]) -> str:
     return digest.hexdigest()
 
 
-def _problem(file: str, line: int | str | None, element: str | None, message: str) -> str:
-    where = file
-    if line:
-        where += f":{line}"
-    if element:
-        where += f" [{element}]"
-    return f"{where}: {message}"
+def parse_bundle(files: dict[str, str], process_id: str | None = None, *,
+                 operations: Collection[str] | None = None,
+                 deployed_processes: Collection[str] = ()) -> ProcessDefinition:
+    """Parse and check BPMN, DMN and form files; raise DefinitionInvalid listing every problem.
 
-
-def parse_bundle(files: dict[str, str], process_id: str | None = None) -> ProcessDefinition:
-    """Parse BPMN and form files into a definition; raise DefinitionInvalid listing every problem."""
-    problems: list[str] = []
-    bpmn_files = {n: t for n, t in files.items() if n.endswith(".bpmn")}
-    if not bpmn_files:
-        raise DefinitionInvalid(["the bundle has no .bpmn file"])
-    forms: dict[str, dict[str, Any]] = {}
+    `operations`: the service operations handlers provide (default: handlers/). `deployed_processes`:
+    ids deployed already, only to word the message about a call activity to one of them.
+    The checks are listed in docs/architecture.md ("Checks before deployment")."""
+    if not any(name.endswith(".bpmn") for name in files):
+        raise DefinitionInvalid([Problem(file="", message="the bundle has no .bpmn file", code="no_bpmn")])
+    problems: list[Problem | str] = []
+    # 1. the files one by one: forms, then well-formed BPMN documents that follow the schema
+    forms = _read_forms(files, problems)
+    documents: list[Document] = []
     for name, text in files.items():
-        if not name.endswith(".json"):
-            continue
-        try:
-            schema = json.loads(text)
-            Draft202012Validator.check_schema(schema)
-            forms[_form_key(name)] = schema
-        except json.JSONDecodeError as exc:
-            problems.append(_problem(name, exc.lineno, None, f"the form is not valid JSON: {exc.msg}"))
-        except SchemaError as exc:
-            problems.append(_problem(name, None, None, f"the form is not a valid JSON Schema: {exc.message}"))
+        if name.endswith(".bpmn"):
+            doc, found = read_document(name, text)
+            problems.extend(found)
+            if doc is not None:
+                problems.extend(schema_problems(doc))
+                problems.extend(unsupported_problems(doc))
+                documents.append(doc)
+    # 2. the drawing as a whole, before SpiffWorkflow reads it
+    for doc in documents:
+        problems.extend(flow_problems(doc))
+        problems.extend(gateway_problems(doc))
+    problems.extend(call_problems(documents, deployed_processes))
+    problems.extend(nesting_problems(documents))
+    problems.extend(loop_problems(documents))
+    problems.extend(standard_loop_problems(documents))
+    # 3. SpiffWorkflow reads the documents (a dialect may rewrite them first: app.engine.parser)
     parser = make_parser()
     elements: dict[str, ElementInfo] = {}
-    element_file: dict[str, str] = {}  # element id -> the .bpmn file it is in, for the messages below
+    element_file: dict[str, str] = {}  # element id -> the .bpmn file it is in
     first_process: str | None = None
-    for name, text in bpmn_files.items():
+    for doc in documents:
         try:
-            root = etree.fromstring(text.encode("utf-8"), parser=etree.XMLParser(resolve_entities=False,
-                                                                                 no_network=True))
-        except etree.XMLSyntaxError as exc:
-            problems.append(_problem(name, exc.lineno, None, f"the file is not well-formed XML: {exc.msg}"))
-            continue
-        try:
-            parser.add_bpmn_xml(etree.ElementTree(root), filename=name)
+            parser.add_bpmn_xml(etree.ElementTree(doc.root), filename=doc.name)
         except ValidationException as exc:
-            problems.append(_problem(name, exc.line_number, exc.id or None, str(exc).split("\n")[0]))
+            problems.append(_spiff_problem(exc, documents, doc.name))
             continue
-        found = read_elements(root)
-        elements.update(found)
-        element_file.update(dict.fromkeys(found, name))
+        read = read_elements(doc.root)
+        problems.extend(bundle_forms(doc.root, doc.name, forms))  # forms drawn as camunda:formData
+        elements.update(read)
+        element_file.update(dict.fromkeys(read, doc.name))
         if first_process is None:
-            executable = root.xpath("//bpmn:process[@isExecutable='true']/@id",
-                                    namespaces={"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"})
+            executable = doc.root.xpath("//bpmn:process[@isExecutable='true']/@id", namespaces=NS)
             first_process = executable[0] if executable else None
-    if problems:
-        raise DefinitionInvalid(problems)
+    _read_decisions(files, parser, problems)
+    dialect = [Problem.parse(p) if isinstance(p, str) else p for p in parser.dialect_problems]
+    problems.extend(dialect)  # what the Camunda dialect cannot run (app.engine.camunda_dialect)
+    problems.extend(task_problems(documents, elements, element_file, forms))
     target = process_id or first_process
     if target is None:
-        raise DefinitionInvalid(["no executable process (isExecutable=\"true\") in the bundle"])
-    for info in elements.values():
-        where = element_file.get(info.id, "")
-        if info.tag == "userTask":
-            form = next((info.properties[p] for p in FORM_PROPERTY_NAMES if info.properties.get(p)), None)
-            if form is None:
-                problems.append(_problem(where, info.line, info.id, f"the user task '{info.name}' has no form"))
-            elif _form_key(form) not in forms:
-                problems.append(_problem(where, info.line, info.id,
-                                         f"the user task '{info.name}' refers to the form '{form}', "
-                                         "which is not in the bundle"))
-            if info.role is None:
-                problems.append(_problem(where, info.line, info.id,
-                                         f"the user task '{info.name}' lies in the lane '{info.lane or '(none)'}',"
-                                         " which maps to no role"))
+        if len(documents) < sum(1 for name in files if name.endswith(".bpmn")):
+            _refuse(problems)  # a file could not be read: its own message says why
+        problems.append(Problem(file=next(iter(sorted(n for n in files if n.endswith(".bpmn")))),
+                                message='no executable process (isExecutable="true") in the bundle',
+                                code="no_executable_process"))
+        _refuse(problems)
+    _raise_if_any(problems)
+    # 4. the parsed specs: expressions, timers and service operations
     try:
         spec = parser.get_spec(target)
         subprocess_specs = parser.get_subprocess_specs(target)
     except ValidationException as exc:
-        problems.append(_problem(exc.file_name, exc.line_number, exc.id or None, str(exc).split("\n")[0]))
+        raise DefinitionInvalid([_spiff_problem(exc, documents, next(iter(element_file.values()), ""))]) from exc
     except Exception as exc:  # noqa: BLE001 - the parser raises many kinds; all are the diagram's fault
-        problems.append(_problem(next(iter(bpmn_files)), None, None, f"the diagram cannot be read: {exc}"))
-    if problems:
-        raise DefinitionInvalid([p.lstrip(":") if p.startswith(":") else p for p in problems])
+        raise DefinitionInvalid([Problem(file=documents[0].name if documents else "", code="engine_refused",
+                                         message=f"the diagram cannot be read: {type(exc).__name__}: {exc}")]) \
+            from exc
+    locate = _locator(documents, elements, element_file)
+    problems.extend(expression_problems(spec, subprocess_specs, locate, _flow_finder(documents)))
+    told = {p.element_id for p in dialect if p.element_id}
+    problems.extend(p for p in operation_problems(spec, subprocess_specs, locate, _operations(operations))
+                    if p.element_id not in told)
+    _raise_if_any(problems)
     return ProcessDefinition(
         process_id=target,
         name=spec.description or target,
@@ -165,13 +184,114 @@ def parse_bundle(files: dict[str, str], process_id: str | None = None) -> Proces
     )
 
 
+def load_bundle(files: dict[str, str], process_id: str) -> ProcessDefinition:
+    """A deployed bundle's elements and forms, without checks; the caller supplies the stored spec.
+
+    Deployed versions stay loadable when the checks become stricter."""
+    forms: dict[str, dict[str, Any]] = {}
+    for name, text in files.items():
+        if name.endswith(".json"):
+            forms[_form_key(name)] = json.loads(text)
+    elements: dict[str, ElementInfo] = {}
+    for name, text in files.items():
+        if name.endswith(".bpmn"):
+            root = etree.fromstring(text.encode("utf-8"), parser=etree.XMLParser(**XML_PARSER_OPTIONS))
+            elements.update(read_elements(root))
+            bundle_forms(root, name, forms)
+    return ProcessDefinition(process_id=process_id, name=process_id, spec=None, subprocess_specs={},
+                             elements=elements, forms=forms, files=dict(files), content_hash=content_hash(files))
+
+
+def _raise_if_any(problems: list[Problem | str]) -> None:
+    if problems:
+        _refuse(problems)
+
+
+def _refuse(problems: list[Problem | str]) -> NoReturn:
+    """Raise DefinitionInvalid with the problems, without repeats, in file order and by line."""
+    details = list({(d.file, d.element_id, d.code, d.message): d for d in (
+        Problem.parse(p) if isinstance(p, str) else p for p in problems)}.values())
+    order = {name: i for i, name in enumerate(dict.fromkeys(p.file for p in details))}
+    details.sort(key=lambda p: (order[p.file], p.line or 0))
+    raise DefinitionInvalid(details)
+
+
+def _operations(given: Collection[str] | None) -> Collection[str]:
+    if given is not None:
+        return given
+    from handlers import registry
+
+    return set(registry())
+
+
+def _read_forms(files: dict[str, str], problems: list[Problem | str]) -> dict[str, dict[str, Any]]:
+    forms: dict[str, dict[str, Any]] = {}
+    for name, text in files.items():
+        if name.endswith(".json"):
+            schema, found = form_problems(name, text)
+            problems.extend(found)
+            forms[_form_key(name)] = schema if schema is not None else {}  # a broken form: its own message
+    return forms
+
+
+def _read_decisions(files: dict[str, str], parser: Any, problems: list[Problem | str]) -> None:
+    for name, text in files.items():
+        if not name.endswith(".dmn"):
+            continue
+        try:
+            root = etree.fromstring(text.encode("utf-8"), parser=etree.XMLParser(**XML_PARSER_OPTIONS))
+            parser.add_dmn_xml(root, filename=name)
+        except etree.XMLSyntaxError as exc:
+            problems.append(Problem(file=name, line=exc.lineno or None, code="xml_syntax",
+                                    message=f"the file is not well-formed XML: {exc.msg}"))
+        except Exception as exc:  # noqa: BLE001 - a DMN file the library cannot read is the file's fault
+            problems.append(Problem(file=name, code="dmn_invalid",
+                                    message=f"the decision table cannot be read: {str(exc).splitlines()[0]}"))
+
+
+def _spiff_problem(exc: ValidationException, documents: list[Document], fallback: str) -> Problem:
+    message, code = translate(str(exc))
+    file = exc.file_name or fallback
+    element_id = exc.id or None
+    doc = next((d for d in documents if d.name == file), None)
+    node = doc.by_id.get(element_id) if doc is not None and element_id else None
+    line = node.sourceline if node is not None else (int(exc.line_number) if str(exc.line_number).isdigit()
+                                                       else None)
+    name = display_name(node) if node is not None else (getattr(exc, "name", "") or None)
+    return Problem(file=file, line=line, element_id=element_id, element_name=name, message=message, code=code)
+
+
+def _flow_finder(documents: list[Document]) -> Callable[[str, str], str | None]:
+    """The id of the sequence flow from one element to another, if the diagrams have one."""
+    flows: dict[tuple[str, str], str] = {}
+    for doc in documents:
+        for node in doc.root.iter(f"{{{NS['bpmn']}}}sequenceFlow"):
+            flows.setdefault((node.get("sourceRef") or "", node.get("targetRef") or ""), node.get("id") or "")
+    return lambda source, target: flows.get((source, target)) or None
+
+
+def _locator(documents: list[Document], elements: dict[str, ElementInfo],
+             element_file: dict[str, str]) -> Callable[[str | None], Problem]:
+    def locate(element_id: str | None) -> Problem:
+        for doc in documents:
+            node = doc.by_id.get(element_id or "")
+            if node is not None:
+                return doc.problem(node, "", "invalid")
+        info = elements.get(element_id or "")
+        return Problem(file=element_file.get(element_id or "", documents[0].name if documents else ""),
+                       line=info.line if info else None, element_id=element_id,
+                       element_name=info.name if info else None, message="")
+
+    return locate
+
+
 def bundle_from_directory(bpmn_path: Path) -> dict[str, str]:
     """A .bpmn file with the forms it names, read from its folder and its forms/ subfolder."""
     text = bpmn_path.read_text(encoding="utf-8")
     files = {bpmn_path.name: text}
     try:
-        root = etree.fromstring(text.encode("utf-8"), parser=etree.XMLParser(resolve_entities=False, no_network=True))
-    except etree.XMLSyntaxError:
+        root = etree.fromstring(text.encode("utf-8"), parser=etree.XMLParser(**XML_PARSER_OPTIONS))
+    except (etree.XMLSyntaxError, ValueError):
         return files  # parse_bundle reports the XML error with its line
     for info in read_elements(root).values():
         for prop in FORM_PROPERTY_NAMES:
@@ -201,8 +321,9 @@ class DefinitionCache:
             found = self._by_id.get(version_id)
             if found is None:
                 row = loader(version_id)
-                found = parse_bundle(row.files, row.process_id)
+                found = load_bundle(row.files, row.process_id)
                 found.spec, found.subprocess_specs = spec_from_json(row.spec_json)
+                found.name = row.name or row.process_id
                 found.version_id, found.version = row.id, row.version
                 self._by_id[version_id] = found
             return found

@@ -6,6 +6,7 @@ builtins. Here every expression and script is compiled with RestrictedPython
 attribute, item and iteration access, and a small set of documented helpers.
 Task data is deep-copied before a script touches it, so nested edits cannot
 leak into the data that earlier tasks recorded (3.2.0 copies data shallowly).
+Every evaluation runs within the step, time and size limits of `app.engine.script_limits`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from types import CodeType
 from typing import Any
 
 from RestrictedPython import compile_restricted_eval, compile_restricted_exec, safe_builtins
-from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
+from RestrictedPython.Eval import default_guarded_getitem
 from RestrictedPython.Guards import (
     full_write_guard,
     guarded_iter_unpack_sequence,
@@ -27,6 +28,7 @@ from RestrictedPython.Guards import (
 )
 from SpiffWorkflow.bpmn.script_engine.python_environment import TaskDataEnvironment
 
+from app.engine import script_limits
 from app.engine.errors import ScriptFailure
 
 _EXTRA_BUILTINS = {
@@ -36,34 +38,58 @@ _EXTRA_BUILTINS = {
 }
 
 
-def _guards() -> dict[str, Any]:
+def _builtins() -> dict[str, Any]:
     builtins = dict(safe_builtins)
     builtins.update(_EXTRA_BUILTINS)
+    builtins.pop("__build_class__", None)  # no class statements in diagram scripts
+    builtins.update({"range": script_limits.limited_range, "pow": script_limits.limited_pow,
+                     "bytes": script_limits.limited_bytes, "sum": script_limits.limited_sum})
+    return builtins
+
+
+_BUILTINS = _builtins()
+
+
+def _getattr(obj: Any, name: str, default: Any = None) -> Any:
+    """safer_getattr (no `_` names, no str.format) with size-checked string and list methods."""
+    checked = script_limits.checked_method(obj, name)
+    if checked is not None:
+        return checked
+    return safer_getattr(obj, name, default)
+
+
+def _guards() -> dict[str, Any]:
     return {
-        "__builtins__": builtins,
-        "_getattr_": safer_getattr,
+        "__builtins__": _BUILTINS,
+        "_getattr_": _getattr,
         "_getitem_": default_guarded_getitem,
-        "_getiter_": default_guarded_getiter,
+        "_getiter_": script_limits.getiter,
         "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
         "_unpack_sequence_": guarded_unpack_sequence,
         "_write_": full_write_guard,
-        "_inplacevar_": _inplacevar,
+        "_inplacevar_": script_limits.inplace,
+        "_binop_": script_limits.binop,
+        "_tick_": script_limits.tick,
     }
 
 
-def _inplacevar(op: str, x: Any, y: Any) -> Any:
-    ops: dict[str, Callable[[Any, Any], Any]] = {
-        "+=": lambda a, b: a + b, "-=": lambda a, b: a - b, "*=": lambda a, b: a * b,
-        "/=": lambda a, b: a / b, "//=": lambda a, b: a // b, "%=": lambda a, b: a % b,
-    }
-    if op not in ops:
-        raise ScriptFailure(f"the operator {op} is not allowed in diagram scripts")
-    return ops[op](x, y)
+def restriction_errors(source: str, mode: str) -> list[str]:
+    """What RestrictedPython (with our limits) refuses in `source`: [] if it may run.
+
+    mode is "eval" for conditions and timer expressions, "exec" for scripts."""
+    compiler = compile_restricted_eval if mode == "eval" else compile_restricted_exec
+    try:
+        result = compiler(source, policy=script_limits.BudgetPolicy)
+    except (ValueError, TypeError) as exc:  # e.g. NUL bytes in the source
+        return [str(exc)]
+    if result.errors or result.code is None:
+        return list(result.errors) or ["the code cannot be compiled"]
+    return []
 
 
 @lru_cache(maxsize=4096)
 def compile_expression(expression: str) -> CodeType:
-    result = compile_restricted_eval(expression)
+    result = compile_restricted_eval(expression, policy=script_limits.BudgetPolicy)
     if result.errors or result.code is None:
         raise ScriptFailure(f"expression {expression!r} is not allowed: {'; '.join(result.errors)}")
     return result.code
@@ -71,10 +97,19 @@ def compile_expression(expression: str) -> CodeType:
 
 @lru_cache(maxsize=1024)
 def compile_script(script: str) -> CodeType:
-    result = compile_restricted_exec(script)
+    result = compile_restricted_exec(script, policy=script_limits.BudgetPolicy)
     if result.errors or result.code is None:
         raise ScriptFailure(f"script is not allowed: {'; '.join(result.errors)}")
     return result.code
+
+
+def trial_evaluate(expression: str, helpers: Mapping[str, Any], names: Mapping[str, Any]) -> Any:
+    """Evaluate an expression as the engine would, with `names` as the task data (used at deployment)."""
+    code = compile_expression(expression.strip())
+    scope = _guards()
+    scope.update(helpers)
+    with script_limits.budget():
+        return eval(code, scope, names)  # noqa: S307 - restricted code
 
 
 class _DataScope(Mapping[str, Any]):
@@ -115,7 +150,8 @@ class SafeEnvironment(TaskDataEnvironment):
     def evaluate(self, expression: str, context: dict[str, Any], external_context: Any = None) -> Any:
         code = compile_expression(expression.strip())
         scope = self._globals(external_context)
-        return eval(code, scope, _DataScope(context, scope))  # noqa: S307 - restricted code
+        with script_limits.budget():
+            return eval(code, scope, _DataScope(context, scope))  # noqa: S307 - restricted code
 
     def execute(self, script: str, context: dict[str, Any], external_context: Any = None) -> bool:
         self.check_for_overwrite(context, external_context or {})
@@ -125,7 +161,8 @@ class SafeEnvironment(TaskDataEnvironment):
         scope = self._globals(external_context)
         before = set(scope)
         scope.update(context)
-        exec(code, scope)  # noqa: S102 - restricted code
+        with script_limits.budget():
+            exec(code, scope)  # noqa: S102 - restricted code
         for key, value in scope.items():
             if key in before or key.startswith("_") or callable(value):
                 continue

@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from tests.api.helpers import start, task_of
+from tests.api.helpers import start
 
 ROOT = Path(__file__).resolve().parents[2]
 LOL = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
@@ -109,18 +109,19 @@ def test_hostile_definition_files_are_refused_with_a_reason(api: Any) -> None:
     assert owner.get("/api/v1/definitions").get_json()["items"] == before
 
 
-def test_a_form_with_a_remote_reference_is_not_fetched(api: Any) -> None:
+def test_a_form_with_a_remote_reference_is_refused(api: Any) -> None:
+    """A remote $ref would be fetched over the network while validating a request: refused at deployment."""
     owner = api("owner")
+    before = owner.get("/api/v1/definitions").get_json()["items"]
     bpmn = (ROOT / "processes" / "falun_initiative.bpmn").read_bytes()
     forms = {p.name: p.read_bytes() for p in (ROOT / "processes" / "forms").glob("falun_*.json")}
     forms["falun_checklist.json"] = b'{"type": "object", "properties": {"a": {"$ref": "http://192.0.2.1/x"}}}'
     files = [(io.BytesIO(bpmn), "falun_initiative.bpmn")] + [(io.BytesIO(c), n) for n, c in forms.items()]
-    assert _multipart(owner, "/api/v1/definitions", {"files": files}).status_code == 201
-    org = api("org_a")
-    case = start(org)
-    assert case["definition"]["version"] == 2
-    task = task_of(org, case["id"], "checklist")
-    resp = org.post(f"/api/v1/tasks/{task['id']}/complete", {"data": {"a": "x"}})
+    resp = _multipart(owner, "/api/v1/definitions", {"files": files})
     assert resp.status_code == 422
-    assert "cannot be found" in resp.get_json()["error"]["message"]
-    assert [t["name"] for t in org.get(f"/api/v1/cases/{case['id']}").get_json()["open_tasks"]] == ["checklist"]
+    assert resp.get_json()["error"]["details"] == [{
+        "file": "falun_checklist.json", "line": 1, "element_id": None, "element_name": None,
+        "code": "form_remote_ref",
+        "message": "the form refers to 'http://192.0.2.1/x' at properties/a: a form may only refer to its own "
+                   "definitions ('#/...'); nothing is fetched over the network"}]
+    assert owner.get("/api/v1/definitions").get_json()["items"] == before

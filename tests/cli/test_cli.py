@@ -92,7 +92,7 @@ def test_validate_names_file_element_and_line(env: Path, tmp_path: Path) -> None
     line = next(n for n, text in enumerate(source.splitlines(), 1) if '<bpmn:userTask id="initiative"' in text)
     result = CliRunner().invoke(main, ["validate", str(broken)])
     assert result.exit_code == 1
-    assert f"falun_initiative.bpmn:{line} [initiative]: " in result.output
+    assert f"falun_initiative.bpmn:{line} [initiative 'Skicka in initiativet']: " in result.output
     assert "missing_form.json" in result.output
     missing = CliRunner().invoke(main, ["validate", str(tmp_path / "nothing.json")])
     assert missing.exit_code != 0 and "nothing.json: no such file" in missing.output

@@ -18,7 +18,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "service_call.bpmn"
 
 def _run(handler: Any) -> BpmnWorkflow:
     engine = CaseEngine(ManualClock(), handlers={"explode": handler})
-    definition = parse_bundle(bundle_from_directory(FIXTURE))
+    definition = parse_bundle(bundle_from_directory(FIXTURE), operations={"explode"})
     workflow = BpmnWorkflow(definition.spec, definition.subprocess_specs, script_engine=engine.script_engine)
     engine._run(workflow, None)  # type: ignore[arg-type]
     return workflow

@@ -1,0 +1,77 @@
+"""Checks on the people's side of a diagram: lanes that map to roles, user tasks and their forms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from app.domain.roles import ROLE_TITLES
+from app.engine.elements import ElementInfo
+from app.engine.errors import Problem
+from app.engine.validation.documents import Document, display_name, is_bpmn
+
+FORM_PROPERTY_NAMES = ("formJsonSchemaFilename", "formKey", "form")
+HUMAN_TAGS = {"userTask", "manualTask", "task"}
+
+
+def form_key(name: str) -> str:
+    base = Path(name).name
+    return base[:-5] if base.endswith(".json") else base
+
+
+def form_reference(info: ElementInfo) -> str | None:
+    return next((info.properties[p] for p in FORM_PROPERTY_NAMES if info.properties.get(p)), None)
+
+
+def _role_names() -> str:
+    return ", ".join(f"'{titles['en']}'" for titles in ROLE_TITLES.values())
+
+
+def task_problems(documents: list[Document], elements: dict[str, ElementInfo], element_file: dict[str, str],
+                  forms: dict[str, dict[str, Any]]) -> list[Problem]:
+    problems = []
+    by_name = {doc.name: doc for doc in documents}
+    unmapped_lanes: dict[tuple[str, str], list[ElementInfo]] = {}
+    for info in elements.values():
+        file = element_file.get(info.id, "")
+        doc = by_name.get(file)
+        node = doc.by_id.get(info.id) if doc is not None else None
+        name = display_name(node) if node is not None else info.name
+
+        def problem(message: str, code: str, info: ElementInfo = info, file: str = file,
+                    name: str | None = name) -> Problem:
+            return Problem(file=file, line=info.line, element_id=info.id, element_name=name, message=message,
+                           code=code)
+
+        if info.tag in HUMAN_TAGS and info.role is None and info.lane:
+            unmapped_lanes.setdefault((file, info.lane), []).append(info)
+        if info.tag != "userTask":
+            continue
+        form = form_reference(info)
+        if form is None:
+            problems.append(problem("the user task has no form: give it the property formJsonSchemaFilename "
+                                    "naming a JSON Schema file of the bundle", "form_missing"))
+        elif form_key(form) not in forms:
+            problems.append(problem(f"the user task refers to the form '{form}', which is not in the bundle",
+                                    "form_not_in_bundle"))
+        if info.role is None and not info.lane and not getattr(info, "candidate_groups", None):
+            problems.append(problem("the user task lies in no lane, so no role can work on it: put it in a lane "
+                                    f"named after a role ({_role_names()})", "task_without_lane"))
+    for (file, lane), infos in unmapped_lanes.items():
+        doc = by_name.get(file)
+        node = _lane_node(doc, lane) if doc is not None else None
+        tasks = ", ".join(f"'{i.name}'" for i in infos[:3]) + (" and more" if len(infos) > 3 else "")
+        problems.append(Problem(
+            file=file, line=node.sourceline if node is not None else None,
+            element_id=node.get("id") if node is not None else None,
+            element_name=display_name(node) if node is not None else lane, code="lane_without_role",
+            message=f"the lane '{lane}' maps to no role, so no one could work on {tasks}: name the lane after a "
+                    f"role ({_role_names()}; Swedish names such as 'Handläggare' work too)"))
+    return problems
+
+
+def _lane_node(doc: Document, lane: str) -> Any:
+    for node in doc.root.iter():
+        if is_bpmn(node, "lane") and (node.get("name") or node.get("id") or "") == lane:
+            return node
+    return None
