@@ -1,7 +1,10 @@
 """What we read from a BPMN file beside SpiffWorkflow's parse: names, lanes, properties.
 
 Properties come from `spiffworkflow:properties` or `camunda:properties`, so the
-same diagram conventions work in both modellers' dialects.
+same diagram conventions work in both modellers' dialects. Camunda user tasks add
+`camunda:assignee`, `camunda:dueDate` and `camunda:candidateGroups` (the role; it wins over the
+lane), and their form: `camunda:formKey` (a bundle form file) or the form generated from
+`camunda:formData` (app.engine.camunda_forms), both as form properties.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from app.domain.roles import role_for_lane
+from app.engine.camunda_forms import form_key_name, generated_form_name, has_form_data
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 NS = {
@@ -37,6 +41,9 @@ class ElementInfo:
     properties: dict[str, str] = field(default_factory=dict)
     documentation: str = ""
     attributes: dict[str, str] = field(default_factory=dict)
+    assignee: str | None = None  # camunda:assignee: a user name or ${expression}
+    due_date: str | None = None  # camunda:dueDate: ISO date, date-time, duration or ${expression}
+    candidate_groups: list[str] = field(default_factory=list)
 
 
 def _local(tag: str) -> str:
@@ -72,7 +79,7 @@ def read_elements(root: etree._Element) -> dict[str, ElementInfo]:
         node_id = node.get("id")
         lane = lanes.get(node_id) or _inherited_lane(node, lanes)
         doc = node.find(f"{{{BPMN_NS}}}documentation")
-        result[node_id] = ElementInfo(
+        info = ElementInfo(
             id=node_id,
             tag=tag,
             name=(node.get("name") or node_id).strip(),
@@ -83,7 +90,26 @@ def read_elements(root: etree._Element) -> dict[str, ElementInfo]:
             documentation=(doc.text or "").strip() if doc is not None else "",
             attributes={_local(k): v for k, v in node.attrib.items()},
         )
+        if tag == "userTask":
+            _read_camunda_task(node, info)
+        result[node_id] = info
     return result
+
+
+def _read_camunda_task(node: etree._Element, info: ElementInfo) -> None:
+    camunda = "{" + NS["camunda"] + "}"
+    info.assignee = node.get(f"{camunda}assignee")
+    info.due_date = node.get(f"{camunda}dueDate")
+    groups = [g.strip() for g in (node.get(f"{camunda}candidateGroups") or "").split(",") if g.strip()]
+    info.candidate_groups = groups
+    roles = [r for r in (role_for_lane(g) for g in groups) if r]
+    if roles and len(groups) == len(roles) and len(set(roles)) == 1:
+        info.role = roles[0]  # unknown or several roles: camunda_dialect reports it
+    form_key = node.get(f"{camunda}formKey")
+    if form_key:
+        info.properties.setdefault("formKey", form_key_name(form_key))
+    elif has_form_data(node):
+        info.properties.setdefault("form", generated_form_name(info.id))
 
 
 def _inherited_lane(node: etree._Element, lanes: dict[str, str]) -> str | None:

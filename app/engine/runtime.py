@@ -97,11 +97,9 @@ class CaseEngine:
         func_ = self.handlers.get(operation_name or "")
         if func_ is None:
             raise ScriptFailure(f"no handler provides the operation {operation_name!r}")
-        params = {}
-        for key, spec in (operation_params or {}).items():
-            value = spec.get("value") if isinstance(spec, dict) else spec
-            params[key] = self.script_engine.environment.evaluate(str(value), context) \
-                if isinstance(value, str) else value
+        # SpiffWorkflow's service task has already evaluated each parameter's expression.
+        params = {key: spec.get("value") if isinstance(spec, dict) else spec
+                  for key, spec in (operation_params or {}).items()}
         return func_(**params)
 
     # ------------------------------------------------------------- definitions
@@ -279,7 +277,11 @@ class CaseEngine:
         try:
             workflow.do_engine_steps(will_complete_task=watcher.will_complete)
         except SpiffWorkflowException as exc:
-            raise ScriptFailure(f"the diagram failed at {getattr(exc, 'task_spec', None) or ''}: {exc}") from exc
+            spec = getattr(exc, "task_spec", None)
+            bpmn_id = getattr(spec, "bpmn_id", None) or getattr(spec, "name", None)
+            name = getattr(spec, "bpmn_name", None) or bpmn_id
+            where = f"'{name}' ({bpmn_id})" if bpmn_id else "a step"
+            raise ScriptFailure(f"the diagram failed at {where}: {exc}") from exc
         watcher.firings.extend(align_cycles(workflow, self.clock.tz))
         return watcher
 
