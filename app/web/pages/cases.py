@@ -6,7 +6,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, render_template, send_file
+from flask import Blueprint, Response, render_template, send_file
 from sqlalchemy import select
 
 from app.domain import task_actions
@@ -15,6 +15,7 @@ from app.models import Attachment, CaseEvent, OpenTask, User
 from app.web.context import db
 from app.web.i18n import translate
 from app.web.pages.answers import Answer, case_attachments, event_answers
+from app.web.pages.case_diagram import case_diagram, diagram_xml
 from app.web.pages.common import current_step_text, role_title, status_text, task_title, user
 from app.web.security import login_required
 
@@ -59,7 +60,7 @@ def show(case_id: int) -> Any:
                           answers=event_answers(case, e)) for e in events]
     return render_template("cases/case.html", case=case, status=status_text(case), step=current_step_text(case),
                            open_tasks=open_tasks, history=history, feedback=list(case.feedback or []),
-                           files=case_attachments(case))
+                           files=case_attachments(case), diagram=case_diagram(case))
 
 
 @bp.get("/<int:case_id>/files/<int:file_id>")
@@ -71,3 +72,16 @@ def download(case_id: int, file_id: int) -> Any:
         raise NotFound("the file does not exist")
     return send_file(io.BytesIO(row.content), mimetype=row.content_type, as_attachment=True,
                      download_name=row.filename, max_age=0)
+
+
+@bp.get("/<int:case_id>/diagram.bpmn")
+@login_required()
+def diagram(case_id: int) -> Any:
+    """The BPMN of the case's own definition version, for the diagram on the case page."""
+    case = task_actions.get_case(db(), user(), case_id)  # can_view_case, or 404
+    xml = diagram_xml(case)
+    if xml is None:
+        raise NotFound("the case's definition has no diagram")
+    response = Response(xml, mimetype="application/xml")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
