@@ -85,3 +85,23 @@ def can_withdraw(user: User, case: Case) -> bool:
 
 def can_deploy(user: User) -> bool:
     return user.active and user.role in ("process_owner", "admin")
+
+
+def can_migrate_case(user: User, case: Case) -> bool:
+    """Moving a case to another version of its process: administrators, and its municipality's process owners."""
+    if not user.active:
+        return False
+    if user.role == "admin":
+        return user.municipality_id is None or case.municipality_id == user.municipality_id
+    return user.role == "process_owner" and user.municipality_id is not None \
+        and case.municipality_id == user.municipality_id
+
+
+def can_migrate_process(user: User, offered_by: set[int]) -> bool:
+    """Moving all eligible cases of a process: administrators, and process owners of a municipality offering it
+    (`offered_by`: the ids of the municipalities whose settings list the process)."""
+    if not user.active:
+        return False
+    if user.role == "admin":
+        return True
+    return user.role == "process_owner" and user.municipality_id in offered_by

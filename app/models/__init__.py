@@ -5,6 +5,7 @@ from app.models.case import Case, RegistrationCounter
 from app.models.definition import DefinitionVersion
 from app.models.event import CaseEvent
 from app.models.files import Attachment
+from app.models.migration import CaseMigration
 from app.models.notification import Notification
 from app.models.people import Municipality, Organisation, User
 from app.models.task import OpenTask
@@ -13,6 +14,7 @@ __all__ = [
     "Attachment",
     "Case",
     "CaseEvent",
+    "CaseMigration",
     "DefinitionVersion",
     "Notification",
     "Municipality",
