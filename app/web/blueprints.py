@@ -18,6 +18,9 @@ BLUEPRINTS.append(("app.web.pages.portal", "bp", False))
 BLUEPRINTS.append(("app.web.pages.cases", "bp", False))
 BLUEPRINTS.append(("app.web.pages.admin", "bp", False))
 BLUEPRINTS.append(("app.web.pages.simulation", "bp", False))
+BLUEPRINTS.append(("app.web.pages.processes", "bp", False))
+BLUEPRINTS.append(("app.web.pages.bpmn_vendor", "vendor", False))
+BLUEPRINTS.append(("app.web.pages.migration", "bp", False))
 # the JSON API: bearer tokens only, hence no CSRF
 BLUEPRINTS.append(("app.web.api", "api", True))
 

@@ -45,6 +45,8 @@ def test_case_summary_and_detail_fields(api: Any) -> None:
     listed = api("officer").get("/api/v1/cases").get_json()["items"][0]
     assert listed["organisation"] == {"name": "Föreningen Gemenskap", "org_number": "802400-0005"}
     assert listed["municipality"] == "falun" and listed["status"] == "running" and listed["outcome"] is None
+    assert listed["definition"] == {"process_id": "falun_initiative", "version": 1,
+                                    "name": "Initiativ till IOP (Falun)"}
     detail = api("officer").get(f"/api/v1/cases/{case['id']}").get_json()
     assert detail["definition"]["process_id"] == "falun_initiative" and detail["definition"]["version"] == 1
     assert detail["next_timer"] is None or detail["next_timer"].endswith("+00:00")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
+from app.web.pages import admin as admin_pages
 from tests import falun_steps as steps
 from tests.conftest import PASSWORD
 from tests.web.conftest import Flow
@@ -52,6 +56,23 @@ def test_admin_overview_lists_running_cases_steps_and_versions(flow: Flow) -> No
     done = text_of(flow.browser.get("/admin/?status=completed&municipality=falun"))
     assert "KS 2026/0001" in done and "IOP är inte rätt avtalsform" in done and "KS 2026/0002" not in done
     assert "KS 2026/0002" not in text_of(flow.browser.get("/admin/?municipality=stenungsund"))
+
+
+def test_admin_overview_pages_through_cases_and_counts_them_in_sql(flow: Flow, monkeypatch: Any) -> None:
+    monkeypatch.setattr(admin_pages, "PAGE_SIZE", 1)
+    flow.start()
+    flow.browser.login("org_b")
+    flow.browser.post("/portal/new", {"municipality": "falun"})
+    flow.browser.login("admin")
+    first = text_of(flow.browser.get("/admin/"))
+    assert "Ärenden (2)" in first and "Sida 1 av 2" in first
+    assert "KS 2026/0001" in first and "KS 2026/0002" not in first
+    assert "Fyll i checklistan 2" in first  # the per-step count covers every case, not the page
+    assert re.search(r"falun_initiative Initiativ till IOP \(Falun\) 1 [0-9-]+ [0-9:]+ 2\b", first)  # cases on v1
+    second = text_of(flow.browser.get("/admin/?page=2"))
+    assert "KS 2026/0002" in second and "KS 2026/0001" not in second and "Sida 2 av 2" in second
+    assert "KS 2026/0002" in text_of(flow.browser.get("/admin/?page=99"))  # past the end: the last page
+    assert "KS 2026/0001" in text_of(flow.browser.get("/admin/?page=abc"))
 
 
 def test_process_owner_may_read_the_overview_but_an_officer_may_not(flow: Flow) -> None:

@@ -7,10 +7,12 @@ from flask import Blueprint
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
 from app.web.api import (  # noqa: E402,F401  (routes register on import)
+    agreements,
     auth,
     cases,
     clock,
     definitions,
+    migrations,
     openapi,
     organisations,
     tasks,

@@ -67,7 +67,7 @@ def list_cases() -> Any:
     limit, offset = paging()
     total = db().scalar(select(func.count()).select_from(query.subquery()))
     cases = db().scalars(query.order_by(Case.id.desc()).limit(limit).offset(offset))
-    return jsonify({"items": [case_summary(c) for c in cases], "total": total, "limit": limit, "offset": offset})
+    return jsonify({"items": [case_summary(c, db()) for c in cases], "total": total, "limit": limit, "offset": offset})
 
 
 @api.get("/cases/<case_id>")

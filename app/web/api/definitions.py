@@ -8,8 +8,8 @@ from flask import jsonify, request
 from sqlalchemy import func, select
 
 from app.domain.permissions import can_deploy
-from app.engine.errors import DefinitionInvalid, Forbidden, InvalidData
-from app.engine.validation import validate_files
+from app.engine.errors import DefinitionInvalid, Forbidden, InvalidData, Problem
+from app.engine.validation import validate_bundle
 from app.models import Case, DefinitionVersion
 from app.web.api import api
 from app.web.api.common import authenticated, caller
@@ -64,9 +64,11 @@ def deploy() -> Any:
     files = _uploaded_files()
     try:
         row, created = services().engine.deploy(db(), files, user)
-    except DefinitionInvalid:
+    except DefinitionInvalid as exc:
         db().rollback()
-        raise
+        return jsonify({"error": {"code": "invalid", "message": "the definition was refused",
+                                  "fields": {"problems": exc.problems},
+                                  "details": _details(exc.details)}}), 422
     commit()
     return jsonify({"id": row.id, "process_id": row.process_id, "version": row.version, "name": row.name,
                     "created": created}), 201 if created else 200
@@ -76,4 +78,13 @@ def deploy() -> Any:
 @authenticated
 def validate() -> Any:
     caller()
-    return jsonify({"problems": validate_files(_uploaded_files())})
+    files = _uploaded_files()
+    deployed = set(db().scalars(select(DefinitionVersion.process_id).distinct()))
+    problems = validate_bundle(files, deployed_processes=deployed)
+    return jsonify({"problems": [str(p) for p in problems], "details": _details(problems)})
+
+
+def _details(problems: list[Problem]) -> list[dict[str, Any]]:
+    """Each problem as the modeller places it on the diagram: file, line, element id and name, code, message."""
+    return [{"file": p.file, "line": p.line, "element_id": p.element_id, "element_name": p.element_name,
+             "code": p.code, "message": p.message} for p in problems]

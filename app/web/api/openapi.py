@@ -88,6 +88,10 @@ def _paths() -> dict[str, Any]:
         "/cases/{case_id}": {"get": _op(
             "getCase", "A case with its open tasks, next timer, feedback and history", result="Case",
             params=[CASE_ID], errors="401 404", tag="cases")},
+        "/cases/{case_id}/agreement": {"get": _op(
+            "getAgreement", "The agreement of a case: periods, payments and follow-ups with their dates and "
+                            "status (404 while the case has no agreement)", result="Agreement", params=[CASE_ID],
+            errors="401 404", tag="cases")},
         "/cases/{case_id}/withdraw": {"post": _op(
             "withdrawCase", "The organisation withdraws its initiative", result="Case", params=[CASE_ID],
             body="WithdrawRequest", errors="401 403 404 409 422", tag="cases")},
@@ -124,6 +128,26 @@ def _paths() -> dict[str, Any]:
         },
         "/validate": {"post": _op("validateDefinition", "Validate files without deploying", result="Problems",
                                   body="Files", multipart=True, errors="401 413 422", tag="definitions")},
+        "/cases/{case_id}/migration": {
+            "get": _op("migrationDryRun", "Dry run: can the case move to another version, and what would change "
+                       "(administrator, the municipality's process owner)", result="MigrationReport",
+                       params=[CASE_ID, _query("to", "the target definition version id (default: the latest)",
+                                               "integer")], errors="401 403 404 422", tag="migrations"),
+            "post": _op("migrateCase", "Move the case to another version of its process; 409 with the reasons "
+                        "when it is not eligible", result="MigrationDone", params=[CASE_ID],
+                        body="MigrationRequest", errors="401 403 404 409 422", tag="migrations",
+                        description="Eligible: every step the case has reached is unchanged in the target "
+                                    "(changes only ahead of its position). Recorded in the case history."),
+        },
+        "/definitions/{version_id}/migrate-eligible": {"post": _op(
+            "migrateEligible", "Move every eligible running case on an older version to this version "
+                               "(administrator; process owner: the own municipality's cases)",
+            result="BulkMigration", params=[_path("version_id", "the target definition version id")],
+            body="BulkMigrationRequest", errors="401 403 404 422", tag="migrations")},
+        "/migrations/{migration_id}/revert": {"post": _op(
+            "revertMigration", "Undo a migration while the case has not moved on since; 409 otherwise",
+            result="MigrationDone", params=[_path("migration_id", "the migration's id")],
+            errors="401 403 404 409 422", tag="migrations")},
         "/clock": {
             "get": _op("getClock", "The manual clock (IOP_CLOCK=manual only; otherwise 404)", result="Clock",
                        errors="401 404", tag="clock"),
@@ -151,8 +175,8 @@ def document() -> dict[str, Any]:
                                 "answers 500. Request bodies refuse unknown fields."},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
-        "tags": [{"name": name} for name in ("auth", "tasks", "cases", "accounts", "definitions", "clock",
-                                             "meta")],
+        "tags": [{"name": name} for name in ("auth", "tasks", "cases", "accounts", "definitions", "migrations",
+                                             "clock", "meta")],
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
                                            "description": "a token from POST /auth/token"}},

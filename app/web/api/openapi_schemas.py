@@ -46,6 +46,8 @@ _TASK = {
     "created": NULLABLE_TIME,
 }
 
+_DEFINITION_LABEL = obj({"process_id": STRING, "version": INTEGER, "name": STRING},
+                        description="the process definition version the case runs on")
 _CASE_SUMMARY = {
     "id": INTEGER,
     "registration_number": {"type": "string", "description": "the case's diarienummer, e.g. KS 2026/0001"},
@@ -70,7 +72,18 @@ SCHEMAS: dict[str, Any] = {
         "fields": {"type": "object", "description": "one message per input field; 'problems' lists a refused "
                                                     "definition's problems",
                    "additionalProperties": {"oneOf": [STRING, {"type": "array", "items": STRING}]}},
+        "details": {"type": "array", "items": ref("Problem"),
+                    "description": "a refused definition's problems, one object each (same order as "
+                                   "fields.problems)"},
     }, ["code", "message"])}),
+    "Problem": obj({
+        "file": {"type": "string", "description": "the file, e.g. falun_initiative.bpmn or a form's .json"},
+        "line": {"type": ["integer", "null"], "description": "the line in that file"},
+        "element_id": {"type": ["string", "null"], "description": "the diagram element's id, to place the message"},
+        "element_name": {"type": ["string", "null"], "description": "the element's name as drawn"},
+        "code": {"type": "string", "description": "a stable key of the kind of problem, e.g. unknown_operation"},
+        "message": {"type": "string", "description": "what is wrong, in plain words"},
+    }),
     "Token": obj({"token": STRING, "token_type": {"const": "Bearer"}, "expires_in": INTEGER,
                   "user": obj({"username": STRING, "role": STRING})}),
     "OpenTask": obj(dict(_TASK)),
@@ -78,10 +91,10 @@ SCHEMAS: dict[str, Any] = {
                                    "description": "the JSON Schema (2020-12) of the data the task takes; "
                                                   "x- keys are display hints"}}),
     "TaskList": obj({"items": {"type": "array", "items": ref("Task")}, "total": INTEGER}),
-    "CaseSummary": obj(dict(_CASE_SUMMARY)),
+    "CaseSummary": obj({**_CASE_SUMMARY, "definition": _DEFINITION_LABEL}),
     "Case": obj({
         **_CASE_SUMMARY,
-        "definition": obj({"process_id": STRING, "version": INTEGER, "name": STRING}),
+        "definition": _DEFINITION_LABEL,
         "open_tasks": {"type": "array", "items": ref("OpenTask")},
         "feedback": {"type": "array", "description": "decisions reported back to the organisation",
                      "items": obj({"at": TIME, "title": STRING, "text": STRING, "by": STRING})},
@@ -112,7 +125,10 @@ SCHEMAS: dict[str, Any] = {
     "Attachment": obj({"id": INTEGER, "filename": STRING, "size": INTEGER},
                       description="put this object in an attachment field's list when completing the task"),
     "Problems": obj({"problems": {"type": "array", "items": STRING,
-                                  "description": "one message per problem, naming file, element and line"}}),
+                                  "description": "one message per problem, naming file, line and element "
+                                                 "(\"file:line [id 'name']: message\")"},
+                     "details": {"type": "array", "items": ref("Problem"),
+                                 "description": "the same problems as objects, in the same order"}}),
     "Clock": obj({"now": TIME, "fired": {"type": "integer", "description": "timers fired by the move"}},
                  ["now"]),
 }
@@ -144,3 +160,54 @@ BODIES: dict[str, Any] = {
     "Files": obj({"files": {"type": "array", "items": {"type": "string", "format": "binary"},
                             "description": "the .bpmn diagram, its .dmn tables and .json forms"}}),
 }
+
+_VERSION_REF = obj({"id": INTEGER, "version": INTEGER})
+_CHANGE = obj({"id": STRING, "name": STRING,
+               "change": {"type": "string", "enum": ["added", "removed", "changed", "form_changed"]},
+               "process": {"type": "string", "description": "the process or subprocess the element is in"},
+               "attributes": {"type": "array", "items": STRING}})
+_BLOCKER = obj({"reason": {"type": "string", "description": "e.g. passed_changed, form_changed, not_running"},
+                "element_id": NULLABLE_STRING, "name": NULLABLE_STRING,
+                "attributes": {"type": "array", "items": STRING}, "message": STRING})
+SCHEMAS["MigrationReport"] = obj({
+    "case_id": INTEGER, "process_id": STRING, "from": _VERSION_REF, "to": _VERSION_REF,
+    "eligible": BOOLEAN, "blockers": {"type": "array", "items": _BLOCKER, "description": "why it cannot move"},
+    "changes": {"type": "array", "items": _CHANGE, "description": "what differs between the versions"}})
+SCHEMAS["Migration"] = obj({
+    "id": INTEGER, "case_id": INTEGER, "registration_number": NULLABLE_STRING, "from": _VERSION_REF,
+    "to": _VERSION_REF, "status": {"type": "string", "enum": ["applied", "reverted"]}, "migrated_at": TIME,
+    "migrated_by": STRING, "reverted_at": NULLABLE_TIME, "reverted_by": NULLABLE_STRING,
+    "changes": {"type": "array", "items": _CHANGE}})
+SCHEMAS["MigrationDone"] = obj({"migration": ref("Migration"), "report": ref("MigrationReport")}, ["migration"])
+SCHEMAS["BulkMigration"] = obj({
+    "target": obj({"id": INTEGER, "process_id": STRING, "version": INTEGER}), "dry_run": BOOLEAN,
+    "migrated": {"type": "array", "items": ref("Migration")},
+    "eligible": {"type": "array", "items": ref("MigrationReport"), "description": "dry run: the cases that would move"},
+    "not_eligible": {"type": "array", "items": ref("MigrationReport")},
+    "failed": {"type": "array", "items": obj({"case_id": INTEGER, "message": STRING})}})
+BODIES["MigrationRequest"] = obj({"to": {"type": "integer", "description": "the target definition version id"}},
+                                 closed=True)
+BODIES["BulkMigrationRequest"] = obj({"dry_run": {"type": "boolean", "description": "only report (false)"}}, [],
+                                     closed=True)
+
+_DAY = {"type": "string", "format": "date"}
+_NULLABLE_DAY = {"type": ["string", "null"], "format": "date"}
+SCHEMAS["Agreement"] = obj({
+    "case_id": INTEGER,
+    "status": {"type": "string", "description": "running, terminated or ended"},
+    "current_version": {"type": "integer", "description": "the current period (1, then 2 after a renewal …)"},
+    "periods": {"type": "array", "items": obj({
+        "version": INTEGER, "start": _DAY, "end": {**_DAY, "description": "the last day of the period"},
+        "years": INTEGER, "yearly_amount_sek": INTEGER, "total_sek": INTEGER,
+        "payment_interval": {"type": "string", "description": "yearly, half_yearly, quarterly or lump_sum"},
+        "renewal_dialogue_opens": _DAY, "renewal_decision_deadline": _DAY})},
+    "payments": {"type": "array", "items": obj({
+        "version": INTEGER, "number": INTEGER, "due": _DAY, "amount_sek": INTEGER,
+        "status": {"type": "string", "description": "planned, held, released, paid or cancelled"},
+        "held_on": _NULLABLE_DAY, "released_on": _NULLABLE_DAY, "paid_on": _NULLABLE_DAY, "reference": STRING})},
+    "follow_ups": {"type": "array", "items": obj({
+        "version": INTEGER, "year": {"type": "integer", "description": "the agreement year reported on"},
+        "opens": _DAY, "due": _DAY, "gates": {**_DAY, "description": "the first payment that needs it approved"},
+        "status": {"type": "string", "description": "planned, open, submitted, returned, approved or cancelled"},
+        "rounds": INTEGER})},
+}, description="An agreement's plan and progress, as of the last change of its case")

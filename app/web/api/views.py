@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.engine.runtime import CaseEngine
-from app.models import Case, CaseEvent, OpenTask, User
+from app.models import Case, CaseEvent, DefinitionVersion, OpenTask, User
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -58,7 +58,29 @@ def tasks_json(session: Session, engine: CaseEngine, tasks: list[OpenTask], now:
     return [task_json(session, engine, t, now, names, registration) for t in tasks]
 
 
-def case_summary(case: Case) -> dict[str, Any]:
+def definition_label(session: Session, definition_id: int) -> dict[str, Any]:
+    """process_id, version and name of a definition version, without loading its spec or files.
+
+    Kept in the session's info for the length of one request, so a page of cases costs one query
+    per distinct version."""
+    labels: dict[int, dict[str, Any]] = session.info.setdefault("definition_labels", {})
+    label = labels.get(definition_id)
+    if label is None:
+        row = session.execute(select(DefinitionVersion.process_id, DefinitionVersion.version, DefinitionVersion.name)
+                              .where(DefinitionVersion.id == definition_id)).one()
+        label = {"process_id": row.process_id, "version": row.version, "name": row.name}
+        labels[definition_id] = label
+    return dict(label)
+
+
+def case_summary(case: Case, session: Session | None = None) -> dict[str, Any]:
+    summary = _summary(case)
+    if session is not None:
+        summary["definition"] = definition_label(session, case.definition_id)
+    return summary
+
+
+def _summary(case: Case) -> dict[str, Any]:
     return {
         "id": case.id,
         "registration_number": case.registration_number,
@@ -76,10 +98,7 @@ def case_summary(case: Case) -> dict[str, Any]:
 
 
 def case_detail(session: Session, engine: CaseEngine, case: Case, now: datetime) -> dict[str, Any]:
-    body = case_summary(case)
-    definition = case.definition
-    body["definition"] = {"process_id": definition.process_id, "version": definition.version,
-                          "name": definition.name}
+    body = case_summary(case, session)
     open_tasks = list(session.scalars(select(OpenTask).where(OpenTask.case_id == case.id)
                                       .order_by(OpenTask.created_at)))
     body["open_tasks"] = [{k: v for k, v in t.items() if k != "form"}
