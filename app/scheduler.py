@@ -40,7 +40,8 @@ def next_due(services: Services) -> datetime | None:
     from app.models import Case
 
     with services.session_factory() as session:
-        return session.scalar(select(func.min(Case.next_timer_at)).where(Case.status == "running"))
+        # `status || ""` keeps SQLite on ix_cases_next_timer_at (see app.engine.timers._due_case_ids)
+        return session.scalar(select(func.min(Case.next_timer_at)).where((Case.status + "") == "running"))
 
 
 def _sweep_and_plan(scheduler: BaseScheduler, services: Services) -> int:

@@ -46,6 +46,12 @@ class Problem:
     element_name: str | None = None
     code: str = "invalid"
 
+    def __post_init__(self) -> None:
+        # names drawn over several lines in a modeller ("Archive\noriginal") still make one-line messages
+        object.__setattr__(self, "message", " ".join(self.message.split()))
+        if self.element_name:
+            object.__setattr__(self, "element_name", " ".join(self.element_name.split()))
+
     def __str__(self) -> str:
         where = self.file
         if self.line:
