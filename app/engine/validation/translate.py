@@ -48,6 +48,13 @@ _RULES: list[tuple[re.Pattern[str], str, str]] = [
      "the conditional event has no condition", "unsupported_element"),
     (re.compile(r"^Cannot resolve (dataInputAssociation|dataOutputAssociation) (\S+)"),
      r"the data association '\2' names a data object that does not exist", "data_unknown"),
+    (re.compile(r"^No DMN Diagram available with id \"None\""),
+     "the business rule task names no decision (spiffworkflow:calledDecisionId)", "decision_missing"),
+    (re.compile(r"^No DMN Diagram available with id \"([^\"]*)\", Available DMN ids are: \.?$"),
+     r"the business rule task calls the decision '\1', but the bundle has no .dmn file", "decision_unknown"),
+    (re.compile(r"^No DMN Diagram available with id \"([^\"]*)\", Available DMN ids are: (.*?)\.?$"),
+     r"the business rule task calls the decision '\1', which no .dmn file in the bundle defines "
+     r"(decisions in the bundle: \2)", "decision_unknown"),
     (re.compile(r"^(Sequential ordering for ad hoc subprocesses not supported|"
                 r"Ad hoc subprocesses may not contain start or end events)"),
      "ad-hoc subprocesses are not supported", "unsupported_element"),
