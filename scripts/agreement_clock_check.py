@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import calendar
 import os
-import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
@@ -38,7 +37,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from interface_check import CheckFailed, Client, free_port, iop, require, sample, wait_until_up  # noqa: E402
+from interface_check import CheckFailed, Client, iop, require, sample, serving  # noqa: E402
 
 PASSWORD = "agreement-check-pw"
 ORG_NAME = "Klockföreningen i Stenungsund"
@@ -323,20 +322,8 @@ def run(binary: str, years: int) -> None:
         for username, role, extra in USERS:
             iop(binary, env, "user", "add", username, "--role", role, *extra, "--password-stdin",
                 stdin=PASSWORD + "\n")
-        port = free_port()
-        server = subprocess.Popen([binary, "serve", "--no-scheduler", "--host", "127.0.0.1", "--port", str(port)],
-                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            client = Client(f"http://127.0.0.1:{port}/api/v1")
-            wait_until_up(client, server)
+        with serving(binary, env) as client:
             drive(client, years)
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=10)
 
 
 def main() -> int:

@@ -20,6 +20,8 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +139,25 @@ def iop(binary: str, env: dict[str, str], *args: str, stdin: str | None = None) 
     require(done.returncode == 0, f"iop {' '.join(args)} failed: {done.stdout}{done.stderr}")
 
 
+@contextmanager
+def serving(binary: str, env: dict[str, str]) -> Iterator[Client]:
+    """`iop serve` (without its scheduler) on a free loopback port; a client for its API; stopped after."""
+    port = free_port()
+    server = subprocess.Popen([binary, "serve", "--no-scheduler", "--host", "127.0.0.1", "--port", str(port)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        client = Client(f"http://127.0.0.1:{port}/api/v1")
+        wait_until_up(client, server)
+        yield client
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+
+
 def run(binary: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         env = {k: v for k, v in os.environ.items() if not k.startswith("IOP_")}
@@ -145,21 +166,9 @@ def run(binary: str) -> None:
         for username, role, extra in USERS:
             iop(binary, env, "user", "add", username, "--role", role, *extra, "--password-stdin",
                 stdin=PASSWORD + "\n")
-        port = free_port()
-        server = subprocess.Popen([binary, "serve", "--no-scheduler", "--host", "127.0.0.1", "--port", str(port)],
-                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            client = Client(f"http://127.0.0.1:{port}/api/v1")
-            wait_until_up(client, server)
+        with serving(binary, env) as client:
             check_surface(client)
             drive(client)
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=10)
 
 
 def check_surface(client: Client) -> None:

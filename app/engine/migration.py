@@ -387,13 +387,8 @@ def migrate_case(session: Session, engine: CaseEngine, case: Case, target_row: D
     apply_migration(workflow, source, target)
     # what is saved is what runs: continue from a fresh load of the migrated document
     migrated = workflow_from_json(workflow_to_json(workflow), target.spec, target.subprocess_specs)
-    migrated.script_engine = engine.script_engine
-    engine.cache.discard(case.id)
-    case.definition_id = target_row.id
-    case.definition = target_row
     now = engine.clock.now()
-    with engine_clock(engine.clock):
-        engine._save(session, case, migrated, target, actor)
+    _save_on(engine, session, case, migrated, target, target_row, actor)
     record = CaseMigration(
         case_id=case.id, from_definition_id=source_row.id, to_definition_id=target_row.id,
         from_version=source_row.version, to_version=target_row.version, status="applied",
@@ -446,13 +441,8 @@ def revert_migration(session: Session, engine: CaseEngine, record: CaseMigration
     assert source_row is not None
     source = engine.definition(session, source_row.id)
     workflow = workflow_from_json(record.previous_workflow_json, source.spec, source.subprocess_specs)
-    workflow.script_engine = engine.script_engine
-    engine.cache.discard(case.id)
-    case.definition_id = source_row.id
-    case.definition = source_row
     now = engine.clock.now()
-    with engine_clock(engine.clock):
-        engine._save(session, case, workflow, source, actor)
+    _save_on(engine, session, case, workflow, source, source_row, actor)
     record.status = "reverted"
     record.reverted_at = now
     record.reverted_by_id = actor.id if actor else None
@@ -464,3 +454,14 @@ def revert_migration(session: Session, engine: CaseEngine, record: CaseMigration
             "from_definition_id": record.to_definition_id, "to_definition_id": record.from_definition_id})
     session.flush()
     return case
+
+
+def _save_on(engine: CaseEngine, session: Session, case: Case, workflow: BpmnWorkflow, definition: ProcessDefinition,
+             row: DefinitionVersion, actor: User | None) -> None:
+    """Point the case at `row` and save `workflow` as its state (projections, version, cache)."""
+    workflow.script_engine = engine.script_engine
+    engine.cache.discard(case.id)
+    case.definition_id = row.id
+    case.definition = row
+    with engine_clock(engine.clock):
+        engine._save(session, case, workflow, definition, actor)
