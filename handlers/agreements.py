@@ -3,15 +3,21 @@
 Each takes one parameter `args`, a dict the diagram builds from case data (a dict,
 never a bare string, so the value is not evaluated twice), and returns JSON text:
 SpiffWorkflow's service task stores `json.loads(result)` in its result variable.
+
+The agreement handlers change the agreement state in the store (app/domain/agreements/store.py),
+in the transaction of the step that calls them, and return `store.view(state)`: the few values
+the diagram's timers and gateways read, which the workflow keeps as `iop`.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
-from app.domain.agreements import projection, requirements, state
+from app.domain.agreements import projection, requirements, state, store
 from app.domain.agreements.settings import load_settings
+from app.domain.agreements.state import State
 from handlers import handler
 
 
@@ -47,63 +53,84 @@ def check_documents(args: dict[str, Any]) -> str:
     return _json({"ok": not missing, "missing": missing, "message": requirements.missing_documents_message(missing)})
 
 
+def _legacy(args: dict[str, Any]) -> bool:
+    """An agreement planned before the state moved to the store: the workflow passes the whole state
+    as `state` and keeps what comes back. (Diagram version 1 passes `state=iop` for every agreement;
+    once planned through the store, `iop` is only the view and the store is used.)"""
+    value = args.get("state")
+    return isinstance(value, dict) and "payments" in value
+
+
+def _step(args: dict[str, Any], change: Callable[[State], State]) -> str:
+    """Apply `change` to the agreement and return what the workflow keeps of it (store.view)."""
+    if _legacy(args):
+        return _json(change(args["state"]))
+    new = change(store.current())
+    store.put(new)
+    return _json(store.view(new))
+
+
 @handler("agreement_plan")
 def plan(args: dict[str, Any]) -> str:
-    return _json(state.new_agreement(args))
+    new = state.new_agreement(args)
+    store.put(new)
+    return _json(store.view(new))
 
 
 @handler("agreement_next")
 def next_step(args: dict[str, Any]) -> str:
-    return _json(state.next_step(args["state"]))
+    return _step(args, state.next_step)
 
 
 @handler("agreement_release")
 def release(args: dict[str, Any]) -> str:
-    return _json(state.release_payment(args["state"], str(args["today"])))
+    return _step(args, lambda s: state.release_payment(s, str(args["today"])))
 
 
 @handler("agreement_paid")
 def paid(args: dict[str, Any]) -> str:
-    current = args["state"]["current_payment"]
-    return _json(state.payment_paid(args["state"], current["id"], str(args.get("paid_on") or args["today"]),
-                                    str(args.get("reference") or "")))
+    def change(s: State) -> State:
+        return state.payment_paid(s, s["current_payment"]["id"], str(args.get("paid_on") or args["today"]),
+                                  str(args.get("reference") or ""))
+    return _step(args, change)
 
 
 @handler("agreement_hold")
 def hold(args: dict[str, Any]) -> str:
-    return _json(state.hold_gated_payments(args["state"], str(args["follow_up"]), str(args["today"])))
+    return _step(args, lambda s: state.hold_gated_payments(s, str(args["follow_up"]), str(args["today"])))
 
 
 @handler("agreement_follow_up")
 def follow_up(args: dict[str, Any]) -> str:
-    current = args["state"]["current_follow_up"]
-    return _json(state.follow_up_status(args["state"], current["id"], str(args["status"]), str(args["today"])))
+    def change(s: State) -> State:
+        return state.follow_up_status(s, s["current_follow_up"]["id"], str(args["status"]), str(args["today"]))
+    return _step(args, change)
 
 
 @handler("agreement_renew")
 def renew(args: dict[str, Any]) -> str:
-    return _json(state.renew(args["state"], args))
+    return _step(args, lambda s: state.renew(s, {k: v for k, v in args.items() if k != "state"}))
 
 
 @handler("agreement_terminate")
 def terminate(args: dict[str, Any]) -> str:
-    return _json(state.terminate(args["state"], str(args["terminated_on"]), str(args.get("reason") or ""),
-                                 list(args.get("paid_ids") or [])))
+    return _step(args, lambda s: state.terminate(s, str(args["terminated_on"]), str(args.get("reason") or ""),
+                                                 list(args.get("paid_ids") or [])))
 
 
 @handler("agreement_repayment")
 def repayment(args: dict[str, Any]) -> str:
-    return _json(state.repayment_received(args["state"], int(args["amount_sek"]), str(args["received_on"])))
+    return _step(args, lambda s: state.repayment_received(s, int(args["amount_sek"]), str(args["received_on"])))
 
 
 @handler("agreement_finish")
 def finish(args: dict[str, Any]) -> str:
-    return _json(state.finish(args["state"], str(args["outcome"])))
+    return _step(args, lambda s: state.finish(s, str(args["outcome"])))
 
 
 @handler("agreement_notice")
 def notice(args: dict[str, Any]) -> str:
-    return _json(state.notice(args["state"], str(args["kind"]), str(args["ref"]), str(args["today"])))
+    return _step(args, lambda s: state.notice(s, str(args["kind"]), str(args["ref"]), str(args["today"])))
 
 
 projection.install()

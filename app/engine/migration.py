@@ -37,6 +37,7 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
+from app.engine.compaction import pruned
 from app.engine.definitions import ProcessDefinition
 from app.engine.errors import Conflict, InvalidData
 from app.engine.serialization import workflow_from_json, workflow_to_json
@@ -216,7 +217,40 @@ def case_blockers(workflow: BpmnWorkflow, source: ProcessDefinition, target: Pro
             or _finished_subprocess_blocker(workflow, task, source, target)
         if blocker is not None:
             blockers.append(blocker)
-    return blockers
+    return _pruned_blockers(workflow, source, target, seen) + blockers
+
+
+def _pruned_blockers(workflow: BpmnWorkflow, source: ProcessDefinition, target: ProcessDefinition,
+                     seen: set[tuple[str, str]]) -> list[Blocker]:
+    """The passed steps whose tasks compaction removed come first: the case went through them earliest."""
+    new_processes = _processes(target)
+    found = [_pruned_blocker(process_name, spec_name, source, new_processes.get(process_name))
+             for process_name, spec_name in sorted(pruned(workflow) - seen)]
+    return [b for b in found if b is not None]
+
+
+def _pruned_blocker(process_name: str, spec_name: str, source: ProcessDefinition,
+                    new_process: Any) -> Blocker | None:
+    """A task the case passed whose record compaction removed (app/engine/compaction.py): unchanged in the target."""
+    old_process = _processes(source).get(process_name)
+    spec = old_process.task_specs.get(spec_name) if old_process is not None else None
+    if spec is None:
+        return None
+    element = spec.bpmn_id or spec.name
+    name = _element_name(source, spec) if spec.bpmn_id else ""
+    if new_process is None:
+        return Blocker("subprocess_removed", process_name, process_name)
+    counterpart = new_process.task_specs.get(spec_name)
+    if counterpart is None:
+        return Blocker("removed", element, name)
+    differing = _differing(spec, counterpart)
+    if "typename" in differing:
+        return Blocker("type_changed", element, name)
+    if "inputs" in differing:
+        return Blocker("incoming_changed", element, name)
+    if differing:
+        return Blocker("passed_changed", element, name, tuple(sorted(differing)))
+    return None
 
 
 def _finished_subprocess_blocker(workflow: BpmnWorkflow, task: Task, source: ProcessDefinition,

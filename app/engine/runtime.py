@@ -30,11 +30,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.clock import Clock
+from app.engine.compaction import compact
 from app.engine.definitions import DefinitionCache, ProcessDefinition, parse_bundle, serialized_spec
 from app.engine.errors import Conflict, InvalidData, NotFound, ScriptFailure
 from app.engine.expression_helpers import build_helpers
 from app.engine.forms import validate_form
 from app.engine.registration import next_registration_number
+from app.engine.run_context import case_run
 from app.engine.safe_expressions import SafeEnvironment
 from app.engine.serialization import SERIALIZER_VERSION, workflow_from_json, workflow_to_json
 from app.engine.task_meta import task_assignee_username, task_due, task_role
@@ -172,7 +174,7 @@ class CaseEngine:
         session.flush()
         self._record(session, case, actor, "case_started", title=definition.name,
                      data={"registration_number": case.registration_number, "definition_version": version.version})
-        watcher = self._run(workflow, case)
+        watcher = self._run(workflow, case, session=session)
         self._save(session, case, workflow, definition, actor, watcher)
         return case
 
@@ -214,7 +216,7 @@ class CaseEngine:
         if feedback_field and clean.get(feedback_field):
             self._feedback(session, case, actor, title, str(clean[feedback_field]))
         task.run()
-        watcher = self._run(workflow, case)
+        watcher = self._run(workflow, case, session=session)
         self._save(session, case, workflow, definition, actor, watcher)
         return case
 
@@ -238,7 +240,7 @@ class CaseEngine:
                      title=info.name if info else message,
                      data={"message": message, "payload": dict(payload or {})})
         workflow.catch(BpmnEvent(definition_obj, dict(payload or {})))
-        watcher = self._run(workflow, case)
+        watcher = self._run(workflow, case, session=session)
         self._save(session, case, workflow, definition, actor, watcher)
         return case
 
@@ -258,7 +260,7 @@ class CaseEngine:
                 break
             with engine_clock(self.clock, at=due[0].due):
                 workflow.refresh_timers()
-                self._run(workflow, case, watcher)
+                self._run(workflow, case, watcher, session=session)
             if due == [p for p in pending_timers(workflow, self.clock.tz) if p.due <= until]:
                 break  # nothing moved: leave it for the next sweep rather than spin
         with engine_clock(self.clock):
@@ -272,10 +274,15 @@ class CaseEngine:
         return bool(waiting_message_tasks(workflow, message))
 
     # ----------------------------------------------------------------- internals
-    def _run(self, workflow: BpmnWorkflow, case: Case, watcher: FiringWatcher | None = None) -> FiringWatcher:
+    def _run(self, workflow: BpmnWorkflow, case: Case, watcher: FiringWatcher | None = None,
+             session: Session | None = None) -> FiringWatcher:
         watcher = watcher or FiringWatcher(self.clock.tz)
         try:
-            workflow.do_engine_steps(will_complete_task=watcher.will_complete)
+            if session is None:
+                workflow.do_engine_steps(will_complete_task=watcher.will_complete)
+            else:
+                with case_run(session, case):  # handlers with state of their own work in this transaction
+                    workflow.do_engine_steps(will_complete_task=watcher.will_complete)
         except SpiffWorkflowException as exc:
             spec = getattr(exc, "task_spec", None)
             bpmn_id = getattr(spec, "bpmn_id", None) or getattr(spec, "name", None)
@@ -316,6 +323,7 @@ class CaseEngine:
         else:
             case.current_step = ", ".join(titles)
         case.next_timer_at = None if case.status != "running" else next_due(workflow, self.clock.tz)
+        compact(workflow)  # finished history goes; the case's events keep it
         case.workflow_json = workflow_to_json(workflow)
         case.serializer_version = SERIALIZER_VERSION
         case.updated_at = now
@@ -343,7 +351,9 @@ class CaseEngine:
                      definition: ProcessDefinition, actor: User | None) -> None:
         reported = set(case.summary.get("reported_ends", []))
         summary = dict(case.summary)
-        for task in completed_ends(workflow):
+        ends = completed_ends(workflow)
+        reported &= {str(task.id) for task in ends}  # ends compaction removed cannot come back
+        for task in ends:
             key = str(task.id)
             if key in reported:
                 continue

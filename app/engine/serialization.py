@@ -16,6 +16,8 @@ from SpiffWorkflow.bpmn.serializer.workflow import VERSION, BpmnWorkflowSerializ
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
+from app.engine.compaction import PRUNED
+
 SERIALIZER_VERSION = VERSION
 
 
@@ -24,6 +26,9 @@ class _SpecByReferenceConverter(BpmnWorkflowConverter):
         dct = WorkflowConverter.to_dict(self, workflow)
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        record = getattr(workflow, PRUNED, None)
+        if record:
+            dct[PRUNED] = sorted([process, spec] for process, spec in record)
         return dct
 
     def from_dict(self, dct: dict[str, Any]) -> BpmnWorkflow:
@@ -35,6 +40,7 @@ class _SpecByReferenceConverter(BpmnWorkflowConverter):
         self.set_default_attributes(workflow, dct)
         self.subprocesses_from_dict(dct["subprocesses"], workflow)
         workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        setattr(workflow, PRUNED, {(process, spec) for process, spec in dct.get(PRUNED, [])})
         return workflow
 
 

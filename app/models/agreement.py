@@ -1,7 +1,7 @@
 """Projections of the agreement cycle for queries outside the workflow.
 
 The workflow (processes/stenungsund_agreement.bpmn) drives; these rows are
-rebuilt from its `iop` state on every save (app/domain/agreements/projection.py)
+rebuilt from the agreement state on every save (app/domain/agreements/projection.py)
 and never moved backwards, so finance can list held payments and officers can
 list upcoming renewals without loading any workflow.
 """
@@ -30,6 +30,9 @@ class Agreement(Base):
     statistics: Mapped[list[str]] = mapped_column(JSONType, default=list)
     repayment_rule: Mapped[str] = mapped_column(String(20))
     notices: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    # the whole agreement state the handlers work on (app/domain/agreements/store.py); None for
+    # agreements whose state still travels in the workflow (diagram version 1 of Stenungsund)
+    state: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     periods: Mapped[list[AgreementPeriod]] = relationship(

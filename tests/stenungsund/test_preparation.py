@@ -110,17 +110,14 @@ def test_dialogue_plan_and_decision_are_on_record_for_several_parties(services: 
     with services.unit_of_work() as s:
         events = {e.task_name: e.data["values"] for e in s.scalars(
             select(CaseEvent).where(CaseEvent.case_id == case_id, CaseEvent.kind == "task_completed"))}
-        case = s.get(Case, case_id)
-        assert case is not None
-        workflow, _ = services.engine.load(s, case)
-        iop = workflow.last_task.data["iop"]
     meeting = events["dialogue"]
     assert (meeting["meeting_date"], meeting["participants"], meeting["minutes"]) == (
         "2025-09-01", "Karin Ek, handläggare", "Vi enades om målbilden.")
-    assert iop["resources"] == {"own_funds_sek": 50000, "volunteer_hours_per_year": 1200,
-                                "volunteer_hour_value_sek": 250, "volunteer_value_sek": 300000,
-                                "total_sek": 350000, "other": "Lokaler i församlingshemmet"}
     row = steps.agreement(services, case_id)
+    assert row.state is not None
+    assert row.state["resources"] == {"own_funds_sek": 50000, "volunteer_hours_per_year": 1200,
+                                      "volunteer_hour_value_sek": 250, "volunteer_value_sek": 300000,
+                                      "total_sek": 350000, "other": "Lokaler i församlingshemmet"}
     assert [p["org_number"] for p in row.parties] == [steps.ORG, second["org_number"]]
     period = row.periods[0]
     assert (period.decision_ref, period.payment_interval, period.yearly_amount_sek, period.total_sek) == (

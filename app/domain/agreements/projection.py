@@ -1,11 +1,16 @@
-"""Keep the agreement tables in step with the workflow: a projection of the `iop` state.
+"""Keep the agreement tables in step with the agreement state: a projection for queries and notices.
 
-After a fork the workflow may hold several copies of `iop` (a reminder or hold
-branch works on its own copy). Statuses only move forward, so the projection
-merges every copy it finds in the saved workflow with the rows already stored
-and keeps the most advanced status of each record. It runs in the session's
-before_flush hook for any case whose workflow document changed, so timers,
-the API and the pages all keep the tables current without calling it.
+The state lives in `agreements.state` and is changed by the service handlers through the store
+(store.py) during a workflow step. When the step's case is saved (its workflow document
+changed), this projection runs in the session's before_flush hook: it writes the state and
+rebuilds the periods, payments, follow-ups and claim rows from it, so timers, the API and the
+pages all keep the tables current without calling it.
+
+Agreements begun under version 1 of the Stenungsund diagram still carry their state inside the
+workflow as the task data variable `iop`; after a fork the workflow may hold several copies (a
+reminder or hold branch worked on its own copy). For those the projection reads every copy from
+the saved document and, since statuses only move forward, keeps the most advanced status of
+each record.
 
 The same comparison (stored rows before, state after, plus the task completions and timer firings
 the engine recorded in this transaction) yields the agreement's notices: the board's decision, a
@@ -20,11 +25,13 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
+from app.domain.agreements import store
 from app.domain.agreements.payments import INTERVAL_TITLES
 from app.domain.agreements.state import FOLLOW_UP_RANK, PAYMENT_RANK
 from app.models import Case, CaseEvent
@@ -32,11 +39,12 @@ from app.models.agreement import Agreement, AgreementFollowUp, AgreementPayment,
 from app.notifications import agreements as mail
 from app.notifications import texts
 
+_HAS_AGREEMENT = '"iop":{'
 _MARKER = '"iop":{"municipality"'
 
 
 def iop_copies(document: Any) -> Iterator[dict[str, Any]]:
-    """Every `iop` state inside a serialized workflow document."""
+    """Every `iop` state inside a serialized version 1 workflow document."""
     stack = [document]
     while stack:
         item = stack.pop()
@@ -63,8 +71,21 @@ def _best(records: list[dict[str, Any]], key: Any) -> dict[str, dict[str, Any]]:
     return best
 
 
-def sync_case(session: Session, case: Case, now: Any) -> Agreement | None:
-    copies = list(iop_copies(json.loads(case.workflow_json))) if _MARKER in case.workflow_json else []
+def sync_case(session: Session, case: Case, now: Any, state: dict[str, Any] | None = None) -> Agreement | None:
+    """Write the case's agreement state (given, changed in this session, or carried by a version 1
+    workflow) to the agreement tables and mail what changed; None when the case has no agreement."""
+    if state is None:
+        state = store.pending(session).get(case.id)
+    changed = state is not None
+    events = [e for e in session.new if isinstance(e, CaseEvent) and e.case_id == case.id]
+    copies: list[dict[str, Any]] = []
+    if state is None and _HAS_AGREEMENT in case.workflow_json:
+        if _MARKER in case.workflow_json:  # the whole state in the workflow (planned before the store)
+            copies = list(iop_copies(json.loads(case.workflow_json)))
+        elif any(_announced_by(e) for e in events):  # e.g. the renewal dialogue opened: nothing changed, but tell
+            state = store.load(session, case.id)
+    if state is not None:
+        copies = [state]
     if not copies:
         return None
     base = max(copies, key=lambda c: (c["version"], len(c.get("notices") or []), c.get("status") != "running"))
@@ -82,12 +103,19 @@ def sync_case(session: Session, case: Case, now: Any) -> Agreement | None:
     agreement.parties, agreement.statistics = base["parties"], base["statistics"]
     agreement.repayment_rule = base["repayment_rule"]
     agreement.notices = sorted(notices.values(), key=lambda n: (n["on"], n["id"]))
+    if changed:
+        agreement.state = state
     agreement.updated_at = now
     _sync_children(agreement, copies, base)
-    events = [e for e in session.new if isinstance(e, CaseEvent) and e.case_id == case.id]
     mail.send(session, case, list(base["parties"]), announcements(case, before, agreement, base, copies, events),
               now)
     return agreement
+
+
+def _announced_by(recorded: CaseEvent) -> bool:
+    """Events that bring a notice without changing the agreement state (see `announcements`)."""
+    return ((recorded.kind == "timer_fired" and recorded.task_name == "wait_dialogue")
+            or (recorded.kind == "task_completed" and recorded.task_name in ("renewal_dialogue", "renewal_decision")))
 
 
 @dataclass(frozen=True)
@@ -118,41 +146,43 @@ def announcements(case: Case, before: _Before, agreement: Agreement, base: dict[
     found: list[mail.AgreementNotice] = []
     if not before.exists and agreement.status == "running":
         first = base["periods"][0]
-        found.append(mail.AgreementNotice("decision", "decided:v1", *texts.agreement_decided(
-            reg, title, first, INTERVAL_TITLES.get(first["interval"], first["interval"]))))
+        found.append(mail.AgreementNotice("decision", "decided:v1", partial(
+            texts.agreement_decided, reg, title, first, INTERVAL_TITLES.get(first["interval"], first["interval"]))))
     held = [p for p in agreement.payments if p.status == "held" and (p.version, p.number) not in before.held]
     if held:
         found.append(mail.AgreementNotice(
             "payment_held", "held:" + ",".join(f"v{p.version}-p{p.number:02d}" for p in held),
-            *texts.payment_held(reg, title, [(p.due.isoformat(), p.amount_sek) for p in held])))
+            partial(texts.payment_held, reg, title, [(p.due.isoformat(), p.amount_sek) for p in held])))
     follow_ups = {f["id"]: f for c in copies for f in c["follow_ups"]}
     for n in agreement.notices or []:
         if n["id"] in before.notice_ids or n["kind"] != "follow_up_reminder" or n["ref"] not in follow_ups:
             continue
         f = follow_ups[n["ref"]]
-        found.append(mail.AgreementNotice("follow_up_reminder", n["id"], *texts.follow_up_missing(
-            reg, title, int(f["year"]), f["due"], f["gates"])))
+        found.append(mail.AgreementNotice("follow_up_reminder", n["id"], partial(
+            texts.follow_up_missing, reg, title, int(f["year"]), f["due"], f["gates"])))
     claim = agreement.claim
     if agreement.status == "terminated" and before.status != "terminated" and claim is not None:
-        found.append(mail.AgreementNotice("decision", f"terminated:v{version}", *texts.agreement_terminated(
-            reg, title, dict(base.get("repayment") or {}, terminated_on=claim.terminated_on.isoformat(),
-                             reason=claim.reason, amount_sek=claim.amount_sek, lines=claim.lines)),
+        found.append(mail.AgreementNotice("decision", f"terminated:v{version}", partial(
+            texts.agreement_terminated, reg, title, dict(
+                base.get("repayment") or {}, terminated_on=claim.terminated_on.isoformat(), reason=claim.reason,
+                amount_sek=claim.amount_sek, lines=claim.lines)),
             to=(mail.PARTIES, "finance")))
     if claim is not None and claim.status == "settled" and before.claim_status == "open":
-        found.append(mail.AgreementNotice("decision", f"repaid:v{version}", *texts.repayment_settled(
-            reg, title, claim.settled_sek), to=(mail.PARTIES, "finance")))
+        found.append(mail.AgreementNotice("decision", f"repaid:v{version}", partial(
+            texts.repayment_settled, reg, title, claim.settled_sek), to=(mail.PARTIES, "finance")))
     for recorded in events:
         values = (recorded.data or {}).get("values") or {}
         if recorded.kind == "timer_fired" and recorded.task_name == "wait_dialogue":
-            found.append(mail.AgreementNotice("renewal_opened", f"renewal_opened:v{version}", *texts.renewal_opened(
-                reg, title, period["end"], period["renewal_decision_deadline"])))
+            found.append(mail.AgreementNotice("renewal_opened", f"renewal_opened:v{version}", partial(
+                texts.renewal_opened, reg, title, period["end"], period["renewal_decision_deadline"])))
         elif (recorded.kind == "task_completed" and recorded.task_name == "renewal_dialogue"
               and values.get("renewal_declined_by") in ("organisation", "municipality")):
-            found.append(mail.AgreementNotice("decision", f"renewal_declined:v{version}", *texts.renewal_declined(
-                reg, title, str(values["renewal_declined_by"]), period["end"])))
+            found.append(mail.AgreementNotice("decision", f"renewal_declined:v{version}", partial(
+                texts.renewal_declined, reg, title, str(values["renewal_declined_by"]), period["end"])))
         elif recorded.kind == "task_completed" and recorded.task_name == "renewal_decision":
-            found.append(mail.AgreementNotice("decision", f"renewal_decided:v{version}", *texts.renewal_decided(
-                reg, title, values.get("board_renews") is True, values, period["next_start"], period["end"])))
+            found.append(mail.AgreementNotice("decision", f"renewal_decided:v{version}", partial(
+                texts.renewal_decided, reg, title, values.get("board_renews") is True, values, period["next_start"],
+                period["end"])))
     return found
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from SpiffWorkflow.util.task import TaskState
 
+from app.engine.compaction import pruned
 from app.engine.definitions import ProcessDefinition
 from app.engine.serialization import workflow_from_json
 from app.engine.workflow_tasks import all_tasks
@@ -57,6 +58,12 @@ def element_states(case: Case, definition: ProcessDefinition) -> dict[str, str]:
         known = states.get(bpmn_id)
         if known is None or _RANK[state] < _RANK[known]:
             states[bpmn_id] = state
+    processes = {definition.spec.name: definition.spec, **definition.subprocess_specs}
+    for process_name, spec_name in pruned(workflow):  # passed, its record compacted away
+        spec = getattr(processes.get(process_name), "task_specs", {}).get(spec_name)
+        bpmn_id = getattr(spec, "bpmn_id", None)
+        if bpmn_id and bpmn_id not in states:
+            states[bpmn_id] = "completed"
     return states
 
 
