@@ -41,7 +41,6 @@ from app.simulation import (
     preparation_steps,
     report_data,
     start_case,
-    virtual_time,
     with_clock,
 )
 
@@ -263,12 +262,11 @@ def _run_scenario(services: Services, scenario: Scenario, now: datetime) -> int:
         decision_on=scenario.decision_on, start=scenario.start, years=scenario.years,
         yearly_amount_sek=scenario.yearly_amount_sek, interval=scenario.interval, statistics=scenario.statistics,
         interest=scenario.interest, minute_reference=scenario.minute_reference)
-    with virtual_time(clock):
-        for name, data in steps:
-            driver.at(scenario.decision_on - timedelta(days=PREPARATION_DAYS_BEFORE[name]), time(10, 0))
-            task = next(t for t in driver.open_tasks() if t.name == name)
-            if name == "dialogue":
-                data = dict(data, meeting_date=driver.clock.today().isoformat())
-            driver.complete(name, data, _actor(history, task))
-        _drive(driver, now, _planner(scenario))
+    for name, data in steps:
+        driver.at(scenario.decision_on - timedelta(days=PREPARATION_DAYS_BEFORE[name]), time(10, 0))
+        task = next(t for t in driver.open_tasks() if t.name == name)
+        if name == "dialogue":
+            data = dict(data, meeting_date=driver.clock.today().isoformat())
+        driver.complete(name, data, _actor(history, task))
+    _drive(driver, now, _planner(scenario))
     return case_id

@@ -26,9 +26,7 @@ from __future__ import annotations
 import logging
 import secrets
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -37,15 +35,15 @@ from xml.sax.saxutils import escape
 
 from sqlalchemy import select
 
-from app.clock import Clock, ManualClock
+from app.clock import ManualClock
 from app.config import Settings
 from app.domain import calendar
 from app.domain.agreements.payments import INTERVALS
 from app.domain.agreements.requirements import CRITERIA, DOCUMENTS
 from app.domain.agreements.settings import load_settings
 from app.domain.orgnumber import with_check_digit
-from app.engine.expression_helpers import build_helpers
 from app.engine.runtime import CaseEngine
+from app.engine.timers import fire_due_timers
 from app.models import Case, OpenTask, User
 from app.models.agreement import Agreement
 from app.services import Services, build_services, prepare_database
@@ -194,133 +192,24 @@ class SimulationResult:
 
 
 # ------------------------------------------------------------------------ clock-aware timer firing
-_virtual_clock: ContextVar[Clock | None] = ContextVar("iop_virtual_clock", default=None)
-
-
-def timers_ready() -> bool:
-    """Whether the shared timer sweep (app.engine.timers) and its `at_local` helper have landed."""
-    return "at_local" in build_helpers(ManualClock())
-
-
-def _install_virtual_time() -> None:
-    """Make SpiffWorkflow's timer checks ask the simulation's clock, in this context only.
-
-    SpiffWorkflow compares timer dates with `datetime.now(timezone.utc)`. The replacement
-    answers from the clock set by `virtual_time` in the current thread/context and from the
-    wall clock everywhere else, so a simulation in a web request never moves the real
-    scheduler's notion of now.
-    """
-    import SpiffWorkflow.bpmn.specs.event_definitions.timer as spiff_timer
-
-    base = spiff_timer.datetime
-    if getattr(base, "_iop_virtual", False):
-        return
-
-    class VirtualDatetime(base):  # type: ignore[misc, valid-type]
-        _iop_virtual = True
-
-        @classmethod
-        def now(cls, tz: Any = None) -> Any:
-            clock = _virtual_clock.get()
-            if clock is None:
-                return base.now(tz)
-            moment = clock.now()
-            return moment.astimezone(tz) if tz is not None else moment
-
-    spiff_timer.datetime = VirtualDatetime
-
-
-@contextmanager
-def virtual_time(clock: Clock) -> Iterator[None]:
-    """Spiff's timers see `clock` here; a no-op once the engine scopes its own clock (app.engine.timers)."""
-    if timers_ready():
-        yield
-        return
-    _install_virtual_time()
-    token = _virtual_clock.set(clock)
-    try:
-        yield
-    finally:
-        _virtual_clock.reset(token)
-
-
-def _at_local(day: str, wall: str) -> str:
-    return calendar.at_local_time(date.fromisoformat(str(day)[:10]), time.fromisoformat(wall)).isoformat()
-
-
 def with_clock(services: Services, clock: ManualClock) -> Services:
-    """The same database and definitions, driven by `clock` (and given `at_local` until it is shared)."""
-    helpers = None if timers_ready() else {"at_local": _at_local}
-    engine = CaseEngine(clock, services.engine.definitions, services.engine.handlers, helpers=helpers)
+    """The same database and definitions, driven by `clock`."""
+    engine = CaseEngine(clock, services.engine.definitions, services.engine.handlers)
     return replace(services, clock=clock, engine=engine)
 
 
 def fire_timers(services: Services) -> int:
-    """Fire what is due: the shared sweep once it exists, otherwise a stand-in of the same meaning."""
-    if timers_ready():
-        import inspect
-
-        from app.engine.timers import fire_due_timers
-
-        if "mail" in inspect.signature(fire_due_timers).parameters:  # no reminder mail from replayed time
-            return int(fire_due_timers(services, mail=False))  # type: ignore[call-arg]
-        return int(fire_due_timers(services))
-    fired = 0
-    with services.unit_of_work() as s:
-        for case in s.scalars(select(Case).where(Case.status == "running").order_by(Case.id)):
-            workflow, definition = services.engine.load(s, case)
-            changed = False
-            for _ in range(60):
-                snapshot = [(t.id, t.state) for t in workflow.get_tasks()]
-                workflow.refresh_timers()
-                services.engine._run(workflow, case)
-                if [(t.id, t.state) for t in workflow.get_tasks()] == snapshot:
-                    break
-                fired += 1
-                changed = True
-            if changed:
-                services.engine._save(s, case, workflow, definition, None)
-    return fired
-
-
-def _timer_moment(value: Any) -> datetime | None:
-    from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = TimerEventDefinition.parse_time_or_duration(value)
-    except Exception:  # noqa: BLE001 - durations and odd values are not dates to jump to
-        return None
-    return parsed if isinstance(parsed, datetime) else None
+    """Fire what is due on the services' clock (the shared sweep), without reminder mail from replayed time."""
+    return fire_due_timers(services, mail=False)
 
 
 def next_timer_at(services: Services, case_id: int) -> datetime | None:
-    """When the case's next timer is due: cases.next_timer_at, or read from the waiting timer events."""
-    from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-    from SpiffWorkflow.util.task import TaskState
-
+    """When the case's next timer is due (cases.next_timer_at, set by the engine on every save); None unless running."""
     with services.unit_of_work() as s:
         case = s.get(Case, case_id)
         if case is None or case.status != "running":
             return None
-        candidates = [case.next_timer_at] if case.next_timer_at is not None else []
-        workflow, _ = services.engine.load(s, case)
-        for task in workflow.get_tasks(state=TaskState.WAITING):
-            event = getattr(task.task_spec, "event_definition", None)
-            if not isinstance(event, TimerEventDefinition):
-                continue
-            value = task._get_internal_data("event_value")
-            if value is None:
-                try:
-                    value = workflow.script_engine.evaluate(task, event.expression)
-                except Exception:  # noqa: BLE001 - not evaluable yet: not a date to jump to
-                    log.debug("timer of %s not evaluable yet", task.task_spec.bpmn_id)
-                    continue
-            moment = _timer_moment(value)
-            if moment is not None:
-                candidates.append(moment)
-    return min(candidates) if candidates else None
+        return case.next_timer_at
 
 
 # -------------------------------------------------------------------------------- case driver
@@ -403,8 +292,7 @@ class Driver:
                 who = s.scalar(select(User).where(User.username == who))
             elif who is not None:
                 who = s.get(User, who.id)
-            with virtual_time(self.clock):
-                self.services.engine.complete_task(s, case, matching[0].id, who, dict(data))
+            self.services.engine.complete_task(s, case, matching[0].id, who, dict(data))
 
     def at(self, day: date | str, wall: time = WORK_TIME) -> None:
         """Set the clock to a moment of a local day (never backwards)."""
@@ -415,12 +303,10 @@ class Driver:
     def advance_to(self, moment: datetime) -> int:
         if moment > self.clock.now():
             self.clock.set(moment)
-        with virtual_time(self.clock):
-            return fire_timers(self.services)
+        return fire_timers(self.services)
 
     def fire(self) -> int:
-        with virtual_time(self.clock):
-            return fire_timers(self.services)
+        return fire_timers(self.services)
 
     def next_timer(self) -> datetime | None:
         return next_timer_at(self.services, self.case_id)
@@ -696,16 +582,15 @@ def _simulate(services: Services, options: SimulationOptions, decision_on: date)
         add_organisation(s, services.clock, name, number, "simulering@example.org")
     case_id = start_case(services, options.municipality, number)
     driver = Driver(services, case_id)
-    with virtual_time(driver.clock):
-        for task_name, data in preparation_steps(
-                org_name=name, org_number=number, decision_on=decision_on, start=options.start,
-                years=options.years, yearly_amount_sek=options.yearly_amount_sek, interval=options.interval):
-            driver.complete(task_name, data)
-        sim = _Simulation(driver, options)
-        sim.before = Snapshot({}, {}, {}, {}, {}, "running", None)
-        sim.add("decision", decision_on, "v1", options.yearly_amount_sek, "KS § 1")
-        sim.observe()
-        steps, stopped_on = sim.run()
+    for task_name, data in preparation_steps(
+            org_name=name, org_number=number, decision_on=decision_on, start=options.start,
+            years=options.years, yearly_amount_sek=options.yearly_amount_sek, interval=options.interval):
+        driver.complete(task_name, data)
+    sim = _Simulation(driver, options)
+    sim.before = Snapshot({}, {}, {}, {}, {}, "running", None)
+    sim.add("decision", decision_on, "v1", options.yearly_amount_sek, "KS § 1")
+    sim.observe()
+    steps, stopped_on = sim.run()
     final = driver.snapshot()
     case = driver.case()
     periods = [SimulatedPeriod(v, p["start"], p["end"], p["yearly"], p["interval"], p["dialogue"], p["deadline"])
