@@ -1,6 +1,6 @@
 """Benchmark: the timer sweep over N Stenungsund agreements and five simulated years.
 
-    .venv/bin/python bench/timers_bench.py --db sqlite [--agreements 10000]
+    .venv/bin/python bench/timers_bench.py --db sqlite [--agreements 10000] [--workers 2]
     .venv/bin/python bench/timers_bench.py --db postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 The real diagram (processes/stenungsund_agreement.bpmn), the real engine and the real sweep
@@ -118,6 +118,7 @@ def copy_agreements(services: Services, templates: list[int], count: int) -> dic
         originals = [(r.workflow_json, json.dumps(r.summary), r.title, r.definition_id, r.next_timer_at,
                       r.serializer_version) for r in rows if r is not None]
         template_starts: list[date] = []
+        states = [s.scalar(select(Agreement.state).where(Agreement.case_id == tid)) for tid in templates]
         for tid in templates:
             first = s.scalar(select(func.min(AgreementPayment.due)).join(Agreement).where(Agreement.case_id == tid))
             if first is None:
@@ -139,13 +140,13 @@ def copy_agreements(services: Services, templates: list[int], count: int) -> dic
                             serializer_version=serializer, created_by_id=None,
                             created_at=now, updated_at=now, next_timer_at=next_timer_at)
                 s.add(case)
-                made.append((case, template_starts[k]))
+                made.append((case, template_starts[k], states[k]))
             s.flush()
-            for case, start in made:
+            for case, start, state in made:
                 s.add(CaseEvent(case_id=case.id, at=case.created_at, actor_id=None, actor_name="bench",
                                 kind="case_started", task_name=None, title="copied from a prepared agreement",
                                 data={}))
-                sync_case(s, case, case.created_at)
+                sync_case(s, case, case.created_at, state=json.loads(json.dumps(state)))
                 starts[case.id] = start
     return starts
 
@@ -228,22 +229,86 @@ class Figures:
     firings: int = 0
     sweeps: int = 0
     sweep_seconds: float = 0.0
-    sweep_cpu_seconds: float = 0.0  # this process only (with PostgreSQL the server works besides)
+    sweep_cpu_seconds: float = 0.0  # the sweeping processes only (with PostgreSQL the server works besides)
     people_seconds: float = 0.0
     completions: int = 0
     days: int = 0
 
 
+class Sweepers:
+    """The sweep at one instant: in this process, or split over `workers` scheduler processes.
+
+    Each worker is a process of its own with its own services on the same database, as `iop
+    scheduler` processes are; it takes the cases with id % workers == its number (the sweep's
+    `shard`), so they do not queue behind each other's row locks (PostgreSQL) or retry (SQLite).
+    The main process waits until all have finished the instant before people act."""
+
+    def __init__(self, services: Services, url: str, folder: Path, workers: int) -> None:
+        self.services = services
+        self.workers = workers
+        self.pipes: list[Any] = []
+        self.processes: list[Any] = []
+        if workers > 1:
+            import multiprocessing
+
+            context = multiprocessing.get_context("spawn")
+            for k in range(workers):
+                mine, theirs = context.Pipe()
+                process = context.Process(target=_worker, args=(theirs, url, str(folder), k, workers), daemon=True)
+                process.start()
+                self.pipes.append(mine)
+                self.processes.append(process)
+            for pipe in self.pipes:
+                pipe.recv()  # ready
+
+    def sweep(self, moment: datetime) -> tuple[int, float]:
+        """(firings, CPU seconds of the sweeping processes) for a sweep at `moment`."""
+        if self.workers <= 1:
+            cpu = time.process_time()
+            fired = fire_due_timers(self.services, mail=False)
+            return fired, time.process_time() - cpu
+        for pipe in self.pipes:
+            pipe.send(moment)
+        fired = cpu_seconds = 0.0
+        for pipe in self.pipes:
+            count, spent = pipe.recv()
+            fired, cpu_seconds = fired + count, cpu_seconds + spent
+        return int(fired), cpu_seconds
+
+    def close(self) -> None:
+        for pipe in self.pipes:
+            pipe.send(None)
+        for process in self.processes:
+            process.join(timeout=30)
+
+
+def _worker(pipe: Any, url: str, folder: str, k: int, n: int) -> None:
+    logging.basicConfig(level=logging.WARNING)
+    clock = ManualClock(local(DECISION_ON, wall(9, 0)))
+    settings = Settings.from_env(instance_path=Path(folder), database_url=url, clock="manual",
+                                 sqlite_synchronous="FULL")
+    services = build_services(settings, clock)
+    pipe.send("ready")
+    while (moment := pipe.recv()) is not None:
+        clock.set(moment)
+        cpu = time.process_time()
+        fired = fire_due_timers(services, mail=False, shard=(k, n))
+        pipe.send((fired, time.process_time() - cpu))
+    services.db.dispose()
+
+
 def run(services: Services, clock: ManualClock, seen: Seen, undecided: set[int], last: date,
-        with_people: bool = True) -> Figures:
+        with_people: bool = True, sweepers: Sweepers | None = None) -> Figures:
     figures = Figures()
+    sweepers = sweepers or Sweepers(services, "", Path("."), 1)
     day = DECISION_ON + timedelta(days=1)
     while day <= last:
         clock.set(local(day))
-        began, cpu = time.perf_counter(), time.process_time()
-        figures.firings += fire_due_timers(services, mail=False)
+        began = time.perf_counter()
+        fired, cpu = sweepers.sweep(local(day))
+        figures.firings += fired
         figures.sweep_seconds += time.perf_counter() - began
-        figures.sweep_cpu_seconds += time.process_time() - cpu
+        figures.sweep_cpu_seconds += cpu
         figures.sweeps += 1
         if with_people:
             began = time.perf_counter()
@@ -444,17 +509,19 @@ def load_average() -> str:
 
 
 def report(db: str, diagram: str, agreements: int, figures: Figures, wall_seconds: float, setup_seconds: float,
-           checks: list[Check], load_before: str) -> None:
+           checks: list[Check], load_before: str, workers: int = 1) -> None:
     rate = figures.firings / figures.sweep_seconds if figures.sweep_seconds else 0.0
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                  resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024  # the largest process
     rows = [
         ("database", db),
         ("diagram", diagram),
         ("agreements", f"{agreements}"),
         ("simulated days (sweeps)", f"{figures.days} ({figures.sweeps})"),
         ("timer firings", f"{figures.firings}"),
+        ("scheduler processes", f"{workers}"),
         ("time in sweeps", f"{figures.sweep_seconds:.1f} s wall, "
-                           f"{figures.sweep_cpu_seconds:.1f} s CPU of this process"),
+                           f"{figures.sweep_cpu_seconds:.1f} s CPU of the sweeping processes"),
         ("firings per second", f"{rate:.0f} (wall); "
                                f"{figures.firings / max(figures.sweep_cpu_seconds, 1e-9):.0f} per CPU second"),
         ("tasks completed by 'people'", f"{figures.completions} in {figures.people_seconds:.1f} s (not measured)"),
@@ -482,7 +549,9 @@ def main() -> None:
                         "(a fresh schema in it is used and dropped)")
     parser.add_argument("--agreements", type=int, default=10_000)
     parser.add_argument("--templates", type=int, default=73, help="distinct start dates, spread over 2027")
-    parser.add_argument("--profile", metavar="FILE", help="write a cProfile of the sweeps to FILE")
+    parser.add_argument("--profile", metavar="FILE", help="write a cProfile of the sweeps to FILE (one worker)")
+    parser.add_argument("--workers", type=int, default=1, help="scheduler processes sweeping side by side, each "
+                        "taking its share of the cases (default 1: the sweep runs in this process)")
     parser.add_argument("--minimal", action="store_true", help="not the agreement diagram: a diagram of six "
                         "timers and nothing else, to time the sweep's own machinery")
     args = parser.parse_args()
@@ -514,13 +583,17 @@ def main() -> None:
                 return int(profiler.runcall(plain, *a, **kw))  # type: ignore[union-attr]
 
             fire_due_timers = profiled  # type: ignore[assignment]
-        figures = run(services, clock, seen, undecided, last, with_people=not args.minimal)
+        sweepers = Sweepers(services, url, folder, 1 if args.profile else args.workers)
+        try:
+            figures = run(services, clock, seen, undecided, last, with_people=not args.minimal, sweepers=sweepers)
+        finally:
+            sweepers.close()
         if profiler is not None:
             profiler.dump_stats(args.profile)
         checks = minimal_verify(services, starts) if args.minimal else verify(services, starts, undecided, seen)
         diagram = "six timers only (--minimal)" if args.minimal else "stenungsund_agreement"
         report(services.db.dialect.name, diagram, len(starts), figures, time.perf_counter() - began,
-               setup_seconds, checks, load_before)
+               setup_seconds, checks, load_before, sweepers.workers)
         services.db.dispose()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
