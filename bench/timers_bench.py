@@ -196,13 +196,16 @@ def task_data(name: str, today: str, undecided: bool) -> dict[str, Any] | None:
     raise SystemExit(f"the benchmark does not know the task {name!r}")
 
 
-def people(services: Services, clock: ManualClock, day: date, seen: Seen, undecided: set[int]) -> int:
+def people(services: Services, clock: ManualClock, day: date, seen: Seen, undecided: set[int],
+           shard: tuple[int, int] | None = None) -> int:
     """At 09:00 complete every open task (those that people complete at all); return how many."""
     clock.set(local(day, wall(9, 0)))
     today = day.isoformat()
+    query = select(OpenTask).order_by(OpenTask.case_id, OpenTask.created_at)
+    if shard is not None:
+        query = query.where(OpenTask.case_id % shard[1] == shard[0])
     with services.session_factory() as s:
-        rows = [(t.id, t.case_id, t.name, t.created_at) for t in
-                s.scalars(select(OpenTask).order_by(OpenTask.case_id, OpenTask.created_at))]
+        rows = [(t.id, t.case_id, t.name, t.created_at) for t in s.scalars(query)]
     todo = []
     for task_id, case_id, name, created in rows:
         data = task_data(name, today, case_id in undecided)
@@ -243,7 +246,8 @@ class Sweepers:
     `shard`), so they do not queue behind each other's row locks (PostgreSQL) or retry (SQLite).
     The main process waits until all have finished the instant before people act."""
 
-    def __init__(self, services: Services, url: str, folder: Path, workers: int) -> None:
+    def __init__(self, services: Services, url: str, folder: Path, workers: int,
+                 undecided: set[int] | None = None) -> None:
         self.services = services
         self.workers = workers
         self.pipes: list[Any] = []
@@ -254,7 +258,8 @@ class Sweepers:
             context = multiprocessing.get_context("spawn")
             for k in range(workers):
                 mine, theirs = context.Pipe()
-                process = context.Process(target=_worker, args=(theirs, url, str(folder), k, workers), daemon=True)
+                process = context.Process(target=_worker, args=(theirs, url, str(folder), k, workers,
+                                                                sorted(undecided or ())), daemon=True)
                 process.start()
                 self.pipes.append(mine)
                 self.processes.append(process)
@@ -268,12 +273,27 @@ class Sweepers:
             fired = fire_due_timers(self.services, mail=False)
             return fired, time.process_time() - cpu
         for pipe in self.pipes:
-            pipe.send(moment)
+            pipe.send(("sweep", moment))
         fired = cpu_seconds = 0.0
         for pipe in self.pipes:
             count, spent = pipe.recv()
             fired, cpu_seconds = fired + count, cpu_seconds + spent
         return int(fired), cpu_seconds
+
+    def people(self, clock: ManualClock, day: date, seen: Seen, undecided: set[int]) -> int:
+        """People at work (setup, not measured): in the workers too, each on its share of the cases."""
+        if self.workers <= 1:
+            return people(self.services, clock, day, seen, undecided)
+        for pipe in self.pipes:
+            pipe.send(("people", day))
+        done = 0
+        for pipe in self.pipes:
+            count, opened = pipe.recv()
+            done += count
+            for case_id, name, days in opened:
+                for opened_on in days:
+                    seen.add(case_id, name, opened_on)
+        return done
 
     def close(self) -> None:
         for pipe in self.pipes:
@@ -282,18 +302,27 @@ class Sweepers:
             process.join(timeout=30)
 
 
-def _worker(pipe: Any, url: str, folder: str, k: int, n: int) -> None:
+def _worker(pipe: Any, url: str, folder: str, k: int, n: int, undecided: list[int]) -> None:
     logging.basicConfig(level=logging.WARNING)
     clock = ManualClock(local(DECISION_ON, wall(9, 0)))
     settings = Settings.from_env(instance_path=Path(folder), database_url=url, clock="manual",
                                  sqlite_synchronous="FULL")
     services = build_services(settings, clock)
     pipe.send("ready")
-    while (moment := pipe.recv()) is not None:
-        clock.set(moment)
-        cpu = time.process_time()
-        fired = fire_due_timers(services, mail=False, shard=(k, n))
-        pipe.send((fired, time.process_time() - cpu))
+    seen = Seen({})
+    while (message := pipe.recv()) is not None:
+        kind, when = message
+        if kind == "sweep":
+            clock.set(when)
+            cpu = time.process_time()
+            fired = fire_due_timers(services, mail=False, shard=(k, n))
+            pipe.send((fired, time.process_time() - cpu))
+        else:
+            before = {key: len(days) for key, days in seen.opened.items()}
+            done = people(services, clock, when, seen, set(undecided), shard=(k, n))
+            news = [(case_id, name, days[before.get((case_id, name), 0):])
+                    for (case_id, name), days in seen.opened.items() if len(days) > before.get((case_id, name), 0)]
+            pipe.send((done, news))
     services.db.dispose()
 
 
@@ -312,7 +341,7 @@ def run(services: Services, clock: ManualClock, seen: Seen, undecided: set[int],
         figures.sweeps += 1
         if with_people:
             began = time.perf_counter()
-            figures.completions += people(services, clock, day, seen, undecided)
+            figures.completions += sweepers.people(clock, day, seen, undecided)
             figures.people_seconds += time.perf_counter() - began
         figures.days += 1
         if figures.days % 365 == 0:
@@ -583,7 +612,7 @@ def main() -> None:
                 return int(profiler.runcall(plain, *a, **kw))  # type: ignore[union-attr]
 
             fire_due_timers = profiled  # type: ignore[assignment]
-        sweepers = Sweepers(services, url, folder, 1 if args.profile else args.workers)
+        sweepers = Sweepers(services, url, folder, 1 if args.profile else args.workers, undecided)
         try:
             figures = run(services, clock, seen, undecided, last, with_people=not args.minimal, sweepers=sweepers)
         finally:
