@@ -5,5 +5,5 @@
 * recipients.py: who holds a role where a case lives; the organisation's addresses
 * notices.py: the moments that send mail (task opened, assigned, escalation, decision)
 * reminders.py: due-date reminders found by the timer sweep
-* texts.py: the Swedish texts
+* texts.py: the texts, in Swedish and in English (each recipient's preferred language)
 """

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from app.domain.orgnumber import InvalidOrgNumber, normalise_org_number
 from app.models import Case, Organisation, User
+from app.notifications.texts import Language, language
 
 
 @dataclass(frozen=True)
 class Recipient:
     address: str
     user_id: int | None = None
+    language: Language = "sv"  # the user's preferred language; an address that is no user's gets Swedish
 
 
 def unique(found: list[Recipient]) -> list[Recipient]:
@@ -28,21 +30,47 @@ def unique(found: list[Recipient]) -> list[Recipient]:
     return result
 
 
+_HOLDERS = "iop_role_holders"
+
+
 def role_holders(session: Session, case: Case, role: str) -> list[Recipient]:
-    """Active users with an e-mail address who hold `role` for this case (its municipality or organisation)."""
-    query = select(User).where(User.role == role, User.active.is_(True), User.email.is_not(None))
-    if role == "organisation":
-        query = query.where(User.organisation_id == case.organisation_id)
-    else:
-        query = query.where(User.municipality_id == case.municipality_id)
-    return unique([Recipient(u.email or "", u.id) for u in session.scalars(query.order_by(User.id))])
+    """Active users with an e-mail address who hold `role` for this case (its municipality or organisation).
+
+    Asked once per transaction for each role and place: a timer sweep opens the same kind of task
+    in many cases of one municipality."""
+    scope = case.organisation_id if role == "organisation" else case.municipality_id
+    cache = session.info.get(_HOLDERS)
+    if cache is None:
+        cache = session.info[_HOLDERS] = {}
+        if not event.contains(session, "after_commit", _forget):
+            event.listen(session, "after_commit", _forget)
+            event.listen(session, "after_soft_rollback", _forget_after_rollback)
+    key = (role, scope)
+    if key not in cache:
+        query = select(User.email, User.id, User.language).where(User.role == role, User.active.is_(True),
+                                                                 User.email.is_not(None))
+        if role == "organisation":
+            query = query.where(User.organisation_id == scope)
+        else:
+            query = query.where(User.municipality_id == scope)
+        cache[key] = unique([Recipient(email or "", uid, language(lang))
+                             for email, uid, lang in session.execute(query.order_by(User.id))])
+    return list(cache[key])
+
+
+def _forget(session: Session) -> None:
+    session.info.pop(_HOLDERS, None)
+
+
+def _forget_after_rollback(session: Session, _previous: object) -> None:
+    session.info.pop(_HOLDERS, None)
 
 
 def user_recipient(session: Session, user_id: int | None) -> list[Recipient]:
     user = session.get(User, user_id) if user_id is not None else None
     if user is None or not user.active or not user.email:
         return []
-    return [Recipient(user.email, user.id)]
+    return [Recipient(user.email, user.id, language(user.language))]
 
 
 def organisation_recipients(session: Session, case: Case) -> list[Recipient]:
@@ -80,5 +108,5 @@ def party_recipients(session: Session, case: Case, parties: list[dict[str, objec
                 found.append(Recipient(org.email, None))
             users = select(User).where(User.role == "organisation", User.active.is_(True), User.email.is_not(None),
                                        User.organisation_id == org.id).order_by(User.id)
-            found.extend(Recipient(u.email or "", u.id) for u in session.scalars(users))
+            found.extend(Recipient(u.email or "", u.id, language(u.language)) for u in session.scalars(users))
     return unique(found)

@@ -1,4 +1,4 @@
-"""A real SMTP server on loopback (aiosmtpd) that keeps what it receives."""
+"""A real SMTP server on loopback (aiosmtpd) that keeps what it receives, and Stenungsund's staff to mail."""
 
 from __future__ import annotations
 
@@ -12,6 +12,14 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+
+from app.domain.accounts import add_user
+from app.services import Services
+from tests.conftest import PASSWORD
+
+ORG = "a@example.org"  # the organisation's own address (tests/conftest.py)
+ORG_USER = "org_a@example.org"
+OFFICER, BOARD, FINANCE = "sofia@stenungsund.example", "goran@stenungsund.example", "frida@stenungsund.example"
 
 
 def free_port() -> int:
@@ -66,3 +74,14 @@ def smtp() -> Iterator[SmtpServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def staff(services: Services, people: Any, smtp: SmtpServer) -> SmtpServer:
+    """Stenungsund's officer, board secretary and finance officer with addresses; mail goes to `smtp`."""
+    services.settings.smtp_url = smtp.url
+    with services.unit_of_work() as s:
+        for name, role, email in [("sofia", "officer", OFFICER), ("goran", "board", BOARD),
+                                  ("frida", "finance", FINANCE)]:
+            add_user(s, services.clock, name, PASSWORD, role, municipality="stenungsund", email=email)
+    return smtp

@@ -7,33 +7,15 @@ an early termination with its repayment claim, and a second party organisation.
 
 from __future__ import annotations
 
-from typing import Any
-
-import pytest
 from sqlalchemy import select
 
-from app.domain.accounts import add_user
 from app.models import Case, Notification
 from app.services import Services
-from tests.conftest import ORG_B, PASSWORD
-from tests.notifications.conftest import SmtpServer
+from tests.conftest import ORG_B
+from tests.notifications.conftest import BOARD, FINANCE, OFFICER, ORG, ORG_USER, SmtpServer
 from tests.stenungsund import steps
 
-ORG = "a@example.org"  # the organisation's own address (tests/conftest.py)
-ORG_USER = "org_a@example.org"
-OFFICER, BOARD, FINANCE = "sofia@stenungsund.example", "goran@stenungsund.example", "frida@stenungsund.example"
 ONE_YEAR = dict(steps.PLAN, period_start="2026-01-01", period_years=1)
-
-
-@pytest.fixture
-def staff(services: Services, people: Any, smtp: SmtpServer) -> SmtpServer:
-    """Stenungsund's officer, board secretary and finance officer with addresses; mail goes to `smtp`."""
-    services.settings.smtp_url = smtp.url
-    with services.unit_of_work() as s:
-        for name, role, email in [("sofia", "officer", OFFICER), ("goran", "board", BOARD),
-                                  ("frida", "finance", FINANCE)]:
-            add_user(s, services.clock, name, PASSWORD, role, municipality="stenungsund", email=email)
-    return smtp
 
 
 def _subjects(smtp: SmtpServer, address: str, starting: str) -> list[str]:
