@@ -379,7 +379,9 @@ class CaseEngine:
                        now: datetime, had_open: bool = True) -> None:
         if not ready and not had_open:
             return  # nothing was open and nothing is: skip the query (the common case for timer firings)
-        existing = {t.id: t for t in session.scalars(select(OpenTask).where(OpenTask.case_id == case.id))}
+        # nothing was open: no rows to compare with (and no query, which would flush each case of a sweep batch)
+        existing = {t.id: t for t in session.scalars(select(OpenTask).where(OpenTask.case_id == case.id))} \
+            if had_open else {}
         keep = set()
         for task in ready:
             key = str(task.id)

@@ -28,7 +28,7 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from app.domain.agreements import store
@@ -89,11 +89,13 @@ def sync_case(session: Session, case: Case, now: Any, state: dict[str, Any] | No
     if not copies:
         return None
     base = max(copies, key=lambda c: (c["version"], len(c.get("notices") or []), c.get("status") != "running"))
-    agreement = session.scalar(select(Agreement).where(Agreement.case_id == case.id))
-    before = _Before.of(agreement)
+    agreement = store.row(session, case.id)
+    old = agreement.state if agreement is not None else None  # what the rows say now, as a state
+    before = _Before.of(agreement, old)
     if agreement is None:
         agreement = Agreement(case_id=case.id, municipality_id=case.municipality_id, notices=[])
         session.add(agreement)
+        store.remember(session, agreement)
     notices = {n["id"]: n for c in copies for n in c.get("notices") or []}
     for n in agreement.notices or []:
         notices.setdefault(n["id"], n)
@@ -106,7 +108,7 @@ def sync_case(session: Session, case: Case, now: Any, state: dict[str, Any] | No
     if changed:
         agreement.state = state
     agreement.updated_at = now
-    _sync_children(agreement, copies, base)
+    _sync_children(agreement, copies, base, old)
     mail.send(session, case, list(base["parties"]), announcements(case, before, agreement, base, copies, events),
               now)
     return agreement
@@ -129,10 +131,16 @@ class _Before:
     claim_status: str = ""
 
     @classmethod
-    def of(cls, agreement: Agreement | None) -> _Before:
+    def of(cls, agreement: Agreement | None, old: dict[str, Any] | None) -> _Before:
         if agreement is None:
             return cls()
-        return cls(True, agreement.status, frozenset(n["id"] for n in agreement.notices or []),
+        notice_ids = frozenset(n["id"] for n in agreement.notices or [])
+        if old is not None:  # read from the stored state: the rows need not be loaded
+            claim = old.get("repayment")
+            return cls(True, agreement.status, notice_ids,
+                       frozenset((p["version"], p["index"]) for p in old["payments"] if p["status"] != "planned"),
+                       str(claim["status"]) if claim else "")
+        return cls(True, agreement.status, notice_ids,
                    frozenset((p.version, p.number) for p in agreement.payments if p.status != "planned"),
                    agreement.claim.status if agreement.claim is not None else "")
 
@@ -148,11 +156,13 @@ def announcements(case: Case, before: _Before, agreement: Agreement, base: dict[
         first = base["periods"][0]
         found.append(mail.AgreementNotice("decision", "decided:v1", partial(
             texts.agreement_decided, reg, title, first, INTERVAL_TITLES.get(first["interval"], first["interval"]))))
-    held = [p for p in agreement.payments if p.status == "held" and (p.version, p.number) not in before.held]
+    payments = _best([p for c in copies for p in c["payments"]], lambda r: PAYMENT_RANK[r["status"]]).values()
+    held = sorted((p for p in payments if p["status"] == "held" and (p["version"], p["index"]) not in before.held),
+                  key=lambda p: (p["version"], p["index"]))
     if held:
         found.append(mail.AgreementNotice(
-            "payment_held", "held:" + ",".join(f"v{p.version}-p{p.number:02d}" for p in held),
-            partial(texts.payment_held, reg, title, [(p.due.isoformat(), p.amount_sek) for p in held])))
+            "payment_held", "held:" + ",".join(f"v{p['version']}-p{p['index']:02d}" for p in held),
+            partial(texts.payment_held, reg, title, [(str(p["due"]), int(p["amount_sek"])) for p in held])))
     follow_ups = {f["id"]: f for c in copies for f in c["follow_ups"]}
     for n in agreement.notices or []:
         if n["id"] in before.notice_ids or n["kind"] != "follow_up_reminder" or n["ref"] not in follow_ups:
@@ -160,16 +170,14 @@ def announcements(case: Case, before: _Before, agreement: Agreement, base: dict[
         f = follow_ups[n["ref"]]
         found.append(mail.AgreementNotice("follow_up_reminder", n["id"], partial(
             texts.follow_up_missing, reg, title, int(f["year"]), f["due"], f["gates"])))
-    claim = agreement.claim
+    claims = [c["repayment"] for c in copies if c.get("repayment")]
+    claim = max(claims, key=lambda c: c["settled_sek"]) if claims else None
     if agreement.status == "terminated" and before.status != "terminated" and claim is not None:
         found.append(mail.AgreementNotice("decision", f"terminated:v{version}", partial(
-            texts.agreement_terminated, reg, title, dict(
-                base.get("repayment") or {}, terminated_on=claim.terminated_on.isoformat(), reason=claim.reason,
-                amount_sek=claim.amount_sek, lines=claim.lines)),
-            to=(mail.PARTIES, "finance")))
-    if claim is not None and claim.status == "settled" and before.claim_status == "open":
+            texts.agreement_terminated, reg, title, dict(claim)), to=(mail.PARTIES, "finance")))
+    if claim is not None and claim["status"] == "settled" and before.claim_status == "open":
         found.append(mail.AgreementNotice("decision", f"repaid:v{version}", partial(
-            texts.repayment_settled, reg, title, claim.settled_sek), to=(mail.PARTIES, "finance")))
+            texts.repayment_settled, reg, title, int(claim["settled_sek"])), to=(mail.PARTIES, "finance")))
     for recorded in events:
         values = (recorded.data or {}).get("values") or {}
         if recorded.kind == "timer_fired" and recorded.task_name == "wait_dialogue":
@@ -186,9 +194,21 @@ def announcements(case: Case, before: _Before, agreement: Agreement, base: dict[
     return found
 
 
-def _sync_children(agreement: Agreement, copies: list[dict[str, Any]], base: dict[str, Any]) -> None:
-    periods = {p.version: p for p in agreement.periods}
-    for p in base["periods"]:
+def _changed(new: list[dict[str, Any]], old: dict[str, Any] | None, key: str) -> list[dict[str, Any]]:
+    """The records of `new` that differ from the stored state's (all of them without a stored state)."""
+    if old is None:
+        return new
+    before = {r["id"] if "id" in r else r["version"]: r for r in old.get(key) or []}
+    return [r for r in new if before.get(r["id"] if "id" in r else r["version"]) != r]
+
+
+def _sync_children(agreement: Agreement, copies: list[dict[str, Any]], base: dict[str, Any],
+                   old: dict[str, Any] | None = None) -> None:
+    """Rows from the records; with the stored state `old`, only the records that changed (so an unchanged
+    collection is not even loaded)."""
+    new_periods = _changed(base["periods"], old, "periods")
+    periods = {p.version: p for p in agreement.periods} if new_periods else {}
+    for p in new_periods:
         per = periods.get(p["version"])
         if per is None:
             per = AgreementPeriod(version=p["version"])
@@ -199,8 +219,10 @@ def _sync_children(agreement: Agreement, copies: list[dict[str, Any]], base: dic
         per.decision_ref = str(p.get("decision_ref") or "")[:100]
         per.renewal_dialogue_opens = _d(p["renewal_dialogue_opens"])  # type: ignore[assignment]
         per.renewal_decision_deadline = _d(p["renewal_decision_deadline"])  # type: ignore[assignment]
-    pay_rows = {(r.version, r.number): r for r in agreement.payments}
-    for p in _best([p for c in copies for p in c["payments"]], lambda r: PAYMENT_RANK[r["status"]]).values():
+    new_payments = _changed(list(_best([p for c in copies for p in c["payments"]],
+                                       lambda r: PAYMENT_RANK[r["status"]]).values()), old, "payments")
+    pay_rows = {(r.version, r.number): r for r in agreement.payments} if new_payments else {}
+    for p in new_payments:
         pay = pay_rows.get((p["version"], p["index"]))
         if pay is None:
             pay = AgreementPayment(version=p["version"], number=p["index"], status="planned", reference="")
@@ -212,9 +234,11 @@ def _sync_children(agreement: Agreement, copies: list[dict[str, Any]], base: dic
             pay.released_on = _d(p.get("released_on")) or pay.released_on
             pay.paid_on = _d(p.get("paid_on")) or pay.paid_on
             pay.reference = str(p.get("reference") or pay.reference or "")[:100]
-    fu_rows = {(r.version, r.year): r for r in agreement.follow_ups}
-    for f in _best([f for c in copies for f in c["follow_ups"]],
-                   lambda r: (r.get("round", 0), FOLLOW_UP_RANK[r["status"]])).values():
+    new_follow_ups = _changed(list(_best([f for c in copies for f in c["follow_ups"]],
+                                         lambda r: (r.get("round", 0), FOLLOW_UP_RANK[r["status"]])).values()),
+                              old, "follow_ups")
+    fu_rows = {(r.version, r.year): r for r in agreement.follow_ups} if new_follow_ups else {}
+    for f in new_follow_ups:
         fu = fu_rows.get((f["version"], f["year"]))
         if fu is None:
             fu = AgreementFollowUp(version=f["version"], year=f["year"], status="planned", rounds=0)
@@ -223,7 +247,7 @@ def _sync_children(agreement: Agreement, copies: list[dict[str, Any]], base: dic
         if (f.get("round", 0), FOLLOW_UP_RANK[f["status"]]) >= (fu.rounds or 0, FOLLOW_UP_RANK[fu.status]):
             fu.status, fu.rounds = f["status"], f.get("round", 0)
     claims = [c["repayment"] for c in copies if c.get("repayment")]
-    if claims:
+    if claims and (old is None or old.get("repayment") != base.get("repayment")):
         claim = max(claims, key=lambda c: c["settled_sek"])
         row_c = agreement.claim
         if row_c is None:

@@ -26,6 +26,7 @@ from app.models.agreement import Agreement
 
 State = dict[str, Any]
 _STATES = "iop_agreement_states"
+_ROWS = "iop_agreement_rows"
 # what the diagram reads: iop["next"], iop["period"], iop["current_follow_up"], iop["repayment"], …
 VIEW_KEYS = ("version", "status", "next", "period", "current_payment", "current_follow_up", "repayment")
 
@@ -39,29 +40,50 @@ def pending(session: Session) -> dict[int, State]:
     """{case id: state} as changed in this session's transaction (written by the projection on save)."""
     states = session.info.get(_STATES)
     if states is None:
+        _listen(session)
         states = session.info[_STATES] = {}
-        if not event.contains(session, "after_commit", _forget):
-            event.listen(session, "after_commit", _forget)
-            event.listen(session, "after_soft_rollback", _forget_after_rollback)
     return states  # type: ignore[no-any-return]
+
+
+def _listen(session: Session) -> None:
+    if not event.contains(session, "after_commit", _forget):
+        event.listen(session, "after_commit", _forget)
+        event.listen(session, "after_soft_rollback", _forget_after_rollback)
 
 
 def _forget(session: Session) -> None:
     """A new transaction reads the stored state again: another process may have moved the case on."""
     session.info.pop(_STATES, None)
+    session.info.pop(_ROWS, None)
 
 
 def _forget_after_rollback(session: Session, _previous: Any) -> None:
-    session.info.pop(_STATES, None)
+    _forget(session)
 
 
 def load(session: Session, case_id: int) -> State | None:
     found = pending(session).get(case_id)
     if found is not None:
         return found
-    with session.no_autoflush:
-        stored = session.scalar(select(Agreement.state).where(Agreement.case_id == case_id))
-    return stored or None  # the state functions never change their input (state.py), so no copy is needed
+    agreement = row(session, case_id)
+    # the state functions never change their input (state.py), so no copy is needed
+    return agreement.state if agreement is not None and agreement.state else None
+
+
+def row(session: Session, case_id: int) -> Agreement | None:
+    """The case's agreement row, read once per transaction (the handlers and the projection share it)."""
+    rows: dict[int, Agreement | None] = session.info.setdefault(_ROWS, {})
+    if case_id not in rows:
+        _listen(session)
+        with session.no_autoflush:
+            rows[case_id] = session.scalar(select(Agreement).where(Agreement.case_id == case_id))
+    return rows[case_id]
+
+
+def remember(session: Session, agreement: Agreement) -> None:
+    """A row the projection just created."""
+    _listen(session)
+    session.info.setdefault(_ROWS, {})[agreement.case_id] = agreement
 
 
 def current() -> State:
