@@ -72,7 +72,7 @@ DECISION_ON = date(2026, 12, 1)
 ORG_NAME, ORG_NUMBER = "Bänkföreningen", "802400-0005"
 UNDECIDED_EVERY = 10  # every tenth agreement leaves its renewal undecided
 COPY_BATCH = 500
-PEOPLE_BATCH = 200
+PEOPLE_BATCH = 10
 STATISTICS = ["individkontakter", "unika besökare"]
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 

@@ -103,13 +103,16 @@ def _fire_group(services: Services, ids: list[int], now: datetime, on_fired: OnF
                      .order_by(Case.next_timer_at, Case.id))
             if services.db.dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True, of=Case)  # another scheduler's cases are skipped
-            for case in session.scalars(query).all():
-                firings = services.engine.wake(session, case, until=now, flush=alone)
-                if on_fired is not None:
-                    on_fired(session, case, firings)
-                still_due = case.next_timer_at is not None and case.next_timer_at <= now
-                results[case.id] = (len(firings), still_due and not firings)
-                logged.extend((case.id, f) for f in firings)
+            # no write before the batch's last step: on SQLite the first write takes the database's one
+            # write lock until commit, so a second scheduler process could not write meanwhile
+            with session.no_autoflush:
+                for case in session.scalars(query).all():
+                    firings = services.engine.wake(session, case, until=now, flush=alone)
+                    if on_fired is not None:
+                        on_fired(session, case, firings)
+                    still_due = case.next_timer_at is not None and case.next_timer_at <= now
+                    results[case.id] = (len(firings), still_due and not firings)
+                    logged.extend((case.id, f) for f in firings)
             session.flush()
     except (Conflict, OperationalError) as exc:
         if not alone:
