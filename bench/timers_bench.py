@@ -151,11 +151,16 @@ def copy_agreements(services: Services, templates: list[int], count: int) -> dic
     return starts
 
 
+def bench_services(url: str, folder: Path) -> Services:
+    """Services on the benchmark's database with a manual clock, as deployed (SQLite synchronous=FULL)."""
+    settings = Settings.from_env(instance_path=folder, database_url=url, clock="manual", sqlite_synchronous="FULL")
+    return build_services(settings, ManualClock(local(DECISION_ON, wall(9, 0))))
+
+
 def setup(url: str, folder: Path, agreements: int, templates: int) -> tuple[Services, dict[int, date], list[int]]:
-    clock = ManualClock(local(DECISION_ON, wall(9, 0)))
-    settings = Settings.from_env(instance_path=folder, database_url=url,
-                                 clock="manual", sqlite_synchronous="FULL")
-    services = build_services(settings, clock)
+    services = bench_services(url, folder)
+    clock = services.clock
+    assert isinstance(clock, ManualClock)
     prepare_database(services)
     with services.unit_of_work() as s:
         add_organisation(s, clock, ORG_NAME, ORG_NUMBER, "bank@example.org")
@@ -304,10 +309,9 @@ class Sweepers:
 
 def _worker(pipe: Any, url: str, folder: str, k: int, n: int, undecided: list[int]) -> None:
     logging.basicConfig(level=logging.WARNING)
-    clock = ManualClock(local(DECISION_ON, wall(9, 0)))
-    settings = Settings.from_env(instance_path=Path(folder), database_url=url, clock="manual",
-                                 sqlite_synchronous="FULL")
-    services = build_services(settings, clock)
+    services = bench_services(url, Path(folder))
+    clock = services.clock
+    assert isinstance(clock, ManualClock)
     pipe.send("ready")
     seen = Seen({})
     while (message := pipe.recv()) is not None:
@@ -479,10 +483,9 @@ def minimal_diagram() -> str:
 
 
 def minimal_setup(url: str, folder: Path, count: int) -> tuple[Services, dict[int, date]]:
-    clock = ManualClock(local(DECISION_ON, wall(9, 0)))
-    settings = Settings.from_env(instance_path=folder, database_url=url,
-                                 clock="manual", sqlite_synchronous="FULL")
-    services = build_services(settings, clock)
+    services = bench_services(url, folder)
+    clock = services.clock
+    assert isinstance(clock, ManualClock)
     prepare_database(services)
     with services.unit_of_work() as s:
         services.engine.deploy(s, {"bench_timers_only.bpmn": minimal_diagram()})
