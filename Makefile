@@ -4,12 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test setup lint bench clean
+.PHONY: run test setup lint bench clean lock
 
-$(BIN)/iop: pyproject.toml
+# Installs exactly what requirements.lock pins (with hashes), then the project itself without dependencies.
+$(BIN)/iop: pyproject.toml requirements.lock
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	@touch $(BIN)/iop
 
 setup: $(BIN)/iop
@@ -29,6 +31,11 @@ lint: setup
 
 bench: setup
 	$(BIN)/python bench/falun_bench.py
+
+# Re-pin after changing dependencies in pyproject.toml; commit requirements.lock with it.
+lock: $(BIN)/iop
+	$(BIN)/pip-compile --quiet --generate-hashes --extra dev --strip-extras --no-emit-index-url \
+		--no-emit-find-links --allow-unsafe -o requirements.lock pyproject.toml
 
 clean:
 	rm -rf $(VENV) instance node_modules
