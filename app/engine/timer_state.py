@@ -5,7 +5,8 @@
 * ``FiringWatcher`` collects the timers that fired during one engine run: a date or duration timer
   fires when its catching task completes; a cycle fires when its remaining count drops.
 * ``align_cycles`` moves the next instant of a cycle to anchor + k·period on the local calendar
-  after each firing (SpiffWorkflow would add a fixed number of seconds) and reports the firings.
+  after each firing (SpiffWorkflow would add a fixed number of seconds) and reports the firings,
+  including the last one of a fixed-count series, whose task has already left the waiting set.
 """
 
 from __future__ import annotations
@@ -112,10 +113,26 @@ def cycle_firings(task: Task, tz: ZoneInfo) -> list[Firing]:
     return firings
 
 
+def _cycle_tasks(workflow: BpmnWorkflow) -> list[Task]:
+    """The cycle timers that may have fired: the waiting ones, and those whose series just ended.
+
+    A fixed-count cycle's last firing takes its task out of the waiting set in the same engine run:
+    SpiffWorkflow counts the firing, then at its next update finds no cycles left, marks the event
+    fired and makes the task READY (which removes it from the event manager). While the activity
+    it is attached to stays open the task is not completed either, so neither the waiting set nor
+    ``FiringWatcher.will_complete`` would see that firing: it ran, but was never reported."""
+    tasks = list(workflow.event_manager.tasks.values())
+    waiting = {task.id for task in tasks}
+    for flow in (workflow, *workflow.subprocesses.values()):
+        tasks.extend(task for task in flow.tasks.values()
+                     if task.state == TaskState.READY and task.id not in waiting and CYCLE_KEY in task.internal_data)
+    return tasks
+
+
 def align_cycles(workflow: BpmnWorkflow, tz: ZoneInfo) -> list[Firing]:
     """Put each waiting cycle's next instant on the calendar; return the cycle firings not reported yet."""
     firings = []
-    for task in list(workflow.event_manager.tasks.values()):
+    for task in _cycle_tasks(workflow):
         firings.extend(cycle_firings(task, tz))
     return firings
 
