@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import jsonify
 
+from app.domain.attachments import ALLOWED
 from app.web.api import api
 from app.web.api.openapi_schemas import BODIES, SCHEMAS, ref
 
@@ -16,6 +17,7 @@ _ERROR_MEANING = {
     "409": "a conflict: the task was completed or claimed by someone else, or the case moved on",
     "413": "the upload is too large",
     "422": "bad input; error.fields holds one message per field",
+    "429": "too many failed log-ins from this address or for this account; Retry-After says when to try again",
 }
 
 
@@ -48,6 +50,9 @@ def _query(name: str, description: str, kind: str = "string") -> dict[str, Any]:
     return {"name": name, "in": "query", "required": False, "description": description, "schema": {"type": kind}}
 
 
+# what an attachment is served as: the content type of each kind of file an upload may be
+_DOWNLOAD_TYPES = sorted({kind for kind, _ in ALLOWED.values()})
+
 TASK_ID = _path("task_id", "the task's id (a UUID)")
 CASE_ID = _path("case_id", "the case's id")
 PAGING = [_query("limit", "page size, 1-500 (50)", "integer"), _query("offset", "rows to skip (0)", "integer")]
@@ -57,7 +62,7 @@ def _paths() -> dict[str, Any]:
     return {
         "/auth/token": {"post": _op(
             "getToken", "Exchange username and password for a bearer token (valid 12 hours)", result="Token",
-            body="TokenRequest", public=True, tag="auth")},
+            body="TokenRequest", errors="401 422 429", public=True, tag="auth")},
         "/tasks": {"get": _op(
             "listTasks", "Tasks the caller may work on, soonest due first", result="TaskList", tag="tasks",
             params=[_query("case_id", "only this case's tasks", "integer"),
@@ -102,8 +107,8 @@ def _paths() -> dict[str, Any]:
         "/cases/{case_id}/attachments/{attachment_id}": {"get": {
             "operationId": "downloadAttachment", "summary": "Download a file of the case", "tags": ["cases"],
             "parameters": [CASE_ID, _path("attachment_id", "the file's id")],
-            "responses": {"200": {"description": "the file", "content": {"application/octet-stream": {
-                "schema": {"type": "string", "format": "binary"}}}},
+            "responses": {"200": {"description": "the file, with the content type of its kind", "content": {
+                kind: {"schema": {"type": "string", "format": "binary"}} for kind in _DOWNLOAD_TYPES}},
                 "401": {"$ref": "#/components/responses/E401"}, "404": {"$ref": "#/components/responses/E404"}}}},
         "/users": {
             "get": _op("listUsers", "Users: all for an administrator, the own municipality's for staff",

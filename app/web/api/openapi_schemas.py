@@ -67,7 +67,8 @@ SCHEMAS: dict[str, Any] = {
     "Error": obj({"error": obj({
         "code": {"type": "string", "enum": ["bad_request", "unauthorized", "forbidden", "not_found",
                                             "method_not_allowed", "conflict", "too_large",
-                                            "unsupported_media_type", "invalid", "server_error"]},
+                                            "unsupported_media_type", "invalid", "too_many_requests",
+                                            "server_error"]},
         "message": {"type": "string", "description": "what went wrong, for a person"},
         "fields": {"type": "object", "description": "one message per input field; 'problems' lists a refused "
                                                     "definition's problems",
@@ -211,3 +212,19 @@ SCHEMAS["Agreement"] = obj({
         "status": {"type": "string", "description": "planned, open, submitted, returned, approved or cancelled"},
         "rounds": INTEGER})},
 }, description="An agreement's plan and progress, as of the last change of its case")
+
+# Examples of valid request bodies: for readers, and the fuzz run starts from them to reach past the 422s.
+_BODY_EXAMPLES: dict[str, list[dict[str, Any]]] = {
+    "CaseRequest": [{"municipality": "falun"}],
+    "CompleteRequest": [{"data": {}}],
+    "WithdrawRequest": [{"reason": "Föreningen avstår från initiativet."}],
+    "UserRequest": [{"username": "ny_jurist", "password": "ett-langt-losenord", "role": "lawyer",
+                     "municipality": "falun", "email": "jurist@example.org", "name": "Ny Jurist"}],
+    "OrganisationRequest": [{"name": "Föreningen Exempel", "org_number": "802017-0000",
+                             "email": "info@example.org"}],
+    "ClockRequest": [{"now": "2027-01-01T09:00:00+01:00"}],
+    "MigrationRequest": [{"to": 2}],
+    "BulkMigrationRequest": [{"dry_run": True}, {}],
+}
+for _name, _examples in _BODY_EXAMPLES.items():
+    BODIES[_name]["examples"] = _examples
