@@ -1,6 +1,7 @@
 """Use cases for moving running cases to a newer version of their process (app/engine/migration.py).
 
-Who: administrators, and process owners for their own municipality's cases. Functions flush but
+Who: administrators, and process owners for their own municipality's cases of processes their municipality
+owns (app.domain.definition_owners). Functions flush but
 never commit, except `migrate_all_eligible`, which commits through the `commit` it is given after each
 case, so that one case that cannot move does not hold back the others.
 """
@@ -14,12 +15,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.domain import permissions
+from app.domain import definition_owners, permissions
 from app.engine import migration
 from app.engine.errors import Conflict, Forbidden, InvalidData, NotFound
 from app.engine.runtime import CaseEngine
 from app.engine.serialization import workflow_from_json
-from app.models import Case, CaseMigration, DefinitionVersion, Municipality, User
+from app.models import Case, CaseMigration, DefinitionVersion, User
 
 CLI_ACTOR = "command line (iop migrate)"
 
@@ -65,15 +66,11 @@ def _case_for(session: Session, user: User | None, case_id: int) -> Case:
     return case
 
 
-def _offered_by(session: Session, process_id: str) -> set[int]:
-    return {m.id for m in session.scalars(select(Municipality))
-            if process_id in ((m.settings or {}).get("processes") or [])}
-
-
 def check_process_access(session: Session, user: User | None, process_id: str) -> None:
-    if user is not None and not permissions.can_migrate_process(user, _offered_by(session, process_id)):
-        raise Forbidden("only administrators and process owners of a municipality offering this process "
-                        "can move its cases between versions")
+    """Moving a process's cases between versions: its owning municipality's process owners and administrators
+    (app.domain.definition_owners); the command line (user None) may."""
+    if user is not None:
+        definition_owners.check_process(session, user, process_id)
 
 
 class Planner:
@@ -109,6 +106,7 @@ def migrate(session: Session, engine: CaseEngine, user: User | None, case_id: in
             target_id: int) -> tuple[CaseMigration, migration.MigrationReport]:
     case = _case_for(session, user, case_id)
     target = version_by_id(session, target_id)
+    check_process_access(session, user, target.process_id)
     return migration.migrate_case(session, engine, case, target, user, CLI_ACTOR)
 
 
@@ -176,6 +174,8 @@ def get_migration(session: Session, user: User | None, migration_id: int) -> Cas
 
 def revert(session: Session, engine: CaseEngine, user: User | None, migration_id: int) -> Case:
     record = get_migration(session, user, migration_id)
+    target = version_by_id(session, record.to_definition_id)
+    check_process_access(session, user, target.process_id)
     return migration.revert_migration(session, engine, record, user, CLI_ACTOR)
 
 

@@ -84,7 +84,22 @@ def can_withdraw(user: User, case: Case) -> bool:
 
 
 def can_deploy(user: User) -> bool:
+    """Validating and deploying definitions at all: process owners and administrators (which processes:
+    can_manage_definition)."""
     return user.active and user.role in ("process_owner", "admin")
+
+
+def can_manage_definition(user: User, owner_municipality_id: int | None) -> bool:
+    """Deploying a new version of a process, editing it in the modeller, moving its cases between versions.
+
+    The process belongs to the municipality `owner_municipality_id` (app.engine.ownership): its process
+    owners may; administrators without a municipality may act on every process, one bound to a municipality
+    on that municipality's. A process without an owner: administrators without a municipality only."""
+    if not can_deploy(user):
+        return False
+    if user.role == "admin" and user.municipality_id is None:
+        return True
+    return owner_municipality_id is not None and user.municipality_id == owner_municipality_id
 
 
 def can_migrate_case(user: User, case: Case) -> bool:
@@ -95,13 +110,3 @@ def can_migrate_case(user: User, case: Case) -> bool:
         return user.municipality_id is None or case.municipality_id == user.municipality_id
     return user.role == "process_owner" and user.municipality_id is not None \
         and case.municipality_id == user.municipality_id
-
-
-def can_migrate_process(user: User, offered_by: set[int]) -> bool:
-    """Moving all eligible cases of a process: administrators, and process owners of a municipality offering it
-    (`offered_by`: the ids of the municipalities whose settings list the process)."""
-    if not user.active:
-        return False
-    if user.role == "admin":
-        return True
-    return user.role == "process_owner" and user.municipality_id in offered_by

@@ -30,6 +30,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.clock import Clock
+from app.engine import ownership
 from app.engine.compaction import compact
 from app.engine.definitions import DefinitionCache, ProcessDefinition, parse_bundle, serialized_spec
 from app.engine.errors import Conflict, InvalidData, NotFound, ScriptFailure
@@ -106,9 +107,17 @@ class CaseEngine:
 
     # ------------------------------------------------------------- definitions
     def deploy(self, session: Session, files: dict[str, str], actor: User | None = None,
-               process_id: str | None = None) -> tuple[DefinitionVersion, bool]:
-        """Store a new version if the content is new; return (version, created)."""
+               process_id: str | None = None, *,
+               authorize: Callable[[str, int | None], None] | None = None) -> tuple[DefinitionVersion, bool]:
+        """Store a new version if the content is new; return (version, created).
+
+        `authorize(process_id, owner municipality id)` runs once the bundle is read and before anything is
+        stored; it raises to refuse (the pages and the API; the command line passes none)."""
         definition = parse_bundle(files, process_id)
+        owner = ownership.owner_for_deploy(session, definition.process_id, actor)
+        if authorize is not None:
+            authorize(definition.process_id, owner)
+        ownership.record_owner(session, definition.process_id, owner)
         existing = session.scalar(select(DefinitionVersion).where(
             DefinitionVersion.process_id == definition.process_id,
             DefinitionVersion.content_hash == definition.content_hash))
@@ -120,7 +129,7 @@ class CaseEngine:
             process_id=definition.process_id, version=latest + 1, name=definition.name,
             content_hash=definition.content_hash, files=definition.files,
             spec_json=serialized_spec(definition), deployed_at=self.clock.now(),
-            deployed_by_id=actor.id if actor else None, meta={},
+            deployed_by_id=actor.id if actor else None, meta={}, owner_municipality_id=owner,
         )
         session.add(row)
         session.flush()

@@ -1,4 +1,4 @@
-"""Process definitions, versioned by content."""
+"""Process definitions, versioned by content, owned by a municipality."""
 
 from __future__ import annotations
 
@@ -31,3 +31,7 @@ class DefinitionVersion(Base):
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     meta: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    # The municipality whose process this is (the same on every version of a process): only its process
+    # owners (and administrators) deploy, edit and migrate it. None: no municipality owns it, administrators
+    # only. How the owner is chosen: app/engine/ownership.py.
+    owner_municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"), index=True)

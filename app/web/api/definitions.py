@@ -7,6 +7,7 @@ from typing import Any
 from flask import jsonify, request
 from sqlalchemy import func, select
 
+from app.domain import definition_owners
 from app.domain.permissions import can_deploy
 from app.engine.errors import DefinitionInvalid, Forbidden, InvalidData, Problem
 from app.engine.validation import validate_bundle
@@ -60,10 +61,11 @@ def list_definitions() -> Any:
 def deploy() -> Any:
     user = caller()
     if not can_deploy(user):
-        raise Forbidden("only process owners and administrators can deploy definitions")
+        raise Forbidden(definition_owners.ROLE_REFUSAL)
     files = _uploaded_files()
-    try:
-        row, created = services().engine.deploy(db(), files, user)
+    try:  # a process of another municipality is refused (403) before anything is stored
+        row, created = services().engine.deploy(db(), files, user,
+                                                authorize=definition_owners.authorizer(db(), user))
     except DefinitionInvalid as exc:
         db().rollback()
         return jsonify({"error": {"code": "invalid", "message": "the definition was refused",
@@ -77,7 +79,8 @@ def deploy() -> Any:
 @api.post("/validate")
 @authenticated
 def validate() -> Any:
-    caller()
+    if not can_deploy(caller()):
+        raise Forbidden(definition_owners.ROLE_REFUSAL)
     files = _uploaded_files()
     deployed = set(db().scalars(select(DefinitionVersion.process_id).distinct()))
     problems = validate_bundle(files, deployed_processes=deployed)

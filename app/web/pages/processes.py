@@ -16,10 +16,10 @@ from lxml import etree
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
-from app.domain import permissions
+from app.domain import definition_owners, permissions
 from app.engine import validation
 from app.engine.errors import DefinitionInvalid, Forbidden, InvalidData, NotFound
-from app.models import Case, DefinitionVersion, User
+from app.models import Case, DefinitionVersion, Municipality, User
 from app.web.api.definitions import MAX_FILE_BYTES
 from app.web.api.definitions import _uploaded_files as uploaded_files  # the API's checks: type, size, UTF-8
 from app.web.context import commit, db, services
@@ -135,7 +135,15 @@ def check_bundle(files: dict[str, str]) -> list[ProblemView]:
 def _require_owner() -> User:
     me = user()
     if not permissions.can_deploy(me):
-        raise Forbidden("only process owners and administrators can change process definitions")
+        raise Forbidden(definition_owners.ROLE_REFUSAL)
+    return me
+
+
+def _require_process_owner(row: DefinitionVersion) -> User:
+    """The caller may change this version's process: a process owner of the municipality owning it, or an
+    administrator (app.domain.permissions.can_manage_definition)."""
+    me = _require_owner()
+    definition_owners.check_process(db(), me, row.process_id)
     return me
 
 
@@ -179,6 +187,8 @@ class ProcessGroup:
     process_id: str
     name: str
     versions: list[VersionRow]
+    owner: str = ""  # the owning municipality's name; "" for none
+    can_edit: bool = False
 
 
 def _process_groups(me: User) -> list[ProcessGroup]:
@@ -192,9 +202,14 @@ def _process_groups(me: User) -> list[ProcessGroup]:
     people_ids = {r.deployed_by_id for r in rows if r.deployed_by_id}
     people = {u.id: u.display_name or u.username
               for u in db().scalars(select(User).where(User.id.in_(people_ids)))} if people_ids else {}
+    owners = {m.id: m.name for m in db().scalars(select(Municipality))}
     groups: dict[str, ProcessGroup] = {}
     for r in rows:
-        group = groups.setdefault(r.process_id, ProcessGroup(process_id=r.process_id, name=r.name, versions=[]))
+        # rows come newest first: the group takes the owner of the newest version
+        group = groups.setdefault(r.process_id, ProcessGroup(
+            process_id=r.process_id, name=r.name, versions=[],
+            owner=owners.get(r.owner_municipality_id or 0, ""),
+            can_edit=permissions.can_manage_definition(me, r.owner_municipality_id)))
         group.versions.append(VersionRow(
             row=r, deployed_by=people.get(r.deployed_by_id or 0, ""), hash_short=r.content_hash[:HASH_SHOWN],
             running=counts.get((r.id, "running"), 0),
@@ -225,16 +240,26 @@ def upload() -> Any:
     except InvalidData as exc:
         return _render_list([ProblemView(message=_upload_refusal(exc))], status=422)
     try:
-        row, created = services().engine.deploy(db(), files, me)
+        row, created = services().engine.deploy(db(), files, me, authorize=definition_owners.authorizer(db(), me))
     except DefinitionInvalid as exc:
         db().rollback()
         return _render_list(refused_problems(exc, files), refused=", ".join(sorted(files)), status=422)
+    except definition_owners.NotOwner as exc:
+        db().rollback()
+        return _render_list([ProblemView(message=not_owner_text(exc))], refused=", ".join(sorted(files)),
+                            status=403)
     commit()
     if created:
         flash(translate("processes.deployed", process=row.process_id, version=row.version), "success")
     else:
         flash(translate("processes.unchanged", process=row.process_id, version=row.version), "info")
     return _redirect_to_list()
+
+
+def not_owner_text(exc: definition_owners.NotOwner) -> str:
+    if exc.owner:
+        return translate("processes.not_owner", process=exc.process_id, owner=exc.owner)
+    return translate("processes.not_owner_none", process=exc.process_id)
 
 
 def _upload_refusal(exc: InvalidData) -> str:
@@ -267,8 +292,8 @@ def version_file(version_id: int, name: str) -> Any:
 @bp.get("/versions/<int:version_id>/modeller")
 @login_required(*ROLES)
 def modeller(version_id: int) -> Any:
-    _require_owner()
     row = _version(version_id)
+    _require_process_owner(row)
     name = _bpmn_name(row, request.args.get("file"))
     others = sorted(n for n in row.files if n != name)
     texts = {key: translate(f"modeller.js.{key}") for key in MODELLER_JS_TEXTS}
@@ -306,9 +331,13 @@ def _problems_response(problems: list[ProblemView], status: int) -> Any:
 @bp.post("/versions/<int:version_id>/validate")
 @login_required(*ROLES)
 def validate(version_id: int) -> Any:
-    _require_owner()
+    row = _version(version_id)
     try:
-        files, _ = _edited_bundle(_version(version_id))
+        _require_process_owner(row)
+    except definition_owners.NotOwner as exc:
+        return _problems_response([ProblemView(message=not_owner_text(exc))], 403)
+    try:
+        files, _ = _edited_bundle(row)
     except InvalidData as exc:
         return _problems_response([ProblemView(message=str(exc))], 422)
     return _problems_response(check_bundle(files), 200)
@@ -317,17 +346,24 @@ def validate(version_id: int) -> Any:
 @bp.post("/versions/<int:version_id>/deploy")
 @login_required(*ROLES)
 def deploy(version_id: int) -> Any:
-    me = _require_owner()
     row = _version(version_id)
+    try:
+        me = _require_process_owner(row)
+    except definition_owners.NotOwner as exc:
+        return _problems_response([ProblemView(message=not_owner_text(exc))], 403)
     try:
         files, _ = _edited_bundle(row)
     except InvalidData as exc:
         return _problems_response([ProblemView(message=str(exc))], 422)
     try:
-        new, created = services().engine.deploy(db(), files, me, process_id=row.process_id)
+        new, created = services().engine.deploy(db(), files, me, process_id=row.process_id,
+                                                authorize=definition_owners.authorizer(db(), me))
     except DefinitionInvalid as exc:
         db().rollback()
         return _problems_response(refused_problems(exc, files), 422)
+    except definition_owners.NotOwner as exc:
+        db().rollback()
+        return _problems_response([ProblemView(message=not_owner_text(exc))], 403)
     commit()
     if created:
         message = translate("processes.deployed", process=new.process_id, version=new.version)
