@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain import permissions
+from app.domain import permissions, start_data
 from app.domain.accounts import AccountError, municipality_by_slug, organisation_by_number
 from app.engine.errors import Conflict, Forbidden, InvalidData, NotFound
 from app.engine.runtime import CaseEngine
@@ -98,6 +98,10 @@ def complete(session: Session, engine: CaseEngine, user: User, task_id: str, dat
         raise Conflict("someone else has claimed the task")
     if not isinstance(data, dict):
         raise InvalidData("the task data must be an object", {"data": "must be an object"})
+    if task.form is None and data:  # a task without a form takes no data (with a form: its fields only)
+        unknown = sorted(data)
+        raise InvalidData(f"this task has no form and takes no data; not accepted: {', '.join(unknown)}",
+                          dict.fromkeys(unknown, "this task takes no data"))
     case = session.get(Case, task.case_id)
     assert case is not None
     _check_attachments(session, case, data)
@@ -120,8 +124,9 @@ def _check_attachments(session: Session, case: Case, data: dict[str, Any]) -> No
 
 
 def start_case(session: Session, engine: CaseEngine, user: User, municipality: str,
-               process: str | None = None, data: dict[str, Any] | None = None,
-               organisation: str | None = None) -> Case:
+               process: str | None = None, data: Any = None,
+               organisation: str | None = None, lang: str = "en") -> Case:
+    """Start a case; `data` may hold only the fields of the process's start form (app.domain.start_data)."""
     if not permissions.can_start_case(user):
         raise Forbidden("your role cannot start cases")
     try:
@@ -151,8 +156,7 @@ def start_case(session: Session, engine: CaseEngine, user: User, municipality: s
     if offered and process_id not in offered:
         raise InvalidData(f"{muni.name} does not offer the process {process_id!r}",
                           {"process": f"choose one of {', '.join(offered)}"})
-    if data is not None and not isinstance(data, dict):
-        raise InvalidData("data must be an object", {"data": "must be an object"})
+    data = start_data.check(session, engine, user.role, process_id, data, lang)
     try:
         return engine.start_case(session, municipality=muni, organisation=org, process_id=process_id,
                                  actor=user, data=data)

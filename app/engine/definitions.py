@@ -55,6 +55,8 @@ class ProcessDefinition:
     version_id: int | None = None
     version: int | None = None
     _validators: dict[str, Draft202012Validator] = field(default_factory=dict, repr=False)
+    # the start form per starter role, found once per version (app.domain.start_data)
+    start_forms: dict[str, str | None] = field(default_factory=dict, repr=False)
 
     def element(self, bpmn_id: str) -> ElementInfo | None:
         return self.elements.get(bpmn_id)

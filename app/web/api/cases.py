@@ -13,12 +13,14 @@ from app.domain import permissions, task_actions
 from app.domain.attachments import Upload, reference, store_upload
 from app.engine.errors import InvalidData, NotFound
 from app.models import Attachment, Case, DefinitionVersion, Municipality, Organisation
-from app.web.api import api
+from app.web.api import api, jsonbody
 from app.web.api.common import authenticated, caller, json_body, paging, row_id, string_field
 from app.web.api.views import case_detail, case_summary
 from app.web.context import commit, db, services
 
 FIELD_NAME = re.compile(r"[A-Za-z0-9_]{1,120}")
+
+api.before_request(jsonbody.refuse_large_body)  # every API route: JSON bodies over 256 kB are refused (413)
 
 
 def _case_id(raw: str) -> int:
@@ -35,9 +37,9 @@ def create_case() -> Any:
     municipality = string_field(body, "municipality", max_length=40)
     process = string_field(body, "process", required=False, max_length=120)
     organisation = string_field(body, "organisation", required=False, max_length=20)
-    data = body.get("data")
-    case = task_actions.start_case(db(), services().engine, caller(), municipality or "", process, data,
-                                   organisation)
+    lang = request.args.get("lang", "en")
+    case = task_actions.start_case(db(), services().engine, caller(), municipality or "", process,
+                                   body.get("data"), organisation, lang if lang in ("sv", "en") else "en")
     commit()
     return jsonify(case_detail(db(), services().engine, case, services().clock.now())), 201
 

@@ -12,8 +12,13 @@ import json
 import math
 from typing import Any
 
+from flask import request
+from werkzeug.exceptions import RequestEntityTooLarge
+
 from app.engine.errors import InvalidData
 
+MAX_BODY_BYTES = 256 * 1024  # a JSON request body; file uploads (multipart) have limits of their own
+TOO_LARGE = f"the JSON body is larger than {MAX_BODY_BYTES // 1024} kB; send less data"
 MAX_DEPTH = 32
 MAX_SAFE_INTEGER = 2**53 - 1  # the largest integer every JSON implementation reads exactly (RFC 7493)
 
@@ -29,8 +34,18 @@ def _finite(text: str) -> float:
     return value
 
 
+def refuse_large_body() -> None:
+    """Before an API request: a non-multipart body over MAX_BODY_BYTES is refused (413) before it is read."""
+    if request.mimetype == "multipart/form-data":
+        return
+    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+        raise RequestEntityTooLarge(TOO_LARGE)
+
+
 def parse(raw: bytes) -> Any:
     """The JSON value in `raw`, or InvalidData with a message a caller can act on."""
+    if len(raw) > MAX_BODY_BYTES:  # a body sent without Content-Length
+        raise RequestEntityTooLarge(TOO_LARGE)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
