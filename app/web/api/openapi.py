@@ -15,7 +15,7 @@ _ERROR_MEANING = {
     "403": "the caller's role may not do this",
     "404": "no such thing, or not the caller's to see",
     "409": "a conflict: the task was completed or claimed by someone else, or the case moved on",
-    "413": "the upload is too large",
+    "413": "the upload is too large, or a JSON body is larger than 256 kB",
     "422": "bad input; error.fields holds one message per field",
     "429": "too many failed log-ins from this address or for this account; Retry-After says when to try again",
 }
@@ -78,8 +78,9 @@ def _paths() -> dict[str, Any]:
         "/tasks/{task_id}/complete": {"post": _op(
             "completeTask", "Complete a task with data satisfying its form; answers the updated case",
             result="Case", params=[TASK_ID, _query("lang", "sv or en: the language of the field messages (en)")],
-            body="CompleteRequest", errors="401 403 404 409 422", tag="tasks",
-            description="Of two concurrent completions of one task, exactly one succeeds; the other gets 409.")},
+            body="CompleteRequest", errors="401 403 404 409 413 422", tag="tasks",
+            description="Of two concurrent completions of one task, exactly one succeeds; the other gets 409. "
+                        "data may hold only the fields of the task's form (422 names any other).")},
         "/cases": {
             "get": _op("listCases", "Cases the caller may see, newest first", result="CaseList", tag="cases",
                        params=[_query("status", "running, completed or failed"),
@@ -88,7 +89,10 @@ def _paths() -> dict[str, Any]:
                                _query("process", "process id, e.g. falun_initiative"),
                                _query("q", "text in the registration number or title"), *PAGING]),
             "post": _op("startCase", "Start a case (an organisation's initiative)", ok="201", result="Case",
-                        body="CaseRequest", errors="401 403 404 422", tag="cases"),
+                        body="CaseRequest", errors="401 403 404 413 422", tag="cases",
+                        description="data may hold only fields of the process's start form (the form of the "
+                                    "first task the caller works on), pre-filling it; any other field is "
+                                    "refused with 422 naming it and no case is started."),
         },
         "/cases/{case_id}": {"get": _op(
             "getCase", "A case with its open tasks, next timer, feedback and history", result="Case",
@@ -129,10 +133,12 @@ def _paths() -> dict[str, Any]:
                         ok="201", result="Deployed", body="Files", multipart=True, errors="401 403 413 422",
                         tag="definitions",
                         description="422 with error.fields.problems when the files are refused; 200 with "
-                                    "created=false when the same files are already deployed."),
+                                    "created=false when the same files are already deployed; 403 when the "
+                                    "process belongs to another municipality (the message names it)."),
         },
-        "/validate": {"post": _op("validateDefinition", "Validate files without deploying", result="Problems",
-                                  body="Files", multipart=True, errors="401 413 422", tag="definitions")},
+        "/validate": {"post": _op("validateDefinition", "Validate files without deploying (process owner, "
+                                  "administrator)", result="Problems",
+                                  body="Files", multipart=True, errors="401 403 413 422", tag="definitions")},
         "/cases/{case_id}/migration": {
             "get": _op("migrationDryRun", "Dry run: can the case move to another version, and what would change "
                        "(administrator, the municipality's process owner)", result="MigrationReport",
