@@ -27,6 +27,14 @@ class Settings:
     max_upload_bytes: int = 10 * 1024 * 1024
     sqlite_synchronous: str = "FULL"
     testing: bool = False
+    # log-in with the municipality's OpenID Connect provider (README, "Log-in with the municipality's identity
+    # provider"); on when issuer, client id and secret are all set
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_role_map: str = ""  # JSON text, or the path of a JSON file
+    oidc_scopes: str = "openid profile email"
+    oidc_contact: str = ""  # whom a refused person should ask, shown on the refusal page
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -41,6 +49,12 @@ class Settings:
             clock=os.environ.get("IOP_CLOCK", "system"),
             instance_path=instance,
             sqlite_synchronous=os.environ.get("IOP_SQLITE_SYNCHRONOUS", "FULL"),
+            oidc_issuer=os.environ.get("IOP_OIDC_ISSUER", "").strip(),
+            oidc_client_id=os.environ.get("IOP_OIDC_CLIENT_ID", "").strip(),
+            oidc_client_secret=os.environ.get("IOP_OIDC_CLIENT_SECRET", "").strip(),
+            oidc_role_map=os.environ.get("IOP_OIDC_ROLE_MAP", "").strip(),
+            oidc_scopes=os.environ.get("IOP_OIDC_SCOPES", "").strip() or "openid profile email",
+            oidc_contact=os.environ.get("IOP_OIDC_CONTACT", "").strip(),
         )
         for key, value in overrides.items():
             if not hasattr(settings, key):

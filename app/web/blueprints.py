@@ -12,6 +12,7 @@ BLUEPRINTS: list[tuple[str, str, bool]] = []
 # server-rendered pages (templates, stylesheet and helpers live on "ui")
 BLUEPRINTS.append(("app.web.pages.common", "ui", False))
 BLUEPRINTS.append(("app.web.pages.auth", "bp", False))
+BLUEPRINTS.append(("app.web.pages.oidc", "bp", False))  # log-in with the municipality's identity provider
 BLUEPRINTS.append(("app.web.pages.tasks", "bp", False))
 BLUEPRINTS.append(("app.web.pages.task_page", "bp", False))
 BLUEPRINTS.append(("app.web.pages.portal", "bp", False))
