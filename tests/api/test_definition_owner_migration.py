@@ -67,7 +67,8 @@ def test_existing_definitions_get_their_owners_and_the_revision_goes_down(fresh:
         for uid, name, mid in ((1, "pia", 1), (2, "greta", 3)):
             conn.execute(text("INSERT INTO users (id, username, display_name, password_hash, role, municipality_id, "
                               "language, active, created_at) VALUES (:id, :name, :name, 'x', 'process_owner', :mid, "
-                              "'sv', :active, :now)"), {"id": uid, "name": name, "mid": mid, "active": True, "now": NOW})
+                              "'sv', :active, :now)"),
+                         {"id": uid, "name": name, "mid": mid, "active": True, "now": NOW})
         versions = [("falun_initiative", 1, None), ("stenungsund_agreement", 1, None),
                     ("stenungsund_agreement", 2, 1),  # pia of Falun deployed Stenungsund's process
                     ("gavle_egen", 1, 2), ("gavle_egen", 2, 1), ("ingens", 1, None)]
