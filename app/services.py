@@ -52,7 +52,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     from handlers import registry
 
     db = make_engine(settings.database_url, settings.sqlite_synchronous)
-    the_clock = clock or make_clock(settings.clock, settings.timezone)
+    the_clock = clock or make_clock(settings.clock, settings.timezone, db)  # manual: stored in the database
     engine = CaseEngine(the_clock, handlers=registry())
     engine.outbox.smtp_url = lambda: settings.smtp_url  # read per delivery: IOP_SMTP_URL
     return Services(
@@ -82,6 +82,7 @@ def prepare_database(services: Services) -> None:
     from app.migrate import upgrade
 
     upgrade(services.db)
+    services.clock.now()  # a stored manual clock writes its row now, outside the transactions below
     with services.unit_of_work() as session:
         load_municipalities(session, services.settings.config_path / "municipalities")
     for line in deploy_processes(services):

@@ -1,4 +1,7 @@
-"""The manual clock (IOP_CLOCK=manual only): read it, move it forward, fire what became due."""
+"""The manual clock (IOP_CLOCK=manual only): read it, move it forward, fire what became due.
+
+The clock is stored in the database (app.clock.StoredClock): a move made here is what every web
+worker and a separate `iop scheduler` see, and it survives a restart. Tests inject a ManualClock."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from typing import Any
 
 from flask import jsonify
 
-from app.clock import ManualClock
+from app.clock import ClockWentBack, ManualClock, StoredClock
 from app.engine.errors import Forbidden, InvalidData, NotFound
 from app.web.api import api
 from app.web.api.common import authenticated, caller, json_body, string_field
@@ -16,17 +19,22 @@ from app.web.context import services
 MAX_JUMP = timedelta(days=36525)  # far enough for any agreement cycle, short of datetime's year 9999
 
 
-def _manual() -> ManualClock:
+def _manual() -> ManualClock | StoredClock:
     clock = services().clock
-    if services().settings.clock != "manual" or not isinstance(clock, ManualClock):
+    if services().settings.clock != "manual" or not isinstance(clock, ManualClock | StoredClock):
         raise NotFound("the clock can only be read and moved when IOP_CLOCK=manual")
     return clock
+
+
+def _current(clock: ManualClock | StoredClock) -> datetime:
+    """The time as stored now (another process may have moved it within the cache's refresh)."""
+    return clock.reload() if isinstance(clock, StoredClock) else clock.now()
 
 
 @api.get("/clock")
 @authenticated
 def read_clock() -> Any:
-    return jsonify({"now": _manual().now().isoformat()})
+    return jsonify({"now": _current(_manual()).isoformat()})
 
 
 @api.post("/clock")
@@ -42,11 +50,16 @@ def move_clock() -> Any:
         raise InvalidData("now must be an ISO 8601 time", {"now": "e.g. 2027-05-29T00:00:00+02:00"}) from exc
     if when.tzinfo is None:
         raise InvalidData("now needs a UTC offset", {"now": "add an offset such as +01:00 or Z"})
-    if when < clock.now():
-        raise InvalidData("the clock only moves forward", {"now": f"must be after {clock.now().isoformat()}"})
-    if when - clock.now() > MAX_JUMP:
+    current = _current(clock)
+    if when < current:
+        raise InvalidData("the clock only moves forward", {"now": f"must be after {current.isoformat()}"})
+    if when - current > MAX_JUMP:
         raise InvalidData("the clock moves at most 100 years at a time", {"now": "at most 100 years ahead"})
-    clock.set(when)
+    try:
+        clock.set(when)  # a stored clock checks "forward" again in the database: another process may race
+    except ClockWentBack as exc:
+        raise InvalidData("the clock only moves forward", {"now": f"must be after {exc.current.isoformat()}"}) \
+            from exc
     from app.scheduler import sweep
 
     fired = sweep(services())
