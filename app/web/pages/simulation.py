@@ -1,11 +1,21 @@
-"""Process owners try an agreement's whole cycle on a virtual clock (app/simulation.py) before deciding on it."""
+"""Process owners try an agreement's whole cycle on a virtual clock (app/simulation.py) before deciding on it.
+
+A simulation costs seconds of CPU (a throwaway database, the real engine, years of timers), so the
+page cannot be used to load the machine: at most one simulation runs at a time per process (which
+also means at most one per user); a request meanwhile gets 429 with Retry-After and a Swedish
+message. The inputs are bounded by `parse_options` (years up to the municipality's maximum,
+amount up to MAX_AMOUNT_SEK, start 2000-2100), and the last CACHE_SIZE results are kept, so that
+asking the same question again costs nothing.
+"""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, make_response, render_template, request
 from markupsafe import Markup
 
 from app.domain.agreements.settings import load_settings
@@ -14,6 +24,7 @@ from app.simulation import (
     PROCESSES,
     InvalidOptions,
     SimulationError,
+    SimulationOptions,
     SimulationResult,
     format_sek,
     parse_options,
@@ -28,6 +39,37 @@ from app.web.security import login_required
 bp = Blueprint("simulation", __name__, url_prefix="/simulation")
 
 FIELDS = ("municipality", "yearly_amount_sek", "start", "years", "interval")
+RETRY_AFTER_SECONDS = 10  # a simulation of five years takes about 4 s of CPU
+CACHE_SIZE = 32
+
+_running = threading.Lock()  # one simulation at a time in this process
+_cache: OrderedDict[tuple[SimulationOptions, str], SimulationResult] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+class Busy(Exception):
+    """Another simulation is running in this process."""
+
+
+def _simulate(options: SimulationOptions) -> SimulationResult:
+    """The cached result for these options, else one simulation if none is running (else Busy)."""
+    settings = services().settings
+    key = (options, settings.timezone)
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    if not _running.acquire(blocking=False):
+        raise Busy
+    try:
+        result = simulate(options, settings)
+    finally:
+        _running.release()
+    with _cache_lock:
+        _cache[key] = result
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return result
 
 
 def _defaults() -> dict[str, str]:
@@ -74,7 +116,11 @@ def run() -> Any:
         errors = {name: translate(f"simulation.error.{p.code}", **p.params) for name, p in exc.problems.items()}
         return _render(values, errors, status=422)
     try:
-        result = simulate(options, services().settings)
+        result = _simulate(options)
+    except Busy:
+        response = make_response(_render(values, {}, failure=translate("simulation.busy"), status=429))
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     except SimulationError as exc:
         return _render(values, {}, failure=translate("simulation.failed", message=str(exc)), status=422)
     return _render(values, {}, result)
