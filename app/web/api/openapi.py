@@ -63,6 +63,8 @@ def _paths() -> dict[str, Any]:
         "/auth/token": {"post": _op(
             "getToken", "Exchange username and password for a bearer token (valid 12 hours)", result="Token",
             body="TokenRequest", errors="401 422 429", public=True, tag="auth")},
+        "/auth/logout": {"post": _op("logout", "Revoke the token sent with this request; it answers 401 from then "
+                                               "on", ok="204", errors="401", tag="auth")},
         "/tasks": {"get": _op(
             "listTasks", "Tasks the caller may work on, soonest due first", result="TaskList", tag="tasks",
             params=[_query("case_id", "only this case's tasks", "integer"),
