@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from app.config import Settings
-from app.domain.accounts import AccountError, add_organisation, add_user
+from app.domain.accounts import AccountError, add_organisation, add_user, change_password, user_by_username
 from app.domain.roles import ROLES
 from app.engine.errors import DefinitionInvalid
 from app.services import Services, build_services, prepare_database
@@ -116,6 +116,26 @@ def user_add(username: str, role: str, municipality: str | None, organisation: s
             created = add_user(session, services.clock, username, password, role, municipality=municipality,
                                organisation=organisation, email=email, display_name=display_name)
             click.echo(f"created user {created.username} ({created.role})")
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@user.command("passwd")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from standard input.")
+def user_passwd(username: str, password_stdin: bool) -> None:
+    """Set a user's password; ends all of the user's sessions and API tokens."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    services = _services()
+    prepare_database(services)
+    try:
+        with services.unit_of_work() as session:
+            found = user_by_username(session, username)
+            change_password(session, found, password)
+            click.echo(f"changed the password of {found.username}; their sessions and API tokens are ended")
     except AccountError as exc:
         raise click.ClickException(str(exc)) from exc
 

@@ -27,6 +27,15 @@ class Settings:
     max_upload_bytes: int = 10 * 1024 * 1024
     sqlite_synchronous: str = "FULL"
     testing: bool = False
+    # sessions and log-in (README, "Settings")
+    session_idle_minutes: int = 30
+    session_max_hours: int = 12
+    https: bool = False
+    hsts_seconds: int = 0
+    trusted_proxies: int = 0
+    login_window_minutes: int = 15
+    login_max_per_account: int = 5
+    login_max_per_address: int = 20
     # log-in with the municipality's OpenID Connect provider (README, "Log-in with the municipality's identity
     # provider"); on when issuer, client id and secret are all set
     oidc_issuer: str = ""
@@ -49,6 +58,14 @@ class Settings:
             clock=os.environ.get("IOP_CLOCK", "system"),
             instance_path=instance,
             sqlite_synchronous=os.environ.get("IOP_SQLITE_SYNCHRONOUS", "FULL"),
+            session_idle_minutes=_env_int("IOP_SESSION_IDLE_MINUTES", 30),
+            session_max_hours=_env_int("IOP_SESSION_MAX_HOURS", 12),
+            https=os.environ.get("IOP_HTTPS", "").strip().lower() in ("1", "true", "yes", "on"),
+            hsts_seconds=_env_int("IOP_HSTS_SECONDS", 0, minimum=0),
+            trusted_proxies=_env_int("IOP_TRUSTED_PROXIES", 0, minimum=0),
+            login_window_minutes=_env_int("IOP_LOGIN_WINDOW_MINUTES", 15),
+            login_max_per_account=_env_int("IOP_LOGIN_MAX_PER_ACCOUNT", 5),
+            login_max_per_address=_env_int("IOP_LOGIN_MAX_PER_ADDRESS", 20),
             oidc_issuer=os.environ.get("IOP_OIDC_ISSUER", "").strip(),
             oidc_client_id=os.environ.get("IOP_OIDC_CLIENT_ID", "").strip(),
             oidc_client_secret=os.environ.get("IOP_OIDC_CLIENT_SECRET", "").strip(),
@@ -61,6 +78,19 @@ class Settings:
                 raise TypeError(f"unknown setting {key}")
             setattr(settings, key, value)
         return settings
+
+
+def _env_int(name: str, default: int, *, minimum: int = 1) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a whole number, not {raw!r}") from exc
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}")
+    return value
 
 
 def _stored_secret(instance: Path) -> str:

@@ -78,8 +78,10 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def settings(migrated: str, tmp_path: Path) -> Settings:
+    # sessions outlive the clock moves of the tests (tests/web/test_sessions.py sets the real timeouts)
     return Settings.from_env(instance_path=tmp_path / "instance", database_url=migrated, testing=True,
-                             secret_key="test-secret-key", clock="manual")
+                             secret_key="test-secret-key", clock="manual",
+                             session_idle_minutes=100 * 365 * 24 * 60, session_max_hours=100 * 365 * 24)
 
 
 @pytest.fixture

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.clock import Clock
 from app.domain.orgnumber import normalise_org_number
 from app.domain.passwords import hash_password, password_problem
 from app.domain.roles import ROLES
-from app.models import Municipality, Organisation, User
+from app.models import LoginSession, Municipality, Organisation, User
 
 MUNICIPAL_ROLES = ("lawyer", "officer", "board", "finance", "process_owner")
+
+# A deliberately strict e-mail syntax: what mail headers and pages can carry safely. No quotes, angle brackets,
+# spaces or line breaks; one @; a domain of dotted labels ending in a label of letters. Letters may be non-ASCII.
+_LOCAL = re.compile(r"[\w!#$%&*+/=?^{|}~-]+(?:\.[\w!#$%&*+/=?^{|}~-]+)*")
+_DOMAIN = re.compile(r"(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,63}")
 
 
 class AccountError(ValueError):
@@ -24,6 +30,30 @@ class AccountError(ValueError):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+def email_problem(address: str) -> str | None:
+    """Why `address` is not an acceptable e-mail address, or None when it is."""
+    if len(address) > 254:
+        return "an e-mail address has at most 254 characters"
+    local, at, domain = address.partition("@")
+    if not at or "@" in domain:
+        return "an e-mail address has exactly one @"
+    if not (0 < len(local) <= 64 and _LOCAL.fullmatch(local) and _DOMAIN.fullmatch(domain)):
+        return ("not a valid e-mail address: write name@example.se without spaces, quotes, "
+                "angle brackets or line breaks")
+    return None
+
+
+def clean_email(address: str | None) -> str | None:
+    """The address without surrounding spaces (None when empty); AccountError(field "email") when invalid."""
+    if address is None or not address.strip():
+        return None
+    address = address.strip()
+    problem = email_problem(address)
+    if problem:
+        raise AccountError(problem, "email")
+    return address
 
 
 def load_municipalities(session: Session, config_dir: Path) -> list[Municipality]:
@@ -51,17 +81,19 @@ def municipality_by_slug(session: Session, slug: str) -> Municipality:
 
 
 def add_organisation(session: Session, clock: Clock, name: str, org_number: str,
-                     email: str | None = None) -> Organisation:
+                     email: str | None = None, *, registered_by: Municipality | None = None) -> Organisation:
     name = (name or "").strip()
     if not name:
         raise AccountError("the organisation needs a name", "name")
+    email = clean_email(email)
     try:
         number = normalise_org_number(org_number)
     except ValueError as exc:
         raise AccountError(str(exc), "org_number") from exc
     if session.scalar(select(Organisation).where(Organisation.org_number == number)) is not None:
         raise AccountError(f"an organisation with number {number} already exists", "org_number")
-    org = Organisation(name=name, org_number=number, email=email, created_at=clock.now())
+    org = Organisation(name=name, org_number=number, email=email, created_at=clock.now(),
+                       registered_by_id=registered_by.id if registered_by else None)
     session.add(org)
     session.flush()
     return org
@@ -89,6 +121,7 @@ def add_user(session: Session, clock: Clock, username: str, password: str, role:
     problem = password_problem(password)
     if problem:
         raise AccountError(problem, "password")
+    email = clean_email(email)
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise AccountError(f"the username {username!r} is taken", "username")
     muni = municipality_by_slug(session, municipality) if municipality else None
@@ -104,3 +137,26 @@ def add_user(session: Session, clock: Clock, username: str, password: str, role:
     session.add(user)
     session.flush()
     return user
+
+
+def user_by_username(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == (username or "").strip()))
+    if user is None:
+        raise AccountError(f"there is no user {username!r}", "username")
+    return user
+
+
+def revoke_sessions(session: Session, user: User) -> int:
+    """End every log-in session and API token of `user`; returns how many there were."""
+    result = session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def change_password(session: Session, user: User, new_password: str) -> None:
+    """Store a new password and end all of the user's sessions and API tokens."""
+    problem = password_problem(new_password)
+    if problem:
+        raise AccountError(problem, "new_password")
+    user.password_hash = hash_password(new_password)
+    revoke_sessions(session, user)
+    session.flush()

@@ -9,6 +9,7 @@ from app.models.files import Attachment
 from app.models.migration import CaseMigration
 from app.models.notification import Notification
 from app.models.people import Municipality, Organisation, User
+from app.models.session import LoginAttempt, LoginSession
 from app.models.task import OpenTask
 
 __all__ = [
@@ -17,6 +18,8 @@ __all__ = [
     "CaseEvent",
     "CaseMigration",
     "DefinitionVersion",
+    "LoginAttempt",
+    "LoginSession",
     "Notification",
     "Municipality",
     "OpenTask",

@@ -32,6 +32,8 @@ class Organisation(Base):
     org_number: Mapped[str] = mapped_column(String(11), unique=True)
     email: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # the municipality whose staff registered it (None: an administrator of the installation, or older rows)
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"), index=True)
 
 
 class User(Base):

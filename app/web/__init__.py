@@ -2,19 +2,41 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, ValidationError
 
 from app.web.context import close_db
 from app.web.errors import register_error_handlers
-from app.web.security import security_headers
+from app.web.security import SessionCookies, security_headers
 
 csrf = CSRFProtect()
+MAX_ROW_ID = 2**63 - 1  # the largest value of a 64-bit signed (BIGINT) column
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:...>` in every route: a database id, so a number beyond a 64-bit column is no match (404)."""
+
+    def to_python(self, value: str) -> Any:
+        number = super().to_python(value)
+        if number > MAX_ROW_ID:
+            raise ValidationError()
+        return number
 
 
 def register(app: Flask) -> None:
     from app.web import blueprints
 
+    settings = app.extensions["iop"].settings
+    app.url_map.converters["int"] = RowIdConverter  # before any route is added
+    if settings.trusted_proxies:
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+    app.session_interface = SessionCookies()
+    app.config["SESSION_COOKIE_SECURE"] = bool(settings.https)
     csrf.init_app(app)
     app.teardown_appcontext(close_db)
     app.after_request(security_headers)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
 from app.domain import permissions
-from app.models import Case, DefinitionVersion, Municipality
+from app.models import Case, DefinitionVersion, LoginAttempt, Municipality
 from app.web.context import db, services
 from app.web.i18n import translate
 from app.web.pages.common import current_step_text, status_text, user
@@ -92,3 +92,15 @@ def index() -> Any:
     return render_template("admin/index.html", rows=rows, per_step=per_step, municipalities=municipalities,
                            chosen_municipality=municipality, chosen_status=status, statuses=STATUSES,
                            deployed=deployed, per_version=per_version, total=total, page=page, pages=pages)
+
+
+LOGINS_SHOWN = 200
+
+
+@bp.get("/logins")
+@login_required("admin")
+def logins() -> Any:
+    """The latest failed log-in attempts (page, API, password change), for administrators."""
+    rows = list(db().scalars(select(LoginAttempt).where(LoginAttempt.succeeded.is_(False))
+                             .order_by(LoginAttempt.at.desc(), LoginAttempt.id.desc()).limit(LOGINS_SHOWN)))
+    return render_template("admin/logins.html", rows=rows, shown=LOGINS_SHOWN)

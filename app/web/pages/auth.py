@@ -1,14 +1,29 @@
-"""Log in, log out, switch language, and "/" which sends each role to its start page."""
+"""Log in, log out, change one's password, switch language, and "/" which sends each role to its start page."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 
+from app.domain.accounts import AccountError, change_password
+from app.domain.passwords import MIN_LENGTH, verify_password
+from app.web.context import db
 from app.web.i18n import LANGUAGES, translate
 from app.web.pages.common import safe_next
-from app.web.security import authenticate, current_user, login_user, logout_user
+from app.web.pages.common import user as logged_in
+from app.web.security import (
+    LoginThrottled,
+    authenticate,
+    client_address,
+    current_user,
+    login_required,
+    login_user,
+    logout_user,
+    record_attempt,
+    retry_after,
+)
 
 bp = Blueprint("auth", __name__)
 
@@ -19,6 +34,10 @@ def start_page(role: str) -> str:
     if role in ("admin", "process_owner"):
         return url_for("admin.index")
     return url_for("tasks.index")
+
+
+def _throttled_text(seconds: int) -> str:
+    return translate("login.throttled", minutes=max(1, math.ceil(seconds / 60)))
 
 
 @bp.get("/")
@@ -36,9 +55,14 @@ def login() -> Any:
         if current_user() is not None:
             return redirect(safe_next(target, start_page(current_user().role)))  # type: ignore[union-attr]
         return render_template("auth/login.html", username="", next=target, error="")
-    username = request.form.get("username", "").strip()
+    username = request.form.get("username", "").strip()[:80]
     password = request.form.get("password", "")
-    user = authenticate(username, password) if username and password else None
+    try:
+        user = authenticate(username, password, channel="page") if username and password else None
+    except LoginThrottled as exc:
+        page = render_template("auth/login.html", username=username, next=target,
+                               error=_throttled_text(exc.retry_after))
+        return page, 429, {"Retry-After": str(exc.retry_after)}
     if user is None:
         error = translate("login.error")
         return render_template("auth/login.html", username=username, next=target, error=error), 401
@@ -54,6 +78,44 @@ def logout() -> Any:
     logout_user()
     flash(translate("login.logged_out"), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required()
+def password() -> Any:
+    """Change one's own password: the current one, the new one twice. Ends every other session and API token."""
+    me = logged_in()
+    if request.method == "GET":
+        return render_template("auth/password.html", errors={})
+    current = request.form.get("current_password", "")
+    new = request.form.get("new_password", "")
+    again = request.form.get("new_password_again", "")
+    wait = retry_after(me.username, client_address())
+    if wait is not None:
+        record_attempt(me.username, "password", succeeded=False, reason="throttled")
+        throttled = {"current_password": _throttled_text(wait)}
+        return render_template("auth/password.html", errors=throttled), 429, {"Retry-After": str(wait)}
+    errors: dict[str, str] = {}
+    if not current or len(current) > 1000 or not verify_password(me.password_hash, current):
+        record_attempt(me.username, "password", succeeded=False, reason="wrong_current_password")
+        errors["current_password"] = translate("password.wrong_current")
+    elif len(new) < MIN_LENGTH or len(new) > 1000:
+        errors["new_password"] = translate("password.too_short", count=MIN_LENGTH)
+    elif new != again:
+        errors["new_password_again"] = translate("password.differ")
+    if errors:
+        return render_template("auth/password.html", errors=errors), 422
+    try:
+        change_password(db(), me, new)
+    except AccountError:
+        errors["new_password"] = translate("password.too_short", count=MIN_LENGTH)
+        return render_template("auth/password.html", errors=errors), 422
+    lang = session.get("lang")
+    login_user(me)  # every session was ended, this one included: start a fresh one (commits the change)
+    if lang in LANGUAGES:
+        session["lang"] = lang
+    flash(translate("password.changed"), "info")
+    return redirect(start_page(me.role))
 
 
 @bp.post("/language")
