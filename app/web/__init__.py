@@ -14,11 +14,12 @@ from app.web.errors import register_error_handlers
 from app.web.security import SessionCookies, security_headers
 
 csrf = CSRFProtect()
-MAX_ROW_ID = 2**63 - 1  # the largest value of a 64-bit signed (BIGINT) column
+MAX_ROW_ID = 2**31 - 1  # the largest id of an INTEGER primary key on PostgreSQL (every id in a route is one)
 
 
 class RowIdConverter(IntegerConverter):
-    """`<int:...>` in every route: a database id, so a number beyond a 64-bit column is no match (404)."""
+    """`<int:...>` in every route: a database id, so a number beyond the id column (on SQLite a 64-bit overflow,
+    on PostgreSQL "integer out of range") is no match: 404 like any id that does not exist."""
 
     def to_python(self, value: str) -> Any:
         number = super().to_python(value)

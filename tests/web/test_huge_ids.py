@@ -48,3 +48,5 @@ def test_a_huge_case_id_on_a_page_is_404(browser: Browser) -> None:
     browser.login("admin")
     assert browser.client.get("/cases/9223372036854775808").status_code == 404
     assert browser.client.get("/cases/9223372036854775807").status_code == 404
+    assert browser.client.get("/cases/2147483648").status_code == 404  # beyond PostgreSQL's INTEGER
+    assert browser.client.get("/cases/2147483647").status_code == 404
