@@ -24,44 +24,31 @@ from RestrictedPython.Guards import (
     full_write_guard,
     guarded_iter_unpack_sequence,
     guarded_unpack_sequence,
-    safer_getattr,
 )
 from SpiffWorkflow.bpmn.script_engine.python_environment import TaskDataEnvironment
 
-from app.engine import script_limits
+from app.engine import sandbox_builtins, script_limits
 from app.engine.errors import ScriptFailure
 
-_EXTRA_BUILTINS = {
-    name: __builtins__[name] if isinstance(__builtins__, dict) else getattr(__builtins__, name)
-    for name in ("min", "max", "sum", "any", "all", "sorted", "enumerate", "dict", "list", "set", "map",
-                 "filter", "reversed")
-}
+_EXTRA_BUILTINS = {name: getattr(_py_builtins, name) for name in ("min", "max", "any", "all")}
 
 
 def _builtins() -> dict[str, Any]:
     builtins = dict(safe_builtins)
     builtins.update(_EXTRA_BUILTINS)
-    builtins.pop("__build_class__", None)  # no class statements in diagram scripts
-    builtins.update({"range": script_limits.limited_range, "pow": script_limits.limited_pow,
-                     "bytes": script_limits.limited_bytes, "sum": script_limits.limited_sum})
+    for name in sandbox_builtins.REMOVED_BUILTINS:  # no class statements, no complex numbers, ...
+        builtins.pop(name, None)
+    builtins.update(sandbox_builtins.CHECKED_BUILTINS)  # size-checked list(), sorted(), pow(), round(), ...
     return builtins
 
 
 _BUILTINS = _builtins()
 
 
-def _getattr(obj: Any, name: str, default: Any = None) -> Any:
-    """safer_getattr (no `_` names, no str.format) with size-checked string and list methods."""
-    checked = script_limits.checked_method(obj, name)
-    if checked is not None:
-        return checked
-    return safer_getattr(obj, name, default)
-
-
 def _guards() -> dict[str, Any]:
     return {
         "__builtins__": _BUILTINS,
-        "_getattr_": _getattr,
+        "_getattr_": sandbox_builtins.guarded_getattr,
         "_getitem_": default_guarded_getitem,
         "_getiter_": script_limits.getiter,
         "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
@@ -158,15 +145,19 @@ class SafeEnvironment(TaskDataEnvironment):
         code = compile_script(script)
         for key, value in list(context.items()):
             context[key] = copy.deepcopy(value)
+        # data stored before (by a handler, or before this check existed) is not this script's doing
+        inherited = {key for key, value in context.items() if sandbox_builtins.json_problem(value)}
         scope = self._globals(external_context)
         before = set(scope)
         scope.update(context)
         with script_limits.budget():
             exec(code, scope)  # noqa: S102 - restricted code
-        for key, value in scope.items():
-            if key in before or key.startswith("_") or callable(value):
-                continue
-            context[key] = value
+        results = {key: value for key, value in scope.items()
+                   if key not in before and not key.startswith("_") and not callable(value)}
+        for key, value in results.items():
+            if key not in inherited:
+                sandbox_builtins.check_json(key, value)  # task data stays JSON: refused here, not at saving
+        context.update(results)
         for key in list(context):
             if key not in scope:
                 context.pop(key)

@@ -38,9 +38,14 @@ from app.engine.errors import ScriptFailure
 MAX_STEPS = 100_000
 MAX_SECONDS = 2.0
 MAX_SIZE = 1_000_000
-MAX_CELLS = 10_000_000
+MAX_CELLS = 2_000_000
 MAX_INT_BITS = 100_000
 MAX_FORMAT_WIDTH = 10_000
+# pow(base, exp, mod) costs about bits(exp) * bits(mod)**2 machine operations in one native call that
+# holds the interpreter: 2048-bit operands (~8.6e9) take ~15 ms, 20,000-bit ones (8e12) 22 seconds.
+MAX_POW_COST = 10_000_000_000
+MAX_ROUND_DIGITS = 1_000  # round(1, -10**6) builds 10**1000000 natively
+MAX_DEPTH = 100  # nesting of lists and records in task data
 
 # Calls that would reach around the sandbox, or are pointless in a diagram; refused at compile time.
 FORBIDDEN_CALLS = frozenset({
@@ -97,6 +102,9 @@ def _charge(size: int) -> None:
     current.cells -= size
     if current.cells < 0:
         raise ScriptFailure(f"the script builds more than {MAX_CELLS} elements in all")
+
+
+charge = _charge
 
 
 def _check_bits(bits: int) -> None:
@@ -183,8 +191,21 @@ def limited_range(*args: int) -> range:
 
 def limited_pow(base: Any, exp: Any, mod: Any = None) -> Any:
     if mod is not None:
+        if isinstance(exp, int) and isinstance(mod, int):
+            cost = max(exp.bit_length(), 1) * max(mod.bit_length(), 1) ** 2
+            if cost > MAX_POW_COST:
+                raise ScriptFailure(f"pow() with a modulus of {mod.bit_length()} bits and an exponent of "
+                                    f"{exp.bit_length()} bits is too costly for a diagram script")
         return pow(base, exp, mod)
     return binop("**", base, exp)
+
+
+def limited_round(number: Any, ndigits: Any = None) -> Any:
+    if ndigits is None:
+        return round(number)
+    if isinstance(ndigits, int) and abs(ndigits) > MAX_ROUND_DIGITS:
+        raise ScriptFailure(f"round() to {ndigits} digits; at most {MAX_ROUND_DIGITS} either way are allowed")
+    return round(number, ndigits)
 
 
 def limited_bytes(*args: Any) -> bytes:

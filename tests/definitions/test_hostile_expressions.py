@@ -109,7 +109,7 @@ RUNTIME = {
         "the script builds a value of 1048576 elements; at most 1000000 are allowed",
     "x = 'a' * 100000\nfor i in range(30):\n    x += x":
         "the script builds a value of 1600000 elements; at most 1000000 are allowed",
-    "x = [1]\nfor i in range(1000):\n    x = [x] * 999999": "the script builds more than 10000000 elements in all",
+    "x = [1]\nfor i in range(1000):\n    x = [x] * 999999": "the script builds more than 2000000 elements in all",
     "def f(n):\n    return f(n - 1) + f(n - 1) if n else 1\nx = f(60)":
         "the script took more than 100000 steps (a loop that does not end?)",
     "x = [i for i in range(10 ** 6)]": "the script took more than 100000 steps (a loop that does not end?)",

@@ -14,6 +14,8 @@ really evaluate (after a dialect such as Camunda's has rewritten them).
 
 from __future__ import annotations
 
+import ast
+import logging
 import re
 from collections.abc import Callable, Collection, Iterator, Mapping
 from datetime import UTC, datetime
@@ -31,6 +33,8 @@ from app.domain import calendar
 from app.engine.errors import Problem, ScriptFailure
 from app.engine.expression_helpers import build_helpers
 from app.engine.safe_expressions import restriction_errors, trial_evaluate
+from app.engine.sandbox import SandboxUnavailable, shared_sandbox
+from app.engine.sandbox_builtins import allow_attributes, not_json_message
 from app.engine.timer_clock import as_instant
 
 SAMPLE_DATE = "2027-01-01"
@@ -38,6 +42,7 @@ _BARE_ISO = re.compile(r"^(R\d*/)?(P[\dYMWDTHS.,]+|\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|
                        r"(/P[\dYMWDTHS.]+)?$", re.IGNORECASE)
 
 Locate = Callable[[str | None], Problem]
+log = logging.getLogger(__name__)
 
 
 class SampleValue(str):
@@ -86,6 +91,9 @@ class SampleValue(str):
 
     def __rtruediv__(self, other: Any) -> Any:
         return other / 1
+
+
+allow_attributes(SampleValue, {"get"})
 
 
 class _SampleScope(Mapping[str, Any]):
@@ -155,6 +163,9 @@ def expression_problems(spec: Any, subprocess_specs: Mapping[str, Any], locate: 
                 problems.append(_with(locate(element), _refusal(kind, errors, source), "expression_refused"))
 
         check("the script", getattr(task_spec, "script", None), "exec")
+        for attr in ("script", "prescript", "postscript"):
+            for message in stored_value_problems(getattr(task_spec, attr, None)):
+                problems.append(_with(locate(at), message, "script_result_not_json"))
         check("the script run before the task (preScript)", getattr(task_spec, "prescript", None), "exec")
         check("the script run after the task (postScript)", getattr(task_spec, "postscript", None), "exec")
         for condition, target in getattr(task_spec, "cond_task_specs", None) or []:
@@ -181,6 +192,56 @@ def expression_problems(spec: Any, subprocess_specs: Mapping[str, Any], locate: 
     return problems
 
 
+_CALLS_MAKING = {"range": "a range", "bytes": "bytes", "bytearray": "bytes", "set": "a set", "frozenset": "a set",
+                 "complex": "a complex number"}
+
+
+def _literal_kind(node: ast.AST) -> str | None:
+    """What kind of value task data cannot hold `node` plainly makes, or None."""
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, bytes):
+            return "bytes"
+        if isinstance(node.value, complex):
+            return "a complex number"
+    if isinstance(node, ast.BinOp):
+        kinds = {_literal_kind(node.left), _literal_kind(node.right)}
+        return "a complex number" if "a complex number" in kinds else None
+    if isinstance(node, ast.UnaryOp):
+        return _literal_kind(node.operand)
+    if isinstance(node, ast.Set | ast.SetComp):
+        return "a set"
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        return _CALLS_MAKING.get(node.func.id)
+    return None
+
+
+def stored_value_problems(script: Any) -> list[str]:
+    """Assignments in a script of values the case data (JSON) cannot hold, seen without running it.
+
+    Only what is plain in the text (`x = b"..."`, `x = 1 + 2j`, `x = {1, 2}`, `x = range(3)`); a
+    name the script deletes again is not stored. The rest is refused when the script runs."""
+    if not isinstance(script, str) or not script.strip():
+        return []
+    try:
+        tree = ast.parse(script)
+    except (SyntaxError, ValueError):
+        return []  # reported by the compile check
+    deleted = {target.id for node in ast.walk(tree) if isinstance(node, ast.Delete)
+               for target in node.targets if isinstance(target, ast.Name)}
+    found: list[str] = []
+    for node in ast.walk(tree):
+        targets: list[ast.expr] = []
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        kind = _literal_kind(value) if targets else None
+        for target in targets:
+            if kind and isinstance(target, ast.Name) and target.id not in deleted:
+                found.append(not_json_message(kind, target.id))
+    return found
+
+
 def _with(problem: Problem, message: str, code: str) -> Problem:
     return Problem(file=problem.file, line=problem.line, element_id=problem.element_id,
                    element_name=problem.element_name, message=message, code=code)
@@ -203,32 +264,58 @@ def _timer_refusal(expression: str, errors: list[str]) -> str:
     return _refusal(f"the timer expression {text!r}", errors)
 
 
+_TIMER_KINDS: dict[type, str] = {TimeDateEventDefinition: "date", DurationTimerEventDefinition: "duration",
+                                  CycleTimerEventDefinition: "cycle"}
+_KIND_TEXT = {"date": "a date", "duration": "a duration such as \"P14D\"",
+              "cycle": "a cycle such as \"R5/2027-01-31/P1M\""}
+
+
 def _timer_trial(timer: TimerEventDefinition) -> str | None:
-    """Why the timer's expression gives no usable value with sample data, or None."""
+    """Why the timer's expression gives no usable value with sample data, or None.
+
+    The expression is untrusted: it is tried in the sandbox worker (app.engine.sandbox), with OS
+    limits on memory and CPU, so that nothing it does can stall or bloat the server."""
     expression = str(timer.expression).strip()
     if _BARE_ISO.match(expression):
         return f"it needs quotes: write \"{expression}\" (timer texts are expressions)"
+    kind = _TIMER_KINDS.get(type(timer), "time")
+    try:
+        result = shared_sandbox().call("timer_trial", kind, expression)
+    except ScriptFailure as exc:
+        return str(exc)
+    except SandboxUnavailable as exc:
+        log.warning("the expression worker is unavailable (%s); the timer is tried in-process", exc)
+        return timer_trial(kind, expression)
+    return None if result is None else str(result)
+
+
+def sample_evaluate(expression: str) -> Any:
+    """The value of `expression` with sample data, as validation sees it."""
+    clock = ManualClock(datetime(2027, 1, 1, 9, 0, tzinfo=UTC))
+    return trial_evaluate(expression, build_helpers(clock), _SampleScope(build_helpers(clock)))
+
+
+def timer_trial(kind: str, expression: str) -> str | None:
+    """Why `expression` gives no usable timer value of `kind` (date, duration, cycle) with sample data."""
     clock = ManualClock(datetime(2027, 1, 1, 9, 0, tzinfo=UTC))
     try:
-        value = trial_evaluate(expression, build_helpers(clock), _SampleScope(build_helpers(clock)))
+        value = sample_evaluate(expression)
     except ScriptFailure as exc:
         return str(exc)
     except Exception as exc:  # noqa: BLE001 - whatever the expression raises is its problem
         return f"with sample data it fails: {type(exc).__name__}: {exc}"
     try:
-        if isinstance(timer, TimeDateEventDefinition):
+        if kind == "date":
             if isinstance(value, str) and value.strip().upper().startswith("P"):
                 calendar.parse_duration(value)
             else:
                 as_instant(value, clock.tz)
-        elif isinstance(timer, DurationTimerEventDefinition):
+        elif kind == "duration":
             calendar.parse_duration(str(value))
-        elif isinstance(timer, CycleTimerEventDefinition):
+        elif kind == "cycle":
             _check_cycle(str(value), clock.tz)
     except (ValueError, TypeError, OverflowError) as exc:
-        kind = {TimeDateEventDefinition: "a date", DurationTimerEventDefinition: "a duration such as \"P14D\"",
-                CycleTimerEventDefinition: "a cycle such as \"R5/2027-01-31/P1M\""}.get(type(timer), "a time")
-        return f"with sample data it gives {str(value)[:80]!r}, which is not {kind} ({exc})"
+        return f"with sample data it gives {str(value)[:80]!r}, which is not {_KIND_TEXT.get(kind, 'a time')} ({exc})"
     return None
 
 
