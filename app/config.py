@@ -58,8 +58,11 @@ class Settings:
             clock=os.environ.get("IOP_CLOCK", "system"),
             instance_path=instance,
             sqlite_synchronous=os.environ.get("IOP_SQLITE_SYNCHRONOUS", "FULL"),
-            session_idle_minutes=_env_int("IOP_SESSION_IDLE_MINUTES", 30),
-            session_max_hours=_env_int("IOP_SESSION_MAX_HOURS", 12),
+            # a manual clock (demos, black-box checks) jumps months at a time: sessions would end at every jump,
+            # so there the timeouts are off unless set explicitly
+            session_idle_minutes=_env_int("IOP_SESSION_IDLE_MINUTES",
+                                          30 if _system_clock() else MANUAL_CLOCK_TIMEOUT_H * 60),
+            session_max_hours=_env_int("IOP_SESSION_MAX_HOURS", 12 if _system_clock() else MANUAL_CLOCK_TIMEOUT_H),
             https=os.environ.get("IOP_HTTPS", "").strip().lower() in ("1", "true", "yes", "on"),
             hsts_seconds=_env_int("IOP_HSTS_SECONDS", 0, minimum=0),
             trusted_proxies=_env_int("IOP_TRUSTED_PROXIES", 0, minimum=0),
@@ -78,6 +81,13 @@ class Settings:
                 raise TypeError(f"unknown setting {key}")
             setattr(settings, key, value)
         return settings
+
+
+MANUAL_CLOCK_TIMEOUT_H = 100 * 365 * 24  # "no timeout" with IOP_CLOCK=manual
+
+
+def _system_clock() -> bool:
+    return os.environ.get("IOP_CLOCK", "system") != "manual"
 
 
 def _env_int(name: str, default: int, *, minimum: int = 1) -> int:
