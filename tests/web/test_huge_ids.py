@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from flask import Flask
 
@@ -50,3 +52,14 @@ def test_a_huge_case_id_on_a_page_is_404(browser: Browser) -> None:
     assert browser.client.get("/cases/9223372036854775807").status_code == 404
     assert browser.client.get("/cases/2147483648").status_code == 404  # beyond PostgreSQL's INTEGER
     assert browser.client.get("/cases/2147483647").status_code == 404
+
+
+@pytest.mark.parametrize("value", ["2147483648", "99999999999", "999999999999", "9223372036854775808"])
+def test_an_id_beyond_the_id_column_is_404_in_the_api_on_both_databases(api: Any, value: str) -> None:
+    admin = api("admin")
+    for url in (f"/api/v1/cases/{value}", f"/api/v1/cases/{value}/agreement", f"/api/v1/cases/{value}/migration",
+                f"/api/v1/tasks?case_id={value}"):
+        resp = admin.get(url)
+        assert resp.status_code in (200, 404), (url, resp.status_code, resp.get_json())
+        if resp.status_code == 200:  # a list filtered by a case that cannot exist is empty
+            assert resp.get_json()["items"] == [], url

@@ -66,8 +66,9 @@ def string_field(body: dict[str, Any], name: str, *, required: bool = True, max_
 
 
 def row_id(raw: str) -> int | None:
-    """The database id in a path or query segment: ASCII digits that fit a 64-bit column, else None."""
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
+    """The database id in a path or query segment: ASCII digits that fit the id column (PostgreSQL INTEGER, the
+    same bound as the `int` route converter in app/web/__init__.py), else None: a 404 like any unknown id."""
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 10 or int(raw) > 2**31 - 1:
         return None
     return int(raw)
 

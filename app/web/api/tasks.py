@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from flask import jsonify, request
+from sqlalchemy import false
 
 from app.domain import permissions, task_actions
 from app.engine.errors import InvalidData, NotFound
@@ -32,10 +33,10 @@ def list_tasks() -> Any:
                                                        OpenTask.created_at)
     raw_case_id = request.args.get("case_id")
     if raw_case_id is not None:
-        case_id = row_id(raw_case_id)
-        if case_id is None:
+        if not (raw_case_id.isascii() and raw_case_id.isdigit()):
             raise InvalidData("case_id must be a number", {"case_id": "must be a number"})
-        query = query.where(OpenTask.case_id == case_id)
+        case_id = row_id(raw_case_id)  # None: beyond any case id, so no task matches
+        query = query.where(OpenTask.case_id == case_id) if case_id is not None else query.where(false())
     if request.args.get("mine") in ("1", "true"):
         query = query.where(OpenTask.assignee_id == user.id)
     tasks = list(db().scalars(query.limit(500)))
