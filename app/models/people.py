@@ -54,3 +54,8 @@ class User(Base):
 
     municipality: Mapped[Municipality | None] = relationship(lazy="joined")
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
+
+    @property
+    def has_password(self) -> bool:
+        """False for people who log in only through the municipality's identity provider (no Argon2 hash)."""
+        return self.password_hash.startswith("$argon2")

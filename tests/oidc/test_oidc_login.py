@@ -85,6 +85,7 @@ def test_a_mapped_person_gets_the_role_and_municipality(client: FlaskClient, ser
     assert user is not None and f"Inloggad som {user.display_name} ({title})" in page
     assert user.role == role and municipality_slug(services, user) == municipality
     assert user.email and user.email.endswith(f"@{municipality}.example")
+    assert "/account/password" not in page  # the password is the provider's: nothing to change here
     with services.unit_of_work() as s:
         identity = s.scalar(select(ExternalIdentity).where(ExternalIdentity.user_id == user.id))
         assert identity is not None and identity.issuer == provider.issuer
