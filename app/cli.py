@@ -105,10 +105,7 @@ def user() -> None:
 def user_add(username: str, role: str, municipality: str | None, organisation: str | None,
              password_stdin: bool, email: str | None, display_name: str) -> None:
     """Create a user."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin, "Password")
     services = _services()
     prepare_database(services)
     try:
@@ -120,15 +117,19 @@ def user_add(username: str, role: str, municipality: str | None, organisation: s
         raise click.ClickException(str(exc)) from exc
 
 
+def _read_password(from_stdin: bool, prompt: str) -> str:
+    """One line of standard input, or a hidden prompt asked twice."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return str(click.prompt(prompt, hide_input=True, confirmation_prompt=True))
+
+
 @user.command("passwd")
 @click.argument("username")
 @click.option("--password-stdin", is_flag=True, help="Read the new password from standard input.")
 def user_passwd(username: str, password_stdin: bool) -> None:
     """Set a user's password; ends all of the user's sessions and API tokens."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin, "New password")
     services = _services()
     prepare_database(services)
     try:

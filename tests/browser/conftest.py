@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,10 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-@pytest.fixture
-def live_server(app: Flask, people: Any) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+@contextmanager
+def serving(app: Flask, port: int = 0) -> Iterator[str]:
+    """The app on a loopback port (0: any free one) in a thread; yields its base URL."""
+    server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -26,6 +28,12 @@ def live_server(app: Flask, people: Any) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join()
+
+
+@pytest.fixture
+def live_server(app: Flask, people: Any) -> Iterator[str]:
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture

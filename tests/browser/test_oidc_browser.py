@@ -4,16 +4,15 @@ a person in no mapped group sees the refusal page."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
 
 from app.config import Settings
+from tests.browser.conftest import serving
 from tests.oidc.node_provider import PASSWORD, NodeProvider, configure, free_port, running_provider
 
 SHOTS = Path("/tmp/iop_oidc_screens")
@@ -39,14 +38,8 @@ def settings(settings: Settings, oidc_provider: NodeProvider) -> Settings:
 
 @pytest.fixture
 def live_server(app: Flask, people: Any, app_port: int) -> Iterator[str]:
-    server = make_server("127.0.0.1", app_port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{app_port}"
-    finally:
-        server.shutdown()
-        thread.join()
+    with serving(app, app_port) as url:
+        yield url
 
 
 def shot(page: Any, name: str) -> None:
