@@ -37,6 +37,16 @@ def live_server(app: Flask, people: Any) -> Iterator[str]:
 
 
 @pytest.fixture
+def axe() -> Any:
+    """`axe(page, name)`: screenshot plus axe-core WCAG 2.1 A/AA check, failing on critical/serious findings."""
+    from tests.browser.axe import AXE_SCRIPT, assert_accessible
+
+    if not AXE_SCRIPT.exists():
+        pytest.skip(f"axe-core is not installed ({AXE_SCRIPT} missing): run scripts/setup_frontend.sh")
+    return assert_accessible
+
+
+@pytest.fixture
 def page(live_server: str) -> Iterator[Any]:
     if not CHROMIUM.exists():
         pytest.skip("Debian's Chromium (/usr/bin/chromium) is not installed")
