@@ -103,6 +103,17 @@ def _paths() -> dict[str, Any]:
             "getAgreement", "The agreement of a case: periods, payments and follow-ups with their dates and "
                             "status (404 while the case has no agreement)", result="Agreement", params=[CASE_ID],
             errors="401 404", tag="cases")},
+        "/agreements": {"get": _op(
+            "listAgreements", "Running agreements of a municipality with their next payment, follow-up, renewal "
+                              "dialogue and decision deadline, and the SEK per year", result="AgreementList",
+            params=[_query("municipality", "e.g. stenungsund; staff: their own (the default); an administrator "
+                                           "without a municipality must name one"),
+                    _query("due_within_days", "the window in days from today (default: 12 months), 0-3660",
+                           "integer")],
+            errors="401 403 422", tag="cases",
+            description="For the municipality's staff and administrators. An organisation's representative gets "
+                        "403: it sees its own agreement at /cases/{case_id}/agreement. Dates before today that "
+                        "are not done are included with overdue=true.")},
         "/cases/{case_id}/withdraw": {"post": _op(
             "withdrawCase", "The organisation withdraws its initiative", result="Case", params=[CASE_ID],
             body="WithdrawRequest", errors="401 403 404 409 422", tag="cases")},

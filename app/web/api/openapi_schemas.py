@@ -213,6 +213,23 @@ SCHEMAS["Agreement"] = obj({
         "rounds": INTEGER})},
 }, description="An agreement's plan and progress, as of the last change of its case")
 
+_NEXT = {"type": ["object", "null"], "properties": {
+    "date": _DAY, "status": STRING, "overdue": BOOLEAN, "amount_sek": {"type": ["integer", "null"]},
+    "year": {"type": ["integer", "null"]}}, "required": ["date", "status", "overdue", "amount_sek", "year"]}
+SCHEMAS["AgreementList"] = obj({
+    "municipality": STRING, "today": _DAY, "until": {**_DAY, "description": "the last day of the window"},
+    "items": {"type": "array", "items": obj({
+        "case_id": INTEGER, "registration_number": STRING, "title": STRING, "organisation": STRING,
+        "current_version": INTEGER, "period_end": _NULLABLE_DAY, "renewal_dialogue_opens": _NULLABLE_DAY,
+        "renewal_decision_deadline": _NULLABLE_DAY,
+        "next": obj({kind: _NEXT for kind in ("payment", "follow_up_opens", "follow_up_due", "renewal_dialogue",
+                                              "renewal_deadline")},
+                    description="the first item of each kind in the window (null: none)")})},
+    "sek_per_year": {"type": "array", "items": obj({
+        "year": INTEGER, "planned_sek": INTEGER, "released_sek": INTEGER, "paid_sek": INTEGER,
+        "total_sek": INTEGER})},
+}, description="Upcoming work across a municipality's running agreements")
+
 # Examples of valid request bodies: for readers, and the fuzz run starts from them to reach past the 422s.
 _BODY_EXAMPLES: dict[str, list[dict[str, Any]]] = {
     "CaseRequest": [{"municipality": "falun"}],
