@@ -11,15 +11,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import jsonify
+from flask import jsonify, request
 from sqlalchemy import select
 
 from app.domain import task_actions
-from app.engine.errors import NotFound
+from app.domain.permissions import STAFF_ROLES
+from app.engine.errors import Forbidden, InvalidData, NotFound
+from app.models import Municipality
 from app.models.agreement import Agreement
+from app.queries.upcoming import upcoming
 from app.web.api import api
 from app.web.api.common import authenticated, caller, row_id
-from app.web.context import db
+from app.web.context import db, services
 
 
 def _day(value: date | None) -> str | None:
@@ -60,3 +63,61 @@ def get_agreement(case_id: str) -> Any:
     if agreement is None:
         raise NotFound("the case has no agreement (yet)")
     return jsonify(agreement_json(agreement))
+
+
+# --- upcoming work across the municipality's running agreements ------------------------------------------------
+
+def _item_json(item: Any) -> dict[str, Any] | None:
+    if item is None:
+        return None
+    return {"date": item.day.isoformat(), "status": item.status, "overdue": item.overdue,
+            "amount_sek": item.amount_sek, "year": item.year}
+
+
+def _municipality_of(user: Any, slug: str | None) -> Municipality:
+    """Staff ask for their own municipality (the default); an administrator without one must name it."""
+    if user.role not in (*STAFF_ROLES, "admin"):
+        raise Forbidden("upcoming agreement work is for the municipality's staff")
+    if user.municipality_id is not None:
+        own = db().get(Municipality, user.municipality_id)
+        assert own is not None
+        if slug and slug != own.slug:
+            raise Forbidden("you may only see your own municipality's agreements")
+        return own
+    if not slug:
+        raise InvalidData("municipality is required", {"municipality": "name the municipality, e.g. stenungsund"})
+    found = db().scalar(select(Municipality).where(Municipality.slug == slug[:40]))
+    if found is None:
+        raise InvalidData("unknown municipality", {"municipality": "no such municipality"})
+    return found
+
+
+def _days(raw: str | None) -> int | None:
+    if raw is None or raw == "":
+        return None
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > 3660:
+        raise InvalidData("due_within_days must be a whole number of days, 0-3660",
+                          {"due_within_days": "a whole number of days from 0 to 3660"})
+    return int(raw)
+
+
+@api.get("/agreements")
+@authenticated
+def list_agreements() -> Any:
+    municipality = _municipality_of(caller(), request.args.get("municipality"))
+    days = _days(request.args.get("due_within_days"))
+    found = upcoming(db(), municipality.id, services().clock.today(), days)
+    kinds = ("payment", "follow_up_opens", "follow_up_due", "renewal_dialogue", "renewal_deadline")
+    return jsonify({
+        "municipality": municipality.slug, "today": found.today.isoformat(), "until": found.until.isoformat(),
+        "items": [{
+            "case_id": a.case_id, "registration_number": a.registration_number, "title": a.title,
+            "organisation": a.organisation, "current_version": a.version,
+            "period_end": _day(a.period_end),
+            "renewal_dialogue_opens": _day(a.renewal_dialogue_opens),
+            "renewal_decision_deadline": _day(a.renewal_decision_deadline),
+            "next": {kind: _item_json(found.next_by_agreement.get(a.agreement_id, {}).get(kind)) for kind in kinds},
+        } for a in found.agreements],
+        "sek_per_year": [{"year": y.year, "planned_sek": y.planned_sek, "released_sek": y.released_sek,
+                          "paid_sek": y.paid_sek, "total_sek": y.total_sek} for y in found.years],
+    })
