@@ -1,6 +1,7 @@
 """Typed SQLAlchemy 2.0 models. Import from here."""
 
 import app.models.agreement  # noqa: F401  (agreement projections: import them from app.models.agreement)
+import app.models.calendar_feed  # noqa: F401  (personal calendar feed links: import from app.models.calendar_feed)
 import app.models.clock  # noqa: F401  (the stored manual clock: import from app.models.clock)
 import app.models.identity  # noqa: F401  (OpenID Connect identities: import from app.models.identity)
 from app.models.case import Case, RegistrationCounter
