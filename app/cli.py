@@ -24,8 +24,12 @@ def _services() -> Services:
 @click.option("-v", "--verbose", is_flag=True, help="Log more.")
 def main(verbose: bool) -> None:
     """IOP workflow: idea-based public partnerships between municipalities and non-profits."""
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from app.logging_setup import configure_logging
+
+    try:
+        configure_logging(verbose)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @main.command()
@@ -47,12 +51,33 @@ def serve(host: str, port: int, no_scheduler: bool, threads: int) -> None:
         from app.scheduler import start_background_scheduler
 
         scheduler = start_background_scheduler(services)
-    click.echo(f"IOP is running on http://{host}:{port}/ (Ctrl+C stops it)")
+    for line in _start_lines(services, host, port):
+        click.echo(line)
     try:
         waitress_serve(app, host=host, port=port, threads=threads, ident="iop")
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
+
+
+def _start_lines(services: Services, host: str, port: int) -> list[str]:
+    """The last lines before serving: the address, and how to log in (the demo's officer when loaded)."""
+    from app.demo import DEMO_LOGIN, DEMO_PASSWORD
+    from app.domain.passwords import verify_password
+    from app.models import User
+
+    shown = "127.0.0.1" if host in ("0.0.0.0", "") else host  # noqa: S104 - only the text shown
+    lines = [f"IOP körs på http://{shown}:{port}/ (Ctrl+C stoppar)"]
+    with services.unit_of_work() as session:
+        from sqlalchemy import select
+
+        demo = session.scalar(select(User).where(User.username == DEMO_LOGIN, User.active.is_(True)))
+        known = demo is not None and bool(demo.password_hash) and verify_password(demo.password_hash, DEMO_PASSWORD)
+    if known:
+        lines.append(f"Logga in som {DEMO_LOGIN} / lösenord {DEMO_PASSWORD} (alla demoanvändare i README)")
+    else:
+        lines.append("Logga in med ditt konto (skapa ett med: iop user add NAMN --role admin)")
+    return lines
 
 
 @main.command()
@@ -85,6 +110,8 @@ def demo() -> None:
 
     services = _services()
     prepare_database(services)
+    if logging.getLogger().level > logging.DEBUG:  # the replayed history's mail stays in the outbox, unlogged
+        logging.getLogger("app.notifications.transport").setLevel(logging.WARNING)
     for line in load_demo(services):
         click.echo(line)
 

@@ -10,11 +10,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.accounts import add_organisation, add_user, municipality_by_slug
+from app.demo_common import DEMO_LOGIN, DEMO_PASSWORD, ensure_people, user_for
+from app.demo_stenungsund import load_stenungsund_demo
+from app.domain.accounts import municipality_by_slug
 from app.models import Case, OpenTask, Organisation, User
 from app.services import Services
 
-DEMO_PASSWORD = "demo-losenord"
+__all__ = ["DEMO_LOGIN", "DEMO_PASSWORD", "load_demo"]
 
 ORGANISATIONS = [
     ("Föreningen Gemenskap i Falun", "802400-0005", "kontakt@gemenskap-falun.example"),
@@ -77,26 +79,13 @@ DEMO_CASES: list[tuple[str, list[tuple[str, dict[str, Any]]]]] = [
 
 
 def load_demo(services: Services) -> list[str]:
-    report: list[str] = []
-    with services.unit_of_work() as session:
-        for name, number, email in ORGANISATIONS:
-            if session.scalar(select(Organisation).where(Organisation.org_number == number)) is None:
-                add_organisation(session, services.clock, name, number, email)
-                report.append(f"organisation {name} ({number})")
-        for spec in USERS:
-            if session.scalar(select(User).where(User.username == spec["username"])) is None:
-                add_user(session, services.clock, spec["username"], DEMO_PASSWORD, spec["role"],
-                         municipality=spec.get("municipality"), organisation=spec.get("organisation"),
-                         display_name=spec["name"], email=f"{spec['username']}@demo.example")
-                report.append(f"user {spec['username']} ({spec['role']})")
+    report = ensure_people(services, ORGANISATIONS, USERS)
     with services.unit_of_work() as session:
         falun = municipality_by_slug(session, "falun")
         if session.scalar(select(Case.id).where(Case.municipality_id == falun.id).limit(1)) is None:
             for org_number, steps in DEMO_CASES:
                 case = _demo_case(session, services, org_number, steps)
                 report.append(f"case {case.registration_number}: {case.current_step or case.status}")
-    from app.demo_stenungsund import load_stenungsund_demo
-
     report.extend(load_stenungsund_demo(services))
     if not report:
         report.append("demo data already loaded")
@@ -112,13 +101,7 @@ def _demo_case(session: Session, services: Services, org_number: str,
     for task_name, data in steps:
         task = session.scalars(select(OpenTask).where(OpenTask.case_id == case.id,
                                                       OpenTask.name == task_name)).one()
-        actor = _actor_for(session, task)
+        actor = user_for(session, task)
         services.engine.complete_task(session, case, task.id, actor, data)
     return case
 
-
-def _actor_for(session: Session, task: OpenTask) -> User | None:
-    query = select(User).where(User.role == task.role)
-    if task.role == "organisation":
-        query = query.where(User.organisation_id == task.organisation_id)
-    return session.scalars(query).first()

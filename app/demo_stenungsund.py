@@ -26,10 +26,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from app.clock import ManualClock
-from app.domain.accounts import add_organisation, add_user, municipality_by_slug
+from app.demo_common import ensure_people, user_for
+from app.domain.accounts import municipality_by_slug
 from app.domain.orgnumber import with_check_digit
 from app.models import Case, OpenTask, Organisation, User
 from app.services import Services
@@ -131,20 +131,7 @@ PREPARATION_DAYS_BEFORE = {"interest": 75, "dialogue": 60, "economic_plan": 45, 
 
 
 def load_stenungsund_demo(services: Services) -> list[str]:
-    report: list[str] = []
-    with services.unit_of_work() as session:
-        for name, number, email in ORGANISATIONS:
-            if session.scalar(select(Organisation).where(Organisation.org_number == number)) is None:
-                add_organisation(session, services.clock, name, number, email)
-                report.append(f"organisation {name} ({number})")
-        for spec in USERS:
-            if session.scalar(select(User).where(User.username == spec["username"])) is None:
-                from app.demo import DEMO_PASSWORD
-
-                add_user(session, services.clock, spec["username"], DEMO_PASSWORD, spec["role"],
-                         municipality=spec.get("municipality"), organisation=spec.get("organisation"),
-                         display_name=spec["name"], email=f"{spec['username']}@demo.example")
-                report.append(f"user {spec['username']} ({spec['role']})")
+    report = ensure_people(services, ORGANISATIONS, USERS)
     with services.unit_of_work() as session:
         stenungsund = municipality_by_slug(session, MUNICIPALITY)
         if session.scalar(select(Case.id).where(Case.municipality_id == stenungsund.id).limit(1)) is not None:
@@ -159,18 +146,9 @@ def load_stenungsund_demo(services: Services) -> list[str]:
     return report
 
 
-def _user_for(session: Session, task: OpenTask) -> User | None:
-    query = select(User).where(User.role == task.role)
-    if task.role == "organisation":
-        query = query.where(User.organisation_id == task.organisation_id)
-    else:
-        query = query.where(User.municipality_id == task.municipality_id)
-    return session.scalars(query.order_by(User.id)).first()
-
-
 def _actor(services: Services, task: OpenTask) -> User | None:
     with services.unit_of_work() as session:
-        user = _user_for(session, task)
+        user = user_for(session, task)
         if user is not None:
             session.expunge(user)
         return user
