@@ -90,7 +90,9 @@ def release(args: dict[str, Any]) -> str:
 @handler("agreement_paid")
 def paid(args: dict[str, Any]) -> str:
     def change(s: State) -> State:
-        return state.payment_paid(s, s["current_payment"]["id"], str(args.get("paid_on") or args["today"]),
+        # the payment this task pays (diagram version 3 on); earlier versions paid the current one
+        ref = str(args.get("ref") or s["current_payment"]["id"])
+        return state.payment_paid(s, ref, str(args.get("paid_on") or args["today"]),
                                   str(args.get("reference") or ""))
     return _step(args, change)
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from app.domain.agreements.payments import INTERVALS
 
+LATE_RENEWAL_CHOICES = ("warn", "refuse")
 CONFIG_DIR = Path(__file__).resolve().parents[3] / "config" / "municipalities"
 
 
@@ -21,6 +22,10 @@ class AgreementSettings:
     default_payment_interval: str = "yearly"
     follow_up_opens_months_before_anniversary: int = 2
     follow_up_due_months_before_anniversary: int = 1
+    # days after its date (or its release, if later) that an unpaid payment escalates to officer and finance
+    payment_overdue_days: int = 10
+    # a renewal decided after the decision deadline: "warn" (recorded and shown) or "refuse"
+    late_renewal_decision: str = "warn"
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> AgreementSettings:
@@ -30,6 +35,10 @@ class AgreementSettings:
             raise ValueError(f"default_payment_interval must be one of {', '.join(INTERVALS)}")
         if not 1 <= made.max_agreement_years <= 10:
             raise ValueError("max_agreement_years must be between 1 and 10")
+        if made.late_renewal_decision not in LATE_RENEWAL_CHOICES:
+            raise ValueError(f"late_renewal_decision must be one of {', '.join(LATE_RENEWAL_CHOICES)}")
+        if not 1 <= made.payment_overdue_days <= 365:
+            raise ValueError("payment_overdue_days must be between 1 and 365")
         return made
 
 

@@ -146,8 +146,11 @@ def _update(state: State, key: str, ref: str, **changes: Any) -> State:
 
 
 def release_payment(state: State, today: str) -> State:
+    """Release the payment the period waited for; it escalates when still unpaid `payment_overdue_days` later."""
     ref = state["next"]["ref"]
-    return _update(state, "payments", ref, status="released", released_on=today)
+    days = load_settings(state.get("municipality")).payment_overdue_days
+    escalates_on = (max(_d(today), _d(_find(state["payments"], ref)["due"])) + timedelta(days=days)).isoformat()
+    return _update(state, "payments", ref, status="released", released_on=today, escalates_on=escalates_on)
 
 
 def payment_paid(state: State, ref: str, paid_on: str, reference: str = "") -> State:
