@@ -11,12 +11,15 @@ from sqlalchemy import select
 
 from app.domain import task_actions
 from app.engine.errors import NotFound
-from app.models import Attachment, CaseEvent, OpenTask, User
+from app.models import Attachment, Case, CaseEvent, OpenTask, User
+from app.models.agreement import Agreement
+from app.web import formatting
 from app.web.context import db
 from app.web.i18n import translate
-from app.web.pages.answers import Answer, case_attachments, event_answers
+from app.web.pages.agreement_page import agreement_of, agreement_waiting_text
+from app.web.pages.answers import Answer, case_attachments, event_answers, statistic_units
 from app.web.pages.case_diagram import case_diagram, diagram_xml
-from app.web.pages.common import current_step_text, role_title, status_text, task_title, user
+from app.web.pages.common import current_step_text, lang, role_title, status_text, task_title, user
 from app.web.security import login_required
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -44,6 +47,19 @@ def _what(event: CaseEvent) -> str:
     return text if text != key else f"{event.kind}: {event.title}"
 
 
+def step_text(case: Case, agreement: Agreement | None) -> str:
+    """The current step; a running case with no open task says what it waits for (payment, follow-up, timer)."""
+    shown = current_step_text(case)
+    if case.status != "running" or shown != "–":
+        return shown
+    waiting = agreement_waiting_text(agreement) if agreement is not None else ""
+    if waiting:
+        return waiting
+    if case.next_timer_at is not None:
+        return translate("agreement.waits.timer", date=formatting.day(case.next_timer_at, lang()))
+    return shown
+
+
 @bp.get("/<int:case_id>")
 @login_required()
 def show(case_id: int) -> Any:
@@ -55,10 +71,13 @@ def show(case_id: int) -> Any:
     open_tasks = [(t, task_title(t, case), role_title(t.role), names.get(t.assignee_id or 0, "")) for t in tasks]
     events = db().scalars(select(CaseEvent).where(CaseEvent.case_id == case.id)
                           .order_by(CaseEvent.at, CaseEvent.id))
+    units = statistic_units(case)
+    agreement = agreement_of(case.id)
     history = [HistoryRow(event=e, what=_what(e),
                           who=translate("history.system") if e.actor_name in ("", "system") else e.actor_name,
-                          answers=event_answers(case, e)) for e in events]
-    return render_template("cases/case.html", case=case, status=status_text(case), step=current_step_text(case),
+                          answers=event_answers(case, e, units)) for e in events]
+    return render_template("cases/case.html", case=case, status=status_text(case), step=step_text(case, agreement),
+                           agreement=agreement,
                            open_tasks=open_tasks, history=history, feedback=list(case.feedback or []),
                            files=case_attachments(case), diagram=case_diagram(case))
 
