@@ -209,6 +209,9 @@ class Person:
             target.check()
         elif kind == "file":
             files = value if isinstance(value, list) else [value]
+            if not all(isinstance(f, str | Path) for f in files):
+                raise WalkError(f"{self.username}: {key!r} is a file picker on {self.page.url}, "
+                                f"but the walk has {type(value).__name__} data for it")
             target.set_input_files([str(Path(f)) for f in files])
         else:
             target.fill(str(value))
