@@ -119,7 +119,9 @@ class Person:
         return " ".join(self.page.locator("main").inner_text().split())
 
     def goto(self, path: str, what: str) -> str:
-        self.page.goto(path)
+        response = self.page.goto(path)
+        if response is not None and response.status >= 400:
+            raise WalkError(f"{self.username}: {path} answered {response.status}: {self.main_text()[:300]}")
         return self.look(what)
 
     def log_in(self) -> None:
