@@ -117,6 +117,10 @@ def _paths() -> dict[str, Any]:
         "/cases/{case_id}/withdraw": {"post": _op(
             "withdrawCase", "The organisation withdraws its initiative", result="Case", params=[CASE_ID],
             body="WithdrawRequest", errors="401 403 404 409 422", tag="cases")},
+        "/cases/{case_id}/terminate": {"post": _op(
+            "terminateAgreement", "An officer of the case's municipality ends its agreement early; answers the "
+                                  "agreement with its repayment claim (409: not running)", result="Agreement",
+            params=[CASE_ID], body="TerminateRequest", errors="401 403 404 409 422", tag="cases")},
         "/cases/{case_id}/attachments": {"post": _op(
             "uploadAttachment", "Upload a file; put the returned reference in an attachment field's list",
             ok="201", result="Attachment", params=[CASE_ID], body="Upload", multipart=True,
