@@ -34,7 +34,7 @@ def test_happy_path_ends_with_an_approved_agreement(flow: Flow) -> None:
     history = text_of(flow.browser.get(f"/cases/{case.id}"))
     assert "Slutförde uppgiften ”Fyll i checklistan”" in history
     assert "Verksamhetens namn Språkcafé" in history  # submitted values with their field titles
-    assert "Kommunens bidrag per år (kr) 150000" in history
+    assert "Kommunens bidrag per år (kr) 150 000 kr" in history  # SEK the Swedish way (issue 10)
 
 
 def test_wrong_contract_form_ends_the_case_and_tells_the_organisation(flow: Flow) -> None:
