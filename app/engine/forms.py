@@ -1,9 +1,22 @@
-"""Validate task data against a form's JSON Schema; messages per field, in Swedish or English."""
+"""Validate task data against a form's JSON Schema; one plain message per field, Swedish or English.
+
+Messages are keyed by the field's place (app.engine.form_paths: `parties[1][org_number]`), so the
+task page puts each next to its input and the API returns the same keys. The texts are the
+`validation.*` keys of app/i18n/<lang>/forms.json.
+
+Beyond JSON Schema: `x-not-before` (a date not before another field's) and `x-keys-from` (an
+object holding exactly the named numbers listed in the task's data, see app.engine.form_keys);
+the latter is checked only when the caller passes the task's data as `context`.
+"""
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Mapping
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
@@ -11,10 +24,12 @@ from referencing import Registry
 from referencing.exceptions import Unresolvable
 
 from app.engine.errors import InvalidData
+from app.engine.form_keys import KEYS_FROM, keys_for
+from app.engine.form_paths import Step, path_name
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _FORMATS = FormatChecker()
-
+_CATALOGUES = Path(__file__).resolve().parent.parent / "i18n"
 
 # An empty registry resolves only references inside the form itself; without it jsonschema would
 # fetch a "$ref" URL over the network while validating a request.
@@ -33,79 +48,55 @@ def _is_date(value: object) -> bool:
     return True
 
 
-MESSAGES = {
-    "sv": {
-        "required": "Fyll i det här fältet.",
-        "type_boolean": "Välj ja eller nej.",
-        "type_integer": "Skriv ett heltal.",
-        "type_number": "Skriv ett tal.",
-        "type_string": "Skriv text här.",
-        "type_array": "Ogiltigt värde.",
-        "enum": "Välj ett av alternativen.",
-        "format_email": "Skriv en giltig e-postadress, till exempel namn@exempel.se.",
-        "format_date": "Skriv ett datum som ÅÅÅÅ-MM-DD.",
-        "maxLength": "Texten är för lång (högst {limit} tecken).",
-        "minLength": "Fyll i det här fältet.",
-        "minimum": "Värdet måste vara minst {limit}.",
-        "maximum": "Värdet får vara högst {limit}.",
-        "maxItems": "Högst {limit} filer.",
-        "not_before": "Datumet får inte vara före {other}.",
-        "unknown": "Fältet {field} finns inte i formuläret.",
-        "invalid": "Ogiltigt värde.",
-        "summary": "Formuläret innehåller fel. Rätta de markerade fälten.",
-    },
-    "en": {
-        "required": "Please fill in this field.",
-        "type_boolean": "Choose yes or no.",
-        "type_integer": "Enter a whole number.",
-        "type_number": "Enter a number.",
-        "type_string": "Enter text here.",
-        "type_array": "Invalid value.",
-        "enum": "Choose one of the options.",
-        "format_email": "Enter a valid e-mail address, for example name@example.com.",
-        "format_date": "Enter a date as YYYY-MM-DD.",
-        "maxLength": "The text is too long (at most {limit} characters).",
-        "minLength": "Please fill in this field.",
-        "minimum": "The value must be at least {limit}.",
-        "maximum": "The value may be at most {limit}.",
-        "maxItems": "At most {limit} files.",
-        "not_before": "The date may not be before {other}.",
-        "unknown": "The field {field} is not part of the form.",
-        "invalid": "Invalid value.",
-        "summary": "The form has errors. Correct the marked fields.",
-    },
-}
+@lru_cache(maxsize=4)
+def messages(lang: str) -> dict[str, str]:
+    """The `validation.*` texts of a language (without the prefix), Swedish for anything missing."""
+    def load(code: str) -> dict[str, str]:
+        path = _CATALOGUES / code / "forms.json"
+        data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        return {k.removeprefix("validation."): v for k, v in data.items() if k.startswith("validation.")}
+    return {**load("sv"), **(load(lang) if lang != "sv" else {})}
+
+
+def _title_of(prop: Mapping[str, Any], fallback: str, lang: str) -> str:
+    if lang != "sv":
+        title = (prop.get("x-i18n") or {}).get(lang, {}).get("title")
+        if title:
+            return str(title)
+    return str(prop.get("title") or fallback)
 
 
 def field_title(schema: dict[str, Any], field: str, lang: str) -> str:
-    prop = schema.get("properties", {}).get(field, {})
-    if lang != "sv":
-        title = prop.get("x-i18n", {}).get(lang, {}).get("title")
-        if title:
-            return str(title)
-    return str(prop.get("title", field))
+    return _title_of(schema.get("properties", {}).get(field, {}), field, lang)
+
+
+def _order(error: Any) -> list[tuple[int, int, str]]:
+    return [(0, p, "") if isinstance(p, int) else (1, 0, str(p)) for p in error.absolute_path]
 
 
 def validate_form(schema: dict[str, Any], validator: Draft202012Validator, data: Any,
-                  lang: str = "sv") -> dict[str, Any]:
-    """Return the cleaned data or raise InvalidData with one message per field."""
-    msgs = MESSAGES.get(lang, MESSAGES["sv"])
+                  lang: str = "sv", context: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Return the cleaned data or raise InvalidData with one message per field.
+
+    `context` is the task's data (what the case knows when the task is completed); with it the
+    `x-keys-from` objects are checked against the list the data names."""
+    msgs = messages(lang)
     if not isinstance(data, dict):
         raise InvalidData(msgs["summary"], {"data": msgs["invalid"]})
     props = schema.get("properties", {})
     fields: dict[str, str] = {}
     for key in data:
         if key not in props:
-            fields[key] = msgs["unknown"].format(field=key)
+            fields[str(key)] = msgs["unknown"].format(field=key)
     checked = Draft202012Validator(validator.schema, format_checker=_FORMATS, registry=_LOCAL_ONLY)
     try:
-        errors = sorted(checked.iter_errors(data), key=lambda e: list(e.path))
+        errors = sorted(checked.iter_errors(data), key=_order)
     except Unresolvable as exc:
         raise InvalidData(f"the task's form refers to a schema that cannot be found: {exc}",
                           {"data": msgs["invalid"]}) from exc
     for error in errors:
-        field, message = _describe(error, msgs)
-        fields.setdefault(field, message)
+        path, message = _describe(error, schema, msgs, lang)
+        fields.setdefault(path_name(path), message)
     for key, prop in props.items():
         other = prop.get("x-not-before")
         if other and isinstance(data.get(key), str) and isinstance(data.get(other), str):
@@ -114,25 +105,105 @@ def validate_form(schema: dict[str, Any], validator: Draft202012Validator, data:
                     fields.setdefault(key, msgs["not_before"].format(other=field_title(schema, other, lang)))
             except ValueError:
                 pass
+        if KEYS_FROM in prop and context is not None:
+            _check_keys(key, prop, data, context, fields, msgs)
     if fields:
         raise InvalidData(msgs["summary"], fields)
     return {k: v for k, v in data.items() if k in props}
 
 
-def _describe(error: Any, msgs: dict[str, str]) -> tuple[str, str]:
-    path = [str(p) for p in error.absolute_path]
-    field = path[0] if path else ""
+def _check_keys(key: str, prop: Mapping[str, Any], data: Mapping[str, Any], context: Mapping[str, Any],
+                fields: dict[str, str], msgs: dict[str, str]) -> None:
+    """The object holds exactly the named numbers the case's data lists: others refused, missing ones named."""
+    wanted = keys_for(prop, context)
+    value = data.get(key)
+    if wanted is None or not isinstance(value, Mapping):
+        return
+    labels = [n.label for n in wanted]
+    for extra in value:
+        if extra not in labels:
+            fields.setdefault(path_name([key, str(extra)]),
+                              msgs["key_unknown"].format(key=extra, known=", ".join(labels) or "–"))
+    for label in labels:
+        if label not in value:
+            fields.setdefault(path_name([key, label]), msgs["key_missing"].format(key=label))
+
+
+def _missing(error: Any) -> list[str]:
+    instance = error.instance if isinstance(error.instance, Mapping) else {}
+    return [name for name in error.validator_value if name not in instance] \
+        if isinstance(error.validator_value, list) else []
+
+
+def _required_message(sub: Mapping[str, Any], msgs: dict[str, str]) -> str:
+    kinds = sub.get("type")
+    if kinds == "boolean":
+        return msgs["required_boolean"]
+    if "enum" in sub:
+        return msgs["required_radio"]
+    if kinds == "array" and sub.get("x-widget") != "attachment":
+        return msgs["required_list"]
+    return msgs["required"]
+
+
+def _schema_at(root: Mapping[str, Any], path: list[Step]) -> Mapping[str, Any]:
+    """The schema of the value at `path` (properties and items only; {} when it cannot be followed)."""
+    current: Any = root
+    for step in path:
+        if not isinstance(current, Mapping):
+            return {}
+        if isinstance(step, int):
+            current = current.get("items")
+        else:
+            current = (current.get("properties") or {}).get(step)
+    return current if isinstance(current, Mapping) else {}
+
+
+def _describe(error: Any, root: Mapping[str, Any], msgs: dict[str, str], lang: str) -> tuple[list[Step], str]:
+    path: list[Step] = list(error.absolute_path)
     kind = error.validator
     if kind == "required":
-        missing = re.findall(r"'([^']+)' is a required property", error.message)
-        return (missing[0] if missing else field or "data"), msgs["required"]
+        missing = _missing(error) or ["data"]
+        return [*path, missing[0]], _required_message(_schema_at(root, [*path, missing[0]]), msgs)
+    if kind == "dependentRequired":
+        instance = error.instance if isinstance(error.instance, Mapping) else {}
+        for trigger, needed in (error.validator_value or {}).items():
+            if trigger in instance:
+                for name in needed:
+                    if name not in instance:
+                        other = _title_of(_schema_at(root, [*path, trigger]), trigger, lang)
+                        return [*path, name], msgs["required_because"].format(other=other)
+        return path, msgs["invalid"]
+    if kind == "additionalProperties":
+        extras = re.findall(r"'([^']+)' (?:was|were) unexpected", error.message)
+        instance = error.instance if isinstance(error.instance, Mapping) else {}
+        known = set((error.schema or {}).get("properties") or {})
+        extra = next((k for k in instance if k not in known), extras[0] if extras else "")
+        return [*path, extra], msgs["unknown"].format(field=extra)
     if kind == "type":
-        expected = error.validator_value if isinstance(error.validator_value, str) else "string"
-        return field, msgs.get(f"type_{expected}", msgs["invalid"])
+        expected = error.validator_value
+        if isinstance(expected, list):
+            expected = expected[0] if expected else "string"
+        return path, msgs.get(f"type_{expected}", msgs["invalid"])
     if kind == "format":
-        return field, msgs.get(f"format_{error.validator_value}", msgs["invalid"])
-    if kind in ("maxLength", "minLength", "minimum", "maximum", "maxItems"):
-        return field, msgs[kind].format(limit=error.validator_value)
+        return path, msgs.get(f"format_{error.validator_value}", msgs["invalid"])
+    if kind == "pattern":
+        examples = (error.schema or {}).get("examples")
+        if isinstance(examples, list) and examples and isinstance(examples[0], str):
+            return path, msgs["pattern_example"].format(example=examples[0])
+        return path, msgs["pattern"]
+    if kind == "minItems":
+        return path, (msgs["minItems_one"] if error.validator_value == 1
+                      else msgs["minItems"].format(limit=error.validator_value))
+    if kind == "maxItems":
+        files = (error.schema or {}).get("x-widget") == "attachment"
+        return path, msgs["maxItems_files" if files else "maxItems"].format(limit=error.validator_value)
+    if kind in ("maxLength", "minLength", "minimum", "maximum"):
+        return path, msgs[kind].format(limit=error.validator_value)
+    if kind in ("exclusiveMinimum", "exclusiveMaximum"):
+        return path, msgs["minimum" if kind == "exclusiveMinimum" else "maximum"].format(limit=error.validator_value)
     if kind in ("enum", "const"):
-        return field, msgs["enum"]
-    return field or "data", msgs["invalid"]
+        return path, msgs["enum"]
+    if kind == "uniqueItems":
+        return path, msgs["uniqueItems"]
+    return path, msgs["invalid"]

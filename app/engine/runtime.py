@@ -215,7 +215,7 @@ class CaseEngine:
             schema = definition.form(form_name)
             if schema is None:
                 raise InvalidData("the task's form is missing from the definition")
-            clean = validate_form(schema, definition.validator(form_name), dict(data), lang)
+            clean = validate_form(schema, definition.validator(form_name), dict(data), lang, context=task.data)
         task.data.update(copy.deepcopy(clean))
         info = definition.element(bpmn_id)
         title = info.name if info else task.task_spec.bpmn_name or bpmn_id

@@ -17,6 +17,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
 from app.engine.errors import Problem
+from app.engine.form_keys import spec_problem
 
 try:  # the regular-expression parser behind `re`, to look at a pattern's structure
     import re._parser as sre_parse  # type: ignore[import-not-found]
@@ -34,6 +35,8 @@ KNOWN_X_KEYS = {
     "x-show": None,
     "x-i18n": None,
     "x-not-before": None,
+    "x-keys-from": None,  # checked by app.engine.form_keys.spec_problem
+    "x-prefill": {"organisation.name", "organisation.org_number", "organisation.email", "user.name", "user.email"},
 }
 MAX_FORM_BYTES = 512 * 1024
 
@@ -110,6 +113,12 @@ def _x_key_problems(name: str, text: str, where: str, key: str, value: Any) -> l
         return [Problem(file=name, line=_line_of(text, key), code="form_unknown_key",
                         message=f"the form uses the key '{key}' at {where}, which the form renderer does not know "
                                 f"(known: {known})")]
+    if key == "x-keys-from":
+        problem = spec_problem(value)
+        if problem:
+            return [Problem(file=name, line=_line_of(text, key), code="form_unknown_key",
+                            message=f"the key 'x-keys-from' at {where} {problem}")]
+        return []
     allowed = KNOWN_X_KEYS[key]
     if allowed is not None and value not in allowed:
         return [Problem(file=name, line=_line_of(text, key), code="form_unknown_key",
