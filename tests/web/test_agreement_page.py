@@ -52,7 +52,7 @@ def test_print_stylesheet_hides_navigation(services: Services, browser: Browser)
     browser.login("st_officer")
     browser.get(f"/cases/{case_id}/agreement")
     css = browser.get("/assets/style.css")
-    assert "@media print" in css and ".no-print" in css.split("/* Agreement page")[-1]
+    assert "@media print" in css and ".no-print" in css.split("/* --- Agreement page and submitted answers")[-1]
 
 
 def test_access(services: Services, browser: Browser) -> None:
@@ -95,3 +95,5 @@ def test_held_payment_says_why(services: Services, browser: Browser) -> None:
     browser.login("org_a")
     text = text_of(browser.get(f"/cases/{case_id}/agreement"))
     assert "Innehållen: redogörelsen för år 1 är inte godkänd" in text
+    assert "Utbetalning 2 innehålls tills redogörelsen för år 1 är godkänd" in text  # the next step
+    assert "Beslut 1 november 2026" in text  # the returning decision is linked

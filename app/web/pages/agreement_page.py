@@ -75,20 +75,23 @@ class FollowUpRow:
 
 
 def follow_up_rows(case: Case, agreement: Agreement) -> list[FollowUpRow]:
-    """Each follow-up with its report and decision in the case history (in order of submission)."""
+    """Each follow-up with its latest report and decision in the case history: the events between the day
+    it opens and the day the next follow-up opens."""
     events = list(db().scalars(select(CaseEvent).where(CaseEvent.case_id == case.id,
                                                        CaseEvent.kind == "task_completed",
                                                        CaseEvent.task_name.in_(("report", "review")))
                                .order_by(CaseEvent.at, CaseEvent.id)))
-    reports = [e for e in events if e.task_name == "report"]
-    reviews = [e for e in events if e.task_name == "review"]
+    ordered = sorted(agreement.follow_ups, key=lambda f: (f.opens, f.version, f.year))
     rows = []
-    for f in sorted(agreement.follow_ups, key=lambda f: (f.version, f.year)):
-        has_report = f.status in ("submitted", "returned", "approved")
-        report = reports.pop(0) if has_report and reports else None
-        decision = reviews.pop(0) if f.status in ("returned", "approved") and reviews else None
+    for i, f in enumerate(ordered):
+        until = ordered[i + 1].opens if i + 1 < len(ordered) else None
+        inside = [e for e in events if (formatting.as_date(e.at) or f.opens) >= f.opens
+                  and (until is None or (formatting.as_date(e.at) or until) < until)]
+        reports = [e for e in inside if e.task_name == "report"]
+        reviews = [e for e in inside if e.task_name == "review"]
         rows.append(FollowUpRow(row=f, status=translate(f"agreement.follow_up.{f.status}"),
-                                report=report, decision=decision))
+                                report=reports[-1] if reports else None, decision=reviews[-1] if reviews else None))
+    rows.sort(key=lambda r: (r.row.version, r.row.year))
     return rows
 
 
@@ -163,12 +166,13 @@ def timeline(agreement: Agreement, today: date) -> Timeline | None:
         renewal.marks.append(Mark(x(agreement.claim.terminated_on),
                                   f"{translate('agreement.terminated_on')}: {text(agreement.claim.terminated_on)}",
                                   "terminated"))
-    years = [(x(date(y, 1, 1)), str(y)) for y in range(first.year + 1, last.year + 1)]
+    years = [(x(first), str(first.year))]
+    years += [(x(date(y, 1, 1)), str(y)) for y in range(first.year + 1, last.year + 1)]
     now = x(today) if first <= today <= last else None
     return Timeline(width=WIDTH, height=210, lanes=[periods, payments, follow_ups, renewal], years=years, today=now)
 
 
-def _today() -> date:
+def today() -> date:
     moment = services().clock.now()
     return formatting.as_date(moment) or date.today()
 
@@ -185,51 +189,35 @@ def show(case_id: int) -> Any:
         periods=sorted(agreement.periods, key=lambda p: p.version),
         payments=[(p, payment_state(p), payment_day(p)) for p in payments],
         follow_ups=follow_up_rows(case, agreement), resources=resources_of(agreement),
-        next_text=agreement_waiting_text(agreement), status_text=translate(f"agreement.status.{agreement.status}"),
-        plot=timeline(agreement, _today()), can_terminate=is_officer and agreement.status == "running",
+        next_text=agreement_waiting_text(agreement, today()),
+        status_text=translate(f"agreement.status.{agreement.status}"),
+        plot=timeline(agreement, today()), can_terminate=is_officer and agreement.status == "running",
         sek=lambda v: formatting.sek(v, lang()), day=lambda v: formatting.day(v, lang()),
         number=lambda v: formatting.number(v, lang()),
         repayment_rule=translate(f"agreement.rule.{agreement.repayment_rule}"))
 
 
-def projected_next(agreement: Agreement) -> dict[str, Any]:
-    """The state's `next` as the projection rows tell it (agreements whose state travels in the workflow)."""
-    version = agreement.current_version
-    candidates: list[tuple[date, int, str, str]] = []
-    for p in agreement.payments:
-        if p.version == version and p.status in ("planned", "held"):
-            candidates.append((p.due, 0, "payment", f"v{version}-p{p.number:02d}"))
-    for f in agreement.follow_ups:
-        if f.version == version and f.status == "planned":
-            candidates.append((f.opens, 1, "follow_up", f"v{version}-f{f.year}"))
-    if not candidates:
-        return {}
-    when, _, kind, ref = min(candidates)
-    return {"kind": kind, "date": when.isoformat(), "ref": ref}
-
-
-def agreement_waiting_text(agreement: Agreement) -> str:
-    """What a running agreement waits for next, in plain words ('' when it is not running)."""
+def agreement_waiting_text(agreement: Agreement, today: date) -> str:
+    """What a running agreement waits for next, in plain words, from its plan ('' when it is not running):
+    a held payment first, then the earliest planned payment or follow-up from today on, else the period's end."""
     if agreement.status != "running":
         return ""
-    state = agreement.state or {}
-    upcoming = state.get("next") if state.get("next") else projected_next(agreement)
-    return waiting_text({"status": "running", "next": upcoming})
-
-
-def waiting_text(state: dict[str, Any]) -> str:
-    """What a running agreement waits for, in plain words, from the state's `next`; '' when unknown."""
-    upcoming = state.get("next") or {}
-    if state.get("status", "running") != "running" or not upcoming.get("date"):
-        return ""
-    when = formatting.day(upcoming["date"], lang())
-    ref = str(upcoming.get("ref") or "")
-    if upcoming.get("kind") == "payment":
-        number = ref.rsplit("-p", 1)[-1].lstrip("0") or ref
-        return translate("agreement.waits.payment", number=number, date=when)
-    if upcoming.get("kind") == "follow_up":
-        year = ref.rsplit("-f", 1)[-1]
-        return translate("agreement.waits.follow_up", year=year, date=when)
-    if upcoming.get("kind") == "end":
-        return translate("agreement.waits.end", date=when)
+    held = sorted((p for p in agreement.payments if p.status == "held"), key=lambda p: p.due)
+    if held:
+        year = (held[0].gate or "").rsplit("-f", 1)[-1]
+        return translate("agreement.waits.held", number=held[0].number, year=year)
+    candidates: list[tuple[date, int, str, int]] = []
+    for p in agreement.payments:
+        if p.version == agreement.current_version and p.status == "planned" and p.due >= today:
+            candidates.append((p.due, 0, "payment", p.number))
+    for f in agreement.follow_ups:
+        if f.version == agreement.current_version and f.status == "planned" and f.opens >= today:
+            candidates.append((f.opens, 1, "follow_up", f.year))
+    if candidates:
+        when, _, kind, number = min(candidates)
+        key = "agreement.waits.payment" if kind == "payment" else "agreement.waits.follow_up"
+        return translate(key, number=number, year=number, date=formatting.day(when, lang()))
+    current = [p for p in agreement.periods if p.version == agreement.current_version]
+    if current and current[0].end >= today:
+        return translate("agreement.waits.period_end", date=formatting.day(current[0].end, lang()))
     return ""

@@ -16,7 +16,7 @@ from app.models.agreement import Agreement
 from app.web import formatting
 from app.web.context import db
 from app.web.i18n import translate
-from app.web.pages.agreement_page import agreement_of, agreement_waiting_text
+from app.web.pages.agreement_page import agreement_of, agreement_waiting_text, today
 from app.web.pages.answers import Answer, case_attachments, event_answers, statistic_units
 from app.web.pages.case_diagram import case_diagram, diagram_xml
 from app.web.pages.common import current_step_text, lang, role_title, status_text, task_title, user
@@ -52,7 +52,7 @@ def step_text(case: Case, agreement: Agreement | None) -> str:
     shown = current_step_text(case)
     if case.status != "running" or shown != "–":
         return shown
-    waiting = agreement_waiting_text(agreement) if agreement is not None else ""
+    waiting = agreement_waiting_text(agreement, today()) if agreement is not None else ""
     if waiting:
         return waiting
     if case.next_timer_at is not None:
