@@ -109,14 +109,25 @@ def _store_files(case: Case, schema: dict[str, Any], data: dict[str, Any],
     return refs
 
 
+def _stale(task_id: str, case_id: int | None, claimed: bool) -> Any:
+    """409 in the page: the task was completed (or claimed) by someone else meanwhile; what was typed is shown."""
+    typed = [(name, value) for name, value in request.form.items(multi=True)
+             if name != "csrf_token" and value.strip()]
+    return render_template("tasks/stale.html", task_id=task_id, case_id=case_id, claimed=claimed,
+                           typed=typed), 409
+
+
 @bp.post("/<task_id>")
 @login_required()
 def submit(task_id: str) -> Any:
     me = user()
-    task = _open_task(task_id)
+    try:
+        task = _open_task(task_id)
+    except Conflict:
+        return _stale(task_id, None, claimed=False)
     if not permissions.can_complete(me, task):
         if permissions.is_potential_owner(me, task):
-            raise Conflict("someone else has claimed the task")
+            return _stale(task_id, task.case_id, claimed=True)
         raise Forbidden("your role cannot complete this task")
     case = task_actions.get_case(db(), me, task.case_id)
     definition = definition_of(case)
