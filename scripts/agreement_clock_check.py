@@ -242,7 +242,8 @@ def timeline(agreement: Agreement, start: date, years: int, plan: dict[str, Any]
             require(follow_up(agreement, year)["status"] == "open",
                     f"follow-up {year} should be open on {opens}: {follow_up(agreement, year)}")
             opened_on(agreement, "report", opens)
-            agreement.complete("report")
+            # a report holds exactly the statistics the economic plan names (x-keys-from)
+            agreement.complete("report", {"statistics_values": {"individkontakter": 40 + year}})
             agreement.complete("review", {"follow_up_approved": True, "dialogue_date": opens.isoformat()})
             require(follow_up(agreement, year)["status"] == "approved",
                     f"follow-up {year} should be approved: {follow_up(agreement, year)}")

@@ -99,7 +99,7 @@ def test_bad_form_data_names_every_field_and_stores_nothing(api: Any) -> None:
     assert resp.status_code == 422
     fields = resp.get_json()["error"]["fields"]
     assert set(fields) == {"no_market_comment", "long_term", "follow_up", "extra_field"}
-    assert fields["follow_up"] == "Please fill in this field."
+    assert fields["follow_up"] == "Choose yes or no."  # a missing yes/no question says how to answer it
     after = org.get(f"/api/v1/cases/{case['id']}").get_json()
     assert [t["name"] for t in after["open_tasks"]] == ["checklist"]
     assert [e["kind"] for e in after["history"]] == ["case_started"]
