@@ -16,6 +16,7 @@ from flask import Blueprint, render_template
 from sqlalchemy import select
 
 from app.domain import permissions
+from app.domain.agreements import termination
 from app.engine.errors import NotFound
 from app.models import Case, CaseEvent, User
 from app.models.agreement import Agreement, AgreementFollowUp, AgreementPayment
@@ -183,7 +184,6 @@ def show(case_id: int) -> Any:
     viewer = user()
     case, agreement = get_agreement(viewer, case_id)
     payments = sorted(agreement.payments, key=lambda p: (p.version, p.number))
-    is_officer = viewer.role in ("officer", "admin") and permissions.can_view_case(viewer, case)
     return render_template(
         "agreements/agreement.html", case=case, agreement=agreement,
         periods=sorted(agreement.periods, key=lambda p: p.version),
@@ -191,7 +191,8 @@ def show(case_id: int) -> Any:
         follow_ups=follow_up_rows(case, agreement), resources=resources_of(agreement),
         next_text=agreement_waiting_text(agreement, today()),
         status_text=translate(f"agreement.status.{agreement.status}"),
-        plot=timeline(agreement, today()), can_terminate=is_officer and agreement.status == "running",
+        plot=timeline(agreement, today()),
+        can_terminate=termination.may_terminate(viewer, case) and agreement.status == "running",
         sek=lambda v: formatting.sek(v, lang()), day=lambda v: formatting.day(v, lang()),
         number=lambda v: formatting.number(v, lang()),
         repayment_rule=translate(f"agreement.rule.{agreement.repayment_rule}"))
