@@ -112,7 +112,9 @@ def organisation_by_number(session: Session, org_number: str) -> Organisation:
 
 def add_user(session: Session, clock: Clock, username: str, password: str, role: str, *,
              municipality: str | None = None, organisation: str | None = None, display_name: str = "",
-             email: str | None = None, language: str = "sv") -> User:
+             email: str | None = None, language: str = "sv", password_hash: str | None = None) -> User:
+    """A new active user. `password_hash`, when given, is the Argon2 hash of `password` made already
+    (the demo loader hashes its one shared password once)."""
     username = (username or "").strip()
     if not username or len(username) > 80 or any(c.isspace() for c in username):
         raise AccountError("a username is 1-80 characters without spaces", "username")
@@ -131,9 +133,9 @@ def add_user(session: Session, clock: Clock, username: str, password: str, role:
     if role in MUNICIPAL_ROLES and muni is None:
         raise AccountError(f"a {role} user needs --municipality", "municipality")
     user = User(username=username, display_name=display_name or username, email=email,
-                password_hash=hash_password(password), role=role, municipality_id=muni.id if muni else None,
-                organisation_id=org.id if org else None, language=language, active=True,
-                created_at=clock.now())
+                password_hash=password_hash or hash_password(password), role=role,
+                municipality_id=muni.id if muni else None, organisation_id=org.id if org else None,
+                language=language, active=True, created_at=clock.now())
     session.add(user)
     session.flush()
     return user
