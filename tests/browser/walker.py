@@ -109,11 +109,19 @@ class Person:
     # -- pages ---------------------------------------------------------------------------------
     def look(self, what: str) -> str:
         """Check the page now shown (axe, screenshot) under the name `<username>-<what>`; its main text."""
+        self._settle()
         name = f"{len(self.seen) + 1:02d}-{self.username}-{what}"
         self.seen.append(name)
         if self.check is not None:
             self.check(self.page, name)
         return self.main_text()
+
+    def _settle(self) -> None:
+        """Wait for what a script draws after the page loads: the case page's diagram (bpmn-js reports
+        in #viewer-status when it has drawn it, or failed to)."""
+        if self.page.locator("#case-viewer").count():
+            self.page.wait_for_function(
+                "() => (document.getElementById('viewer-status') || {}).textContent")
 
     def main_text(self) -> str:
         return " ".join(self.page.locator("main").inner_text().split())

@@ -18,6 +18,12 @@ async function show() {
     return;
   }
   const canvas = viewer.get("canvas");
+  // the drawing is focusable (bpmn-js: arrow keys move it): a named image inside the labelled group
+  const drawing = root.querySelector(".djs-container > svg");
+  if (drawing) {
+    drawing.setAttribute("role", "img");
+    drawing.setAttribute("aria-label", root.dataset.canvasLabel);
+  }
   const registry = viewer.get("elementRegistry");
   const overlays = viewer.get("overlays");
   canvas.zoom("fit-viewport");
