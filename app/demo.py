@@ -1,20 +1,25 @@
-"""Demo data for Falun: the roles' users, two organisations and cases at different steps.
+"""Demo data for Falun: the roles' users, two organisations and initiatives at each step, dated from today.
 
 Idempotent: users and organisations are created when missing; demo cases only once.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from app.clock import ManualClock
 from app.demo_common import DEMO_LOGIN, DEMO_PASSWORD, ensure_people, user_for
 from app.demo_stenungsund import load_stenungsund_demo
 from app.domain.accounts import municipality_by_slug
+from app.domain.agreements.payments import period_end
+from app.domain.calendar import add_months, at_local_time
 from app.models import Case, OpenTask, Organisation, User
 from app.services import Services
+from app.simulation import with_clock
 
 __all__ = ["DEMO_LOGIN", "DEMO_PASSWORD", "load_demo"]
 
@@ -47,61 +52,106 @@ INITIATIVE = {
     "contact_phone": "070-123 45 67",
 }
 
-# Each demo case: the organisation, then the task data to complete in order.
-DEMO_CASES: list[tuple[str, list[tuple[str, dict[str, Any]]]]] = [
-    ("802400-0005", []),
-    ("802400-0005", [("checklist", CHECKLIST_ALL_YES), ("initiative", INITIATIVE)]),
-    ("802470-0000", [
-        ("checklist", CHECKLIST_ALL_YES),
-        ("initiative", {**INITIATIVE, "activity_title": "Stödgrupper för unga anhöriga",
-                        "contact_name": "Bo Lind", "contact_email": "bo.lind@stodcentrum.example"}),
-        ("legal_assessment", {"iop_right_form": True, "motivation": "Verksamheten är inte upphandlingspliktig."}),
-    ]),
-    ("802470-0000", [
-        ("checklist", CHECKLIST_ALL_YES),
-        ("initiative", {**INITIATIVE, "activity_title": "Mötesplats för seniorer",
-                        "contact_name": "Bo Lind", "contact_email": "bo.lind@stodcentrum.example"}),
-        ("legal_assessment", {"iop_right_form": True, "motivation": "IOP passar."}),
-        ("department_decision", {"department": "Omsorgsförvaltningen", "set_up_iop": True,
-                                 "feedback_to_organisation": "Vi vill gärna upprätta ett IOP med er."}),
-        ("draft_agreement", {"agreement_purpose": "Minska ofrivillig ensamhet bland äldre.",
-                             "period_start": "2027-01-01", "period_end": "2029-12-31",
-                             "municipal_contribution_sek": 250000,
-                             "organisation_contribution": "Lokal, 1 200 volontärtimmar per år"}),
-    ]),
-    ("802400-0005", [
-        ("checklist", CHECKLIST_ALL_YES),
-        ("initiative", {**INITIATIVE, "activity_title": "Sommarlovsaktiviteter"}),
-        ("legal_assessment", {"iop_right_form": False, "alternative_form": "association_grant",
-                              "motivation": "Kortvarig aktivitet som passar som föreningsbidrag."}),
-    ]),
-]
+
+def _draft(purpose: str, today: date, amount: int, contribution: str) -> dict[str, Any]:
+    """A draft agreement starting on the first of the month three months from `today`, for three years."""
+    start = add_months(today.replace(day=1), 3)
+    return {"agreement_purpose": purpose, "period_start": start.isoformat(),
+            "period_end": period_end(start, 3).isoformat(), "municipal_contribution_sek": amount,
+            "organisation_contribution": contribution}
+
+
+BO = {"contact_name": "Bo Lind", "contact_email": "bo.lind@stodcentrum.example"}
+LEGAL_OK = {"iop_right_form": True, "motivation": "Verksamheten är inte upphandlingspliktig och bygger på "
+            "föreningens eget initiativ."}
+DEPARTMENT_YES = {"department": "Omsorgsförvaltningen", "set_up_iop": True,
+                  "feedback_to_organisation": "Vi vill gärna upprätta ett IOP med er."}
+
+
+@dataclass
+class FalunCase:
+    org_number: str
+    days_ago: int  # the organisation began the case this many days before today
+    steps: list[tuple[str, dict[str, Any]]]  # tasks completed in order, one every few days
+
+
+def falun_cases(today: date) -> list[FalunCase]:
+    """Falun's initiatives, one at each step worth showing, every date counted from `today`."""
+    seniors = _draft("Minska ofrivillig ensamhet bland äldre.", today, 250_000,
+                     "Lokal, 1 200 volontärtimmar per år")
+    homework = _draft("Fler nyanlända barn klarar skolans mål.", today, 180_000,
+                      "Volontärer, 800 timmar per år")
+    choir = _draft("Gemenskap genom sång för personer med demens och deras anhöriga.", today, 90_000,
+                   "Körledare och lokal")
+    begun = [("checklist", CHECKLIST_ALL_YES)]
+    return [
+        # new: the organisation has begun and not yet sent its checklist
+        FalunCase("802400-0005", 1, []),
+        # at the legal assessment (lena)
+        FalunCase("802400-0005", 9, [*begun, ("initiative", INITIATIVE)]),
+        # at the department's decision (olle)
+        FalunCase("802470-0000", 21, [*begun, ("initiative", {**INITIATIVE, **BO,
+                                                              "activity_title": "Stödgrupper för unga anhöriga"}),
+                                      ("legal_assessment", LEGAL_OK)]),
+        # a draft for the organisation to review (bo)
+        FalunCase("802470-0000", 48, [*begun, ("initiative", {**INITIATIVE, **BO,
+                                                              "activity_title": "Mötesplats för seniorer"}),
+                                      ("legal_assessment", LEGAL_OK), ("department_decision", DEPARTMENT_YES),
+                                      ("draft_agreement", seniors)]),
+        # at the final legal review (lena)
+        FalunCase("802400-0005", 62, [*begun, ("initiative", {**INITIATIVE, "activity_title": "Läxhjälp i Slätta"}),
+                                      ("legal_assessment", LEGAL_OK), ("department_decision", DEPARTMENT_YES),
+                                      ("draft_agreement", homework),
+                                      ("review_draft", {"draft_accepted": True})]),
+        # decided: the agreement is legally approved
+        FalunCase("802470-0000", 90, [*begun, ("initiative", {**INITIATIVE, **BO,
+                                                              "activity_title": "Kör för personer med demens"}),
+                                      ("legal_assessment", LEGAL_OK), ("department_decision", DEPARTMENT_YES),
+                                      ("draft_agreement", choir),
+                                      ("review_draft", {"draft_accepted": True}),
+                                      ("final_review", {"agreement_legally_correct": True,
+                                                        "review_comments": "Avtalet är juridiskt korrekt."})]),
+        # decided: ended, IOP was the wrong contract form
+        FalunCase("802400-0005", 30, [*begun, ("initiative", {**INITIATIVE, "activity_title": "Sommarlovsaktiviteter"}),
+                                      ("legal_assessment", {"iop_right_form": False,
+                                                            "alternative_form": "association_grant",
+                                                            "motivation": "Kortvarig aktivitet som passar som "
+                                                                          "föreningsbidrag."})]),
+    ]
 
 
 def load_demo(services: Services) -> list[str]:
     report = ensure_people(services, ORGANISATIONS, USERS)
     with services.unit_of_work() as session:
         falun = municipality_by_slug(session, "falun")
-        if session.scalar(select(Case.id).where(Case.municipality_id == falun.id).limit(1)) is None:
-            for org_number, steps in DEMO_CASES:
-                case = _demo_case(session, services, org_number, steps)
-                report.append(f"case {case.registration_number}: {case.current_step or case.status}")
+        present = session.scalar(select(Case.id).where(Case.municipality_id == falun.id).limit(1)) is not None
+    if not present:
+        for spec in falun_cases(services.clock.today()):
+            report.append(_demo_case(services, spec))
     report.extend(load_stenungsund_demo(services))
     if not report:
         report.append("demo data already loaded")
     return report
 
 
-def _demo_case(session: Session, services: Services, org_number: str,
-               steps: list[tuple[str, dict[str, Any]]]) -> Case:
-    org = session.scalars(select(Organisation).where(Organisation.org_number == org_number)).one()
-    starter = session.scalars(select(User).where(User.organisation_id == org.id)).first()
-    case = services.engine.start_case(session, municipality=municipality_by_slug(session, "falun"),
-                                      organisation=org, process_id="falun_initiative", actor=starter)
-    for task_name, data in steps:
-        task = session.scalars(select(OpenTask).where(OpenTask.case_id == case.id,
-                                                      OpenTask.name == task_name)).one()
-        actor = user_for(session, task)
-        services.engine.complete_task(session, case, task.id, actor, data)
-    return case
-
+def _demo_case(services: Services, spec: FalunCase) -> str:
+    """Start the case `days_ago` days back and complete its steps on the days between then and today."""
+    now = services.clock.now()
+    begun = services.clock.today() - timedelta(days=spec.days_ago)
+    gap = max(spec.days_ago // (len(spec.steps) + 1), 1) if spec.steps else 0
+    clock = ManualClock(min(at_local_time(begun, time(10, 0), services.clock.tz), now), tz=str(services.clock.tz))
+    history = with_clock(services, clock)
+    with history.unit_of_work() as session:
+        org = session.scalars(select(Organisation).where(Organisation.org_number == spec.org_number)).one()
+        starter = session.scalars(select(User).where(User.organisation_id == org.id).order_by(User.id)).first()
+        case = history.engine.start_case(session, municipality=municipality_by_slug(session, "falun"),
+                                         organisation=org, process_id="falun_initiative", actor=starter)
+        for number, (task_name, data) in enumerate(spec.steps, start=1):
+            moment = at_local_time(begun + timedelta(days=gap * number), time(10, 0) if number % 2 else
+                                   time(14, 30), services.clock.tz)
+            if clock.now() < moment < now:
+                clock.set(moment)
+            task = session.scalars(select(OpenTask).where(OpenTask.case_id == case.id,
+                                                          OpenTask.name == task_name)).one()
+            history.engine.complete_task(session, case, task.id, user_for(session, task), data)
+        return f"case {case.registration_number}: {case.current_step or case.status}"
