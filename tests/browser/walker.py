@@ -18,7 +18,8 @@ control the way a person would:
 
 Label matching ignores case and the "(måste fyllas i)" style markers: an exact match wins, else the one
 label that starts with the key. Visually hidden text (for screen readers only) is not part of the
-visible text. Every page the person lands on can be checked (axe-core) through `check`.
+visible text. Every page the person lands on can be checked (axe-core) through `check`, and fails the
+walk if it shows a catalogue key (`answers.statistic`) instead of a text.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from tests.catalogue_keys import shown_keys
 
 ADD_ROW = re.compile(r"^\s*Lägg till", re.I)
 
@@ -114,6 +117,9 @@ class Person:
         self.seen.append(name)
         if self.check is not None:
             self.check(self.page, name)
+        keys = shown_keys(self.page.title() + "\n" + self.page.locator("body").inner_text())
+        if keys:
+            raise WalkError(f"{self.username}: {self.page.url} shows catalogue keys instead of text: {keys}")
         return self.main_text()
 
     def _settle(self) -> None:
