@@ -16,6 +16,7 @@ from app.web.api import (  # noqa: E402,F401  (routes register on import)
     migrations,
     openapi,
     organisations,
+    payments,
     tasks,
     users,
 )

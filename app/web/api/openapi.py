@@ -114,6 +114,20 @@ def _paths() -> dict[str, Any]:
             description="For the municipality's staff and administrators. An organisation's representative gets "
                         "403: it sees its own agreement at /cases/{case_id}/agreement. Dates before today that "
                         "are not done are included with overdue=true.")},
+        "/payments": {"get": _op(
+            "listPayments", "Payments across a municipality's agreements (planned, released, overdue, held, paid, "
+                            "cancelled) with sums per state, and the repayment claims", result="PaymentList",
+            params=[_query("municipality", "e.g. stenungsund; staff: their own (the default); an administrator "
+                                           "without a municipality must name one"),
+                    _query("state", "planned, released, overdue, held, paid or cancelled"),
+                    _query("from", "the first due date, YYYY-MM-DD"), _query("to", "the last due date, YYYY-MM-DD"),
+                    *PAGING],
+            errors="401 403 422", tag="cases",
+            description="For finance, officers and administrators of the municipality (the page /finance/payments "
+                        "and its CSV show the same). overdue: released, unpaid, and past the day the payment "
+                        "escalates (its date or release, whichever is later, plus the municipality's "
+                        "payment_overdue_days). sums and total_sek cover every matching payment, not only the "
+                        "page.")},
         "/cases/{case_id}/withdraw": {"post": _op(
             "withdrawCase", "The organisation withdraws its initiative", result="Case", params=[CASE_ID],
             body="WithdrawRequest", errors="401 403 404 409 422", tag="cases")},

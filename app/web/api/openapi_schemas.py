@@ -234,6 +234,30 @@ SCHEMAS["AgreementList"] = obj({
 }, description="Upcoming work across a municipality's running agreements")
 
 # Examples of valid request bodies: for readers, and the fuzz run starts from them to reach past the 422s.
+SCHEMAS["PaymentList"] = obj({
+    "municipality": STRING, "today": _DAY,
+    "items": {"type": "array", "items": obj({
+        "case_id": INTEGER, "registration_number": STRING, "organisation": STRING,
+        "agreement_status": {"type": "string", "description": "running, terminated or ended"},
+        "version": INTEGER, "number": INTEGER, "due": _DAY, "amount_sek": INTEGER,
+        "status": {"type": "string", "description": "as recorded: planned, held, released, paid or cancelled"},
+        "state": {"type": "string", "description": "status, or overdue for a released payment past its day"},
+        "held_for_year": {"type": ["integer", "null"],
+                          "description": "a held payment waits for this agreement year's follow-up"},
+        "held_on": _NULLABLE_DAY, "released_on": _NULLABLE_DAY, "paid_on": _NULLABLE_DAY, "reference": STRING,
+        "overdue_from": _NULLABLE_DAY, "pay_task_id": {"type": ["string", "null"],
+                                                        "description": "the open task that pays it"}})},
+    "total": INTEGER, "limit": INTEGER, "offset": INTEGER,
+    "sums": {"type": "object", "additionalProperties": INTEGER, "description": "SEK per state"},
+    "total_sek": INTEGER,
+    "claims": {"type": "array", "items": obj({
+        "case_id": INTEGER, "registration_number": STRING, "organisation": STRING, "terminated_on": _DAY,
+        "amount_sek": INTEGER, "settled_sek": INTEGER, "left_sek": INTEGER,
+        "status": {"type": "string", "description": "open or settled"},
+        "task_id": {"type": ["string", "null"], "description": "the open task that records a repayment"}})},
+}, description="Payments across a municipality's agreements")
+
+
 _BODY_EXAMPLES: dict[str, list[dict[str, Any]]] = {
     "CaseRequest": [{"municipality": "falun"}],
     "CompleteRequest": [{"data": {}}],

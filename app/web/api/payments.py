@@ -1,0 +1,83 @@
+"""`GET /api/v1/payments`: the payments across a municipality's agreements, as /finance/payments shows them.
+
+For finance, officers and administrators (a municipality-bound caller sees its own municipality; an administrator
+without one names it with `municipality`). Filters `state` (planned, released, overdue, held, paid, cancelled),
+`from` and `to` (due dates, ISO); paginated with `limit`/`offset` like the other lists; `sums` and `total_sek`
+cover every matching payment, not only the page. The repayment claims of agreements ended early come along
+(they are few). The data comes from app/queries/payments.py.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import jsonify, request
+from sqlalchemy import select
+
+from app.domain.agreements.settings import load_settings
+from app.engine.errors import Forbidden, InvalidData
+from app.models import Municipality, User
+from app.queries.payments import FILTER_MESSAGES, PaymentRow, parse_filters, payments
+from app.web.api import api
+from app.web.api.common import authenticated, caller, paging
+from app.web.context import db, services
+
+ROLES = ("finance", "officer", "admin")
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _municipality(user: User, slug: str | None) -> Municipality:
+    if user.role not in ROLES:
+        raise Forbidden("the payments are for the municipality's finance, officers and administrators")
+    if user.municipality_id is not None:
+        own = db().get(Municipality, user.municipality_id)
+        assert own is not None
+        if slug and slug != own.slug:
+            raise Forbidden("you may only see your own municipality's payments")
+        return own
+    if not slug:
+        raise InvalidData("municipality is required", {"municipality": "name the municipality, e.g. stenungsund"})
+    found = db().scalar(select(Municipality).where(Municipality.slug == slug[:40]))
+    if found is None:
+        raise InvalidData("unknown municipality", {"municipality": "no such municipality"})
+    return found
+
+
+def payment_json(row: PaymentRow) -> dict[str, Any]:
+    return {
+        "case_id": row.case_id, "registration_number": row.registration_number, "organisation": row.organisation,
+        "agreement_status": row.agreement_status, "version": row.version, "number": row.number,
+        "due": row.due.isoformat(), "amount_sek": row.amount_sek, "status": row.status, "state": row.state,
+        "held_for_year": row.held_for_year, "held_on": _day(row.held_on), "released_on": _day(row.released_on),
+        "paid_on": _day(row.paid_on), "reference": row.reference, "overdue_from": _day(row.overdue_from),
+        "pay_task_id": row.pay_task_id,
+    }
+
+
+@api.get("/payments")
+@authenticated
+def list_payments() -> Any:
+    user = caller()
+    municipality = _municipality(user, request.args.get("municipality"))
+    filters, problems = parse_filters(request.args.get("state"), request.args.get("from"), request.args.get("to"))
+    if problems:
+        raise InvalidData("bad filters", {name: FILTER_MESSAGES[code] for name, code in problems.items()})
+    limit, offset = paging()
+    found = payments(db(), municipality.id, services().clock.today(),
+                     overdue_days=load_settings(municipality.slug).payment_overdue_days, state=filters.state,
+                     due_from=filters.due_from, due_to=filters.due_to)
+    return jsonify({
+        "municipality": municipality.slug, "today": found.today.isoformat(),
+        "items": [payment_json(r) for r in found.rows[offset:offset + limit]],
+        "total": len(found.rows), "limit": limit, "offset": offset,
+        "sums": found.sums, "total_sek": found.total_sek,
+        "claims": [{
+            "case_id": c.case_id, "registration_number": c.registration_number, "organisation": c.organisation,
+            "terminated_on": c.terminated_on.isoformat(), "amount_sek": c.amount_sek,
+            "settled_sek": c.settled_sek, "left_sek": c.left_sek, "status": c.status, "task_id": c.task_id,
+        } for c in found.claims],
+    })
