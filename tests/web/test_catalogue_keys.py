@@ -73,3 +73,17 @@ def test_statistics_in_answers_read_as_words(services: Services, browser: Browse
                 assert (f'<th scope="col">{statistic}</th><th scope="col">{value}</th>'
                         f'<th scope="col">{unit}</th>') in html, url
                 assert '<th scope="row">individkontakter</th><td>340</td><td>kontakter</td>' in html, url
+
+
+def test_every_process_outcome_has_a_text() -> None:
+    """Case pages, the history and the admin overview show `outcome.<value>` for the outcome a process
+    ends with (processes/*.bpmn: a `outcome` output or script value)."""
+    outcomes: set[str] = set()
+    for path in (APP.parent / "processes").glob("*.bpmn"):
+        text = path.read_text(encoding="utf-8")
+        outcomes |= set(re.findall(r'name="outcome" value="([a-z_]+)"', text))
+        outcomes |= set(re.findall(r"\bdict\(outcome=(?:&quot;|\")([a-z_]+)(?:&quot;|\")", text))
+    assert {"approved", "terminated", "ended"} <= outcomes
+    for lang in ("sv", "en"):
+        missing = sorted(o for o in outcomes if f"outcome.{o}" not in catalogue(lang))
+        assert not missing, f"app/i18n/{lang}: no text for outcomes {missing}"
