@@ -15,6 +15,7 @@ BLUEPRINTS.append(("app.web.pages.auth", "bp", False))
 BLUEPRINTS.append(("app.web.pages.oidc", "bp", False))  # log-in with the municipality's identity provider
 BLUEPRINTS.append(("app.web.pages.tasks", "bp", False))
 BLUEPRINTS.append(("app.web.pages.task_page", "bp", False))
+BLUEPRINTS.append(("app.web.pages.task_drafts", "bp", False))  # "Spara utkast" on the task page
 BLUEPRINTS.append(("app.web.pages.portal", "bp", False))
 BLUEPRINTS.append(("app.web.pages.cases", "bp", False))
 BLUEPRINTS.append(("app.web.pages.admin", "bp", False))

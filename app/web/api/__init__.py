@@ -13,6 +13,7 @@ from app.web.api import (  # noqa: E402,F401  (routes register on import)
     cases,
     clock,
     definitions,
+    drafts,
     migrations,
     openapi,
     organisations,

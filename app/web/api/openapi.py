@@ -83,6 +83,22 @@ def _paths() -> dict[str, Any]:
             body="CompleteRequest", errors="401 403 404 409 413 422", tag="tasks",
             description="Of two concurrent completions of one task, exactly one succeeds; the other gets 409. "
                         "data may hold only the fields of the task's form (422 names any other).")},
+        "/tasks/{task_id}/draft": {
+            "get": _op("getTaskDraft", "The caller's own draft of the task (404 when there is none)",
+                       result="TaskDraft", params=[TASK_ID], errors="401 404 409", tag="tasks"),
+            "put": _op("saveTaskDraft", "Save what is filled in so far without completing the task (replaces the "
+                                        "caller's earlier draft)", result="TaskDraft", params=[TASK_ID,
+                       _query("lang", "sv or en: the language of the field messages (en)")],
+                       body="DraftRequest", errors="401 403 404 409 413 422", tag="tasks",
+                       description="A draft is the caller's alone: colleagues who may work on the same task "
+                                   "never see it. Nothing is required, but data may hold only the fields of the "
+                                   "task's form, each a value of the field's type or text; text at most 20 000 "
+                                   "characters, lists at most 200 items, the whole draft at most 200 kB (422 "
+                                   "names what is refused). Completing the task, by anyone, removes its drafts."),
+            "delete": _op("deleteTaskDraft", "Delete the caller's draft of the task (204 also when there was "
+                                             "none)", ok="204", params=[TASK_ID], errors="401 403 404 409 422",
+                          tag="tasks"),
+        },
         "/cases": {
             "get": _op("listCases", "Cases the caller may see, newest first", result="CaseList", tag="cases",
                        params=[_query("status", "running, completed or failed"),

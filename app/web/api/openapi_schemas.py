@@ -130,6 +130,9 @@ SCHEMAS: dict[str, Any] = {
                                                  "(\"file:line [id 'name']: message\")"},
                      "details": {"type": "array", "items": ref("Problem"),
                                  "description": "the same problems as objects, in the same order"}}),
+    "TaskDraft": obj({"task_id": STRING,
+                      "data": {"type": "object", "description": "the form's fields as saved"},
+                      "saved_at": TIME}, description="the caller's own draft of a task"),
     "Clock": obj({"now": TIME, "fired": {"type": "integer", "description": "timers fired by the move"}},
                  ["now"]),
 }
@@ -138,6 +141,8 @@ BODIES: dict[str, Any] = {
     "TokenRequest": obj({"username": STRING, "password": STRING}, closed=True),
     "CompleteRequest": obj({"data": {"type": "object", "description": "values satisfying the task's form"}},
                            closed=True),
+    "DraftRequest": obj({"data": {"type": "object", "description": "the form's fields filled in so far"}},
+                        closed=True),
     "CaseRequest": obj({
         "municipality": STRING,
         "process": {"type": "string", "description": "process id; the municipality's initiative flow if left out"},
@@ -261,6 +266,7 @@ SCHEMAS["PaymentList"] = obj({
 _BODY_EXAMPLES: dict[str, list[dict[str, Any]]] = {
     "CaseRequest": [{"municipality": "falun"}],
     "CompleteRequest": [{"data": {}}],
+    "DraftRequest": [{"data": {}}],
     "WithdrawRequest": [{"reason": "Föreningen avstår från initiativet."}],
     "TerminateRequest": [{"reason": "Verksamheten upphör.", "date": "2026-07-01"}],
     "UserRequest": [{"username": "ny_jurist", "password": "ett-langt-losenord", "role": "lawyer",

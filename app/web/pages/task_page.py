@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -13,7 +14,7 @@ from app.engine.forms import validate_form
 from app.models import Attachment, Case, CaseEvent, OpenTask
 from app.web.context import commit, db, services
 from app.web.i18n import translate
-from app.web.pages import forms
+from app.web.pages import forms, task_drafts
 from app.web.pages.answers import shown_answers
 from app.web.pages.auth import start_page
 from app.web.pages.common import definition_of, lang, next_task_for, schema_text, task_title, user
@@ -37,7 +38,7 @@ def _open_task(task_id: str) -> OpenTask:
 
 
 def _render(task: OpenTask, case: Case, raw: dict[str, str], errors: dict[str, str],
-            files: dict[str, list[dict[str, Any]]], status: int = 200) -> Any:
+            files: dict[str, list[dict[str, Any]]], status: int = 200, draft_saved: datetime | None = None) -> Any:
     definition = definition_of(case)
     schema = definition.form(task.form) or {"properties": {}}
     fields = forms.build_fields(schema, lang(), raw, errors, files)
@@ -51,7 +52,8 @@ def _render(task: OpenTask, case: Case, raw: dict[str, str], errors: dict[str, s
         summary=[f for f in flat if f.error], other_errors=other_errors,
         earlier=shown_answers(case, definition, schema), can_complete=permissions.can_complete(me, task),
         can_claim=task.assignee_id is None and permissions.can_claim(me, task),
-        can_unclaim=permissions.can_unclaim(me, task), has_files=bool(forms.attachment_fields(schema)))
+        can_unclaim=permissions.can_unclaim(me, task), has_files=bool(forms.attachment_fields(schema)),
+        draft_saved=draft_saved)
     return html, status
 
 
@@ -60,7 +62,8 @@ def _render(task: OpenTask, case: Case, raw: dict[str, str], errors: dict[str, s
 def show(task_id: str) -> Any:
     task = _open_task(task_id)
     case = task_actions.get_case(db(), user(), task.case_id)
-    return _render(task, case, {}, {}, {})
+    raw, files, saved = task_drafts.prefill(task, case)  # the user's own draft, if any
+    return _render(task, case, raw, {}, files, draft_saved=saved)
 
 
 def _kept_files(case: Case, name: str) -> list[Attachment]:
