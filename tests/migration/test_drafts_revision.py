@@ -1,0 +1,70 @@
+"""Migration 0013: the task_drafts table (one draft per task and user, removed with its task or user), and the
+revision goes down and up again. On SQLite, and on PostgreSQL when IOP_TEST_DATABASE_URL is set."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, inspect, text
+
+from app.migrate import alembic_config
+from tests.conftest import _postgres_url
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Iterator[Engine]:
+    base = os.environ.get("IOP_TEST_DATABASE_URL")
+    if not base:
+        engine = create_engine(f"sqlite:///{tmp_path / 'drafts.sqlite3'}")
+        yield engine
+        engine.dispose()
+        return
+    schema = f"d_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    engine = create_engine(_postgres_url(base, schema))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+def _run(engine: Engine, action: str, revision: str) -> None:
+    cfg = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        getattr(command, action)(cfg, revision)
+
+
+def test_one_head_and_0013_follows_the_calendar_feeds() -> None:
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    assert len(script.get_heads()) == 1
+    revision = script.get_revision("0013")
+    assert revision is not None and revision.down_revision == "0012_calendar_feeds"
+
+
+def test_the_drafts_table_goes_with_its_task_and_user_and_the_revision_goes_down(fresh: Engine) -> None:
+    _run(fresh, "upgrade", "0012_calendar_feeds")
+    assert "task_drafts" not in inspect(fresh).get_table_names()
+    _run(fresh, "upgrade", "0013")
+    schema = inspect(fresh)
+    assert {c["name"] for c in schema.get_columns("task_drafts")} == {"id", "task_id", "user_id", "data", "saved_at"}
+    keys = {fk["referred_table"]: fk for fk in schema.get_foreign_keys("task_drafts")}
+    assert keys["open_tasks"]["constrained_columns"] == ["task_id"]
+    assert keys["open_tasks"]["options"].get("ondelete") == "CASCADE"
+    assert keys["users"]["options"].get("ondelete") == "CASCADE"
+    assert [set(u["column_names"]) for u in schema.get_unique_constraints("task_drafts")] == [{"task_id", "user_id"}]
+    _run(fresh, "downgrade", "0012_calendar_feeds")
+    assert "task_drafts" not in inspect(fresh).get_table_names()
+    _run(fresh, "upgrade", "head")
+    assert "task_drafts" in inspect(fresh).get_table_names()
