@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.domain import permissions, start_data
 from app.domain.accounts import AccountError, municipality_by_slug, organisation_by_number
+from app.domain.agreements import late_renewal
 from app.engine.errors import Conflict, Forbidden, InvalidData, NotFound
 from app.engine.runtime import CaseEngine
 from app.models import Case, CaseEvent, OpenTask, Organisation, User
@@ -105,7 +106,11 @@ def complete(session: Session, engine: CaseEngine, user: User, task_id: str, dat
     case = session.get(Case, task.case_id)
     assert case is not None
     _check_attachments(session, case, data)
-    return engine.complete_task(session, case, task_id, user, data, lang)
+    late = late_renewal.check(session, engine.clock, case, task, data, lang)  # refused: InvalidData (422)
+    done = engine.complete_task(session, case, task_id, user, data, lang)
+    if late is not None:  # the municipality warns: the decision stands and the history says it came late
+        late_renewal.record(session, engine.clock, done, user, late)
+    return done
 
 
 def _check_attachments(session: Session, case: Case, data: dict[str, Any]) -> None:
