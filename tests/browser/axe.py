@@ -8,13 +8,14 @@ which allows no inline or injected scripts, does not need loosening for the test
 from __future__ import annotations
 
 import json
+import os
 import re
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-SHOTS = Path("/tmp/shots")
+SHOTS = Path(os.environ.get("IOP_SHOTS_DIR", "/tmp/shots"))  # screenshots and findings of every checked page
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING = ("critical", "serious")
 
@@ -59,7 +60,8 @@ def shot_path(name: str) -> Path:
 
 
 def assert_accessible(page: Any, name: str) -> list[dict[str, Any]]:
-    """Screenshot the page to /tmp/shots/walk-<name>.png and fail on any critical or serious axe finding.
+    """Screenshot the page to $IOP_SHOTS_DIR (default /tmp/shots)/walk-<name>.png; fail on any critical or
+    serious axe finding.
 
     Returns every violation (minor and moderate ones included) for the caller to look at; all of them
     are also written next to the screenshot as walk-<name>.json."""

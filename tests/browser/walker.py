@@ -100,10 +100,12 @@ class Person:
     """One user in their own browser context; every page they land on goes through `check`."""
 
     def __init__(self, browser: Any, base_url: str, username: str, password: str,
-                 check: Callable[[Any, str], Any] | None = None) -> None:
+                 check: Callable[[Any, str], Any] | None = None, prefix: str = "") -> None:
         self.username = username
+        self.prefix = prefix  # names this walk's screenshots apart from another's
         self.password = password
-        self.context = browser.new_context(base_url=base_url, viewport={"width": 1100, "height": 900})
+        self.context = browser.new_context(base_url=base_url, viewport={"width": 1100, "height": 900},
+                                           locale="sv-SE", timezone_id="Europe/Stockholm")
         self.context.set_default_timeout(15000)
         self.page = self.context.new_page()
         self.check = check
@@ -113,7 +115,7 @@ class Person:
     def look(self, what: str) -> str:
         """Check the page now shown (axe, screenshot) under the name `<username>-<what>`; its main text."""
         self._settle()
-        name = f"{len(self.seen) + 1:02d}-{self.username}-{what}"
+        name = f"{self.prefix}{len(self.seen) + 1:02d}-{self.username}-{what}"
         self.seen.append(name)
         if self.check is not None:
             self.check(self.page, name)
@@ -191,6 +193,12 @@ class Person:
         root = scope if scope is not None else self.page.locator("main")
         for key, value in answers.items():
             self._fill_one(root, key, value)
+
+    def value(self, key: str, scope: Any = None) -> str:
+        """What the field with this label holds now (e.g. what the page filled in beforehand)."""
+        found = self._find(scope if scope is not None else self.page.locator("main"), key)
+        value: str = self.page.locator(f'[data-walker="{found["ref"]}"]').input_value()
+        return value
 
     def _controls(self, scope: Any) -> list[dict[str, str]]:
         found: list[dict[str, str]] = scope.evaluate(_CONTROLS)
