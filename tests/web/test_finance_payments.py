@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from app.domain.accounts import add_user
 from app.services import Services
@@ -132,3 +133,37 @@ def test_repayment_recorded_by_finance_until_settled(services: Services, browser
     assert "Reglerad" in claims and "Registrera återbetalning" not in claims
     browser.login("org_a")
     assert "Reglerad" in text_of(browser.get(f"/cases/{first}/agreement"))
+
+
+def test_a_fixed_number_of_statements_whatever_the_number_of_agreements(services: Services, people: Any) -> None:
+    from sqlalchemy import event
+
+    from app.models import Municipality
+    from app.queries.payments import payments
+
+    def count(n_agreements: int) -> tuple[int, int]:
+        statements: list[str] = []
+
+        def record(*args: object) -> None:
+            statements.append(str(args[2]))
+
+        with services.unit_of_work() as s:
+            muni = s.query(Municipality).filter_by(slug="stenungsund").one()
+            engine = s.get_bind()
+            event.listen(engine, "before_cursor_execute", record)
+            try:
+                found = payments(s, muni.id, services.clock.today(), overdue_days=10)
+            finally:
+                event.remove(engine, "before_cursor_execute", record)
+        assert len(found.rows) == 5 * n_agreements
+        return len(statements), len(found.rows)
+
+    first = steps.to_decision(services)
+    steps.advance(services, "2026-01-01")
+    steps.complete(services, first, "pay", steps.PAYMENT)
+    one, _ = count(1)
+    for _ in range(3):
+        steps.to_decision(services)
+    steps.advance(services, "2026-01-02")
+    four, _ = count(4)
+    assert one == four == 4
