@@ -167,3 +167,17 @@ def test_a_fixed_number_of_statements_whatever_the_number_of_agreements(services
     steps.advance(services, "2026-01-02")
     four, _ = count(4)
     assert one == four == 4
+
+
+def test_english_and_spreadsheet_safe_cells(services: Services, browser: Browser) -> None:
+    from app.web.pages.finance import _cell
+
+    _two_agreements(services)
+    browser.login("st_finance")
+    text = text_of(browser.get("/finance/payments?lang=en"))
+    assert "Payments – Stenungsunds kommun" in text and "Overdue from 2026-01-11" in text
+    assert "Total 10 SEK 4,000,000" in text
+    header = browser.client.get("/finance/payments.csv?lang=en").get_data().decode("utf-8-sig").splitlines()[0]
+    assert header.startswith("Registration number;Organisation;Period;Payment;Due;Amount (SEK)")
+    assert [_cell(v) for v in ("=1+1", "+46", "-2", "@x", "Föreningen", None, 7)] == \
+        ["'=1+1", "'+46", "'-2", "'@x", "Föreningen", "", "7"]

@@ -38,6 +38,7 @@ def test_officer_previews_confirms_and_the_parties_see_the_claim(services: Servi
     assert f'href="{url}"' in browser.get(f"/cases/{case_id}/agreement")
     form = browser.get(url)
     assert 'name="csrf_token"' in form and "2026-01-01" in text_of(form) and "2030-12-31" in text_of(form)
+    assert "First day without activity" in text_of(browser.get(url + "?lang=en"))
 
     preview = browser.post(url, {"reason": "Föreningen upphör.", "date": "2026-07-02", "step": "preview"})
     assert preview.status_code == 200
