@@ -100,12 +100,17 @@ class Person:
     """One user in their own browser context; every page they land on goes through `check`."""
 
     def __init__(self, browser: Any, base_url: str, username: str, password: str,
-                 check: Callable[[Any, str], Any] | None = None, prefix: str = "") -> None:
+                 check: Callable[[Any, str], Any] | None = None, prefix: str = "",
+                 javascript: bool = True) -> None:
         self.username = username
         self.prefix = prefix  # names this walk's screenshots apart from another's
         self.password = password
+        self.javascript = javascript  # False: the page's own scripts are off, every form posts to the server
+        self.browser, self.base_url = browser, base_url
+        self._copy: Any = None
         self.context = browser.new_context(base_url=base_url, viewport={"width": 1100, "height": 900},
-                                           locale="sv-SE", timezone_id="Europe/Stockholm")
+                                           locale="sv-SE", timezone_id="Europe/Stockholm",
+                                           java_script_enabled=javascript)
         self.context.set_default_timeout(15000)
         self.page = self.context.new_page()
         self.check = check
@@ -118,16 +123,27 @@ class Person:
         name = f"{self.prefix}{len(self.seen) + 1:02d}-{self.username}-{what}"
         self.seen.append(name)
         if self.check is not None:
-            self.check(self.page, name)
+            self.check(self.page if self.javascript else self._copy_with_scripts(), name)
         keys = shown_keys(self.page.title() + "\n" + self.page.locator("body").inner_text())
         if keys:
             raise WalkError(f"{self.username}: {self.page.url} shows catalogue keys instead of text: {keys}")
         return self.main_text()
 
+    def _copy_with_scripts(self) -> Any:
+        """axe-core needs scripts (it awaits timers), which this browser does not run: the page as shown
+        (its HTML, the page's own scripts taken out) in a second browser on the same site that runs them."""
+        if self._copy is None:
+            self._copy = self.browser.new_context(base_url=self.base_url, viewport={"width": 1100, "height": 900},
+                                                  locale="sv-SE").new_page()
+            self._copy.goto("/login")  # same origin: the page's style sheets load as in the original
+        html = re.sub(r"<script\b.*?</script>", "", self.page.content(), flags=re.S | re.I)
+        self._copy.set_content(html)
+        return self._copy
+
     def _settle(self) -> None:
         """Wait for what a script draws after the page loads: the case page's diagram (bpmn-js reports
         in #viewer-status when it has drawn it, or failed to)."""
-        if self.page.locator("#case-viewer").count():
+        if self.javascript and self.page.locator("#case-viewer").count():
             self.page.wait_for_function(
                 "() => (document.getElementById('viewer-status') || {}).textContent")
 
@@ -274,8 +290,12 @@ class Person:
             add = group.get_by_role("button", name=ADD_ROW)
             if add.count() == 0:
                 raise WalkError(f"{key!r}: no 'Lägg till' button for another row")
+            self.page.evaluate("() => { window.__walkerMark = true; }")
             add.first.click()
             self.page.wait_for_load_state()
+            if not self.page.evaluate("() => window.__walkerMark === true"):
+                # the server added the row (no script): a new page, checked like every other
+                self.look("rows-" + re.sub(r"\W+", "-", key.casefold())[:30])
         group = self._group(scope, key)
         rows = self._rows(group)
         if rows.count() < len(items):
@@ -288,4 +308,6 @@ class Person:
                 row.locator("input, textarea").first.fill(str(item))
 
     def close(self) -> None:
+        if self._copy is not None:
+            self._copy.context.close()
         self.context.close()
