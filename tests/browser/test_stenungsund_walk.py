@@ -5,7 +5,7 @@ nothing of the form files).
 
 1. Interest registration to the second period: two parties (one with a share and a signatory),
    statistics with units, uploaded documents, the board's decision, a payment held because the report
-   was late, the report with its statistics read back as a table by the officer, renewal, the second
+   was late, the report begun as a draft and finished later, with its statistics read back as a table by the officer, renewal, the second
    period's first payment; the agreement page at each stage, and the finance page around each payment.
 2. A second agreement, its officer in a browser without JavaScript (rows added by the server; axe-core
    checks a copy of each page), ended early from its page: the claim previewed and confirmed, shown to the
@@ -132,7 +132,18 @@ def _pay(finance: Person, day: str, ref: str) -> str:
     return text
 
 
-def _report(org: Person, files: dict[str, Path]) -> None:
+def _report(org: Person, files: dict[str, Path], draft_first: bool = False) -> None:
+    if draft_first:  # half the report written, saved as a draft, the page left and opened again later
+        org.open_task("Lämna redogörelse för året")
+        org.fill({"Skriftlig beskrivning av verksamheten": "Ett bra år",
+                  "Statistik enligt överenskommelsen": {"individkontakter": 340}})
+        org.click("Spara utkast")
+        assert "Utkast sparat" in org.look("report-draft-saved")
+        org.follow("Mina uppgifter", "inbox-after-draft")
+        org.open_task("Lämna redogörelse för året")
+        assert org.value("Skriftlig beskrivning av verksamheten") == "Ett bra år"
+        assert org.value("individkontakter", org.page.locator("main fieldset").filter(
+            has_text="Statistik enligt överenskommelsen").first) == "340"
     org.do_task("Lämna redogörelse för året", {
         "Resultaträkning": files["resultatrakning.pdf"], "Balansräkning": files["balansrakning.pdf"],
         "Skriftlig beskrivning av verksamheten": "Ett bra år med många samtal.",
@@ -196,7 +207,7 @@ def test_one_agreement_from_interest_to_the_second_period(services: Services, pe
     assert "Innehållen" in text, text
     assert "Innehållen" in finance.follow("Utbetalningar", "payments-held")
     officer.do_task("Utbetalning innehållen: följ upp redogörelsen", {"Vad har gjorts?": "Ringde föreningen."})
-    _report(org, files)
+    _report(org, files, draft_first=True)
     _review(officer, "2027-01-10")
     _pay(finance, "2027-01-12", "VER-2")
     assert _agreement_page(org, case_id, "second-paid").count("Utbetald") >= 2
