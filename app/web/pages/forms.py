@@ -1,105 +1,28 @@
 """A task's JSON Schema form as page fields, and posted form data back as typed task data.
 
-Supported: boolean (radio Ja/Nej), enum (radio group, or a select when long; titles from
-x-enum-titles), strings (x-widget textarea, format date/email), integer and number, and
-attachments (x-widget attachment: a multiple file input; kept references travel in hidden
-inputs). A field with x-comment-for is shown right under its boolean criterion.
+The fields are built by app.web.pages.form_fields (lists of rows, nested objects, named numbers,
+conditions, prefill and defaults) and parsed back by app.web.pages.form_parse; this module is what
+the task page uses. Attachments (x-widget attachment: a multiple file input) keep the files of an
+earlier attempt in hidden inputs.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from werkzeug.datastructures import FileStorage, MultiDict
 
+from app.models import Case, User
 from app.web.i18n import translate
+from app.web.pages import form_parse
+from app.web.pages.form_fields import Build, Field, build_object, enum_options, flat, initial_raw, ordered_names
 
-RADIO_LIMIT = 5
+__all__ = ["Field", "ordered_names", "display_value", "build_fields", "all_fields", "raw_values",
+           "parse_submission", "row_action", "RowAction", "initial_values", "known_values",
+           "attachment_fields", "kept_ids", "new_uploads"]
+
 KEEP_SUFFIX = "__keep"
-
-
-@dataclass
-class Field:
-    name: str
-    kind: str  # boolean, radio, select, textarea, text, email, date, integer, number, attachment
-    label: str
-    description: str = ""
-    required: bool = False
-    required_when_no: bool = False
-    options: list[tuple[str, str]] = field(default_factory=list)
-    value: str = ""
-    error: str = ""
-    maxlength: int | None = None
-    files: list[dict[str, Any]] = field(default_factory=list)
-    comments: list[Field] = field(default_factory=list)
-    context: str = ""  # a comment field's criterion, so that "Explain why not" says about what
-
-    @property
-    def dom_id(self) -> str:
-        return f"f-{self.name}"
-
-    @property
-    def error_id(self) -> str:
-        return f"{self.dom_id}-error"
-
-    @property
-    def hint_id(self) -> str:
-        return f"{self.dom_id}-hint"
-
-    @property
-    def is_group(self) -> bool:
-        return self.kind in ("boolean", "radio")
-
-    @property
-    def first_input_id(self) -> str:
-        """Where the error summary links to: the first radio of a group, or the input itself."""
-        return f"{self.dom_id}-0" if self.is_group else self.dom_id
-
-    @property
-    def described_by(self) -> str:
-        ids = [self.hint_id] if self.description else []
-        if self.error:
-            ids.append(self.error_id)
-        return " ".join(ids)
-
-
-def _text(prop: dict[str, Any], key: str, lang: str) -> str:
-    if lang != "sv":
-        text = prop.get("x-i18n", {}).get(lang, {}).get(key)
-        if text:
-            return str(text)
-    return str(prop.get(key) or "")
-
-
-def _enum_options(prop: dict[str, Any], lang: str) -> list[tuple[str, str]]:
-    values = [str(v) for v in prop.get("enum", [])]
-    titles = prop.get("x-enum-titles", {})
-    shown = titles.get(lang) or titles.get("sv") or values
-    return [(v, str(shown[i]) if i < len(shown) else v) for i, v in enumerate(values)]
-
-
-def _kind(prop: dict[str, Any]) -> str:
-    kind = prop.get("type")
-    if prop.get("x-widget") == "attachment" or kind == "array":
-        return "attachment"
-    if kind == "boolean":
-        return "boolean"
-    if "enum" in prop:
-        return "radio" if len(prop["enum"]) <= RADIO_LIMIT else "select"
-    if kind in ("integer", "number"):
-        return str(kind)
-    if prop.get("x-widget") == "textarea":
-        return "textarea"
-    if prop.get("format") in ("date", "email"):
-        return str(prop["format"])
-    return "text"
-
-
-def ordered_names(schema: dict[str, Any]) -> list[str]:
-    props = schema.get("properties", {})
-    order = [n for n in schema.get("x-order", []) if n in props]
-    return order + [n for n in props if n not in order]
 
 
 def display_value(value: Any, prop: dict[str, Any], lang: str) -> str:
@@ -107,88 +30,77 @@ def display_value(value: Any, prop: dict[str, Any], lang: str) -> str:
     if isinstance(value, bool):
         return translate("form.yes" if value else "form.no", lang)
     if "enum" in prop:
-        return dict(_enum_options(prop, lang)).get(str(value), str(value))
+        return dict(enum_options(prop, lang)).get(str(value), str(value))
     if isinstance(value, list):
         return ", ".join(str(v.get("filename", v)) if isinstance(v, dict) else str(v) for v in value)
     return "" if value is None else str(value)
 
 
 def build_fields(schema: dict[str, Any], lang: str, raw: dict[str, str], errors: dict[str, str],
-                 files: dict[str, list[dict[str, Any]]]) -> list[Field]:
-    """The fields to render, in order, comment fields nested under their criterion."""
-    props = schema.get("properties", {})
-    required = set(schema.get("required", []))
-    made: dict[str, Field] = {}
-    for name in ordered_names(schema):
-        prop = props[name]
-        kind = _kind(prop)
-        options = [("true", translate("form.yes", lang)), ("false", translate("form.no", lang))] \
-            if kind == "boolean" else _enum_options(prop, lang)
-        made[name] = Field(
-            name=name, kind=kind, label=_text(prop, "title", lang) or name,
-            description=_text(prop, "description", lang), required=name in required,
-            required_when_no=bool(prop.get("x-comment-for")), options=options,
-            value=raw.get(name, ""), error=errors.get(name, ""), maxlength=prop.get("maxLength"),
-            files=files.get(name, []))
-    top: list[Field] = []
-    for name, item in made.items():
-        owner = props[name].get("x-comment-for")
-        if owner in made and made[owner].kind == "boolean":
-            item.context = made[owner].label
-            made[owner].comments.append(item)
-        else:
-            top.append(item)
-    return top
+                 files: dict[str, list[dict[str, Any]]], context: dict[str, Any] | None = None,
+                 focus: str | None = None, notice: tuple[str, str] | None = None) -> list[Field]:
+    """The fields to render, in order (groups hold their rows and fields).
+
+    `context` is the task's data (the names of named numbers); `focus` the row just added and
+    `notice` the list a row button changed, with what to say about it."""
+    return build_object(Build(lang, raw, errors, files, context or {}, focus, notice), schema, [])
 
 
 def all_fields(fields: list[Field]) -> list[Field]:
-    """Fields and their comment fields, flat, in page order (for the error summary)."""
-    flat: list[Field] = []
-    for item in fields:
-        flat.append(item)
-        flat.extend(item.comments)
-    return flat
+    """Every field, nested ones included, flat in page order (for the error summary)."""
+    return flat(fields)
+
+
+def known_values(me: User, case: Case | None) -> dict[str, str]:
+    """What the system knows for `x-prefill`: the user, and the user's (else the case's) organisation."""
+    org = me.organisation or (case.organisation if case is not None else None)
+    known = {"user.name": me.display_name or "", "user.email": me.email or ""}
+    if org is not None:
+        known.update({"organisation.name": org.name, "organisation.org_number": org.org_number,
+                      "organisation.email": org.email or ""})
+    return known
+
+
+def initial_values(schema: dict[str, Any], known: dict[str, str]) -> dict[str, str]:
+    """The inputs of a fresh form: prefill, else the schema's defaults."""
+    return initial_raw(schema, known)
 
 
 def raw_values(schema: dict[str, Any], form: MultiDict[str, str]) -> dict[str, str]:
-    """What the user typed, as strings, to put back into the page."""
-    return {name: form.get(name, "") for name in schema.get("properties", {})}
-
-
-def _typed(value: str, prop: dict[str, Any]) -> Any:
-    kind = prop.get("type")
-    if kind == "boolean":
-        return {"true": True, "false": False}.get(value, value)
-    if kind == "integer":
-        try:
-            return int(value.replace(" ", "").replace("\u00a0", ""))
-        except ValueError:
-            return value  # the schema check names the field
-    if kind == "number":
-        try:
-            return float(value.replace(" ", "").replace(",", "."))
-        except ValueError:
-            return value
-    return value
+    """What the user typed, as strings by input name, completely empty rows dropped (see form_parse)."""
+    return form_parse.compact(schema, form_parse.raw_values(form))
 
 
 def parse_submission(schema: dict[str, Any], form: MultiDict[str, str]) -> dict[str, Any]:
-    """Typed task data from the posted fields (attachments aside); empty strings count as missing."""
-    data: dict[str, Any] = {}
-    for name, prop in schema.get("properties", {}).items():
-        if _kind(prop) == "attachment":
-            continue
-        value = form.get(name, "")
-        if prop.get("x-widget") != "textarea":
-            value = value.strip()
-        if value.strip() == "":
-            continue
-        data[name] = _typed(value, prop)
-    return data
+    """Typed, nested task data from the posted fields (attachments aside); empty means missing."""
+    return form_parse.parse(schema, raw_values(schema, form))
+
+
+@dataclass
+class RowAction:
+    raw: dict[str, str]
+    focus: str | None  # the row added
+    notice: tuple[str, str] | None  # (list name, what happened)
+
+
+def row_action(schema: dict[str, Any], form: MultiDict[str, str], lang: str) -> RowAction | None:
+    """An "add row" / "remove row" button pressed without JavaScript: the page again with the change."""
+    raw = form_parse.raw_values(form)
+    added = form.get(form_parse.ADD)
+    if added is not None:
+        changed, row = form_parse.add_row(schema, raw, added)
+        return RowAction(changed, row, (added, translate("forms.row_added", lang)) if row else None)
+    removed = form.get(form_parse.REMOVE)
+    if removed is not None:
+        changed, done = form_parse.remove_row(schema, raw, removed)
+        owner = removed.rsplit("[", 1)[0]
+        return RowAction(changed, None, (owner, translate("forms.row_removed", lang)) if done else None)
+    return None
 
 
 def attachment_fields(schema: dict[str, Any]) -> list[str]:
-    return [n for n, p in schema.get("properties", {}).items() if _kind(p) == "attachment"]
+    return [n for n, p in (schema.get("properties") or {}).items()
+            if isinstance(p, dict) and form_parse.is_attachment(p)]
 
 
 def kept_ids(form: MultiDict[str, str], name: str) -> list[int]:

@@ -14,7 +14,7 @@ from app.engine.forms import validate_form
 from app.models import Attachment, Case, CaseEvent, OpenTask
 from app.web.context import commit, db, services
 from app.web.i18n import translate
-from app.web.pages import forms, task_drafts
+from app.web.pages import form_context, forms, task_drafts
 from app.web.pages.answers import shown_answers
 from app.web.pages.auth import start_page
 from app.web.pages.common import definition_of, lang, next_task_for, schema_text, task_title, user
@@ -38,10 +38,15 @@ def _open_task(task_id: str) -> OpenTask:
 
 
 def _render(task: OpenTask, case: Case, raw: dict[str, str], errors: dict[str, str],
-            files: dict[str, list[dict[str, Any]]], status: int = 200, draft_saved: datetime | None = None) -> Any:
+            files: dict[str, list[dict[str, Any]]], status: int = 200, draft_saved: datetime | None = None,
+            row: forms.RowAction | None = None) -> Any:
     definition = definition_of(case)
     schema = definition.form(task.form) or {"properties": {}}
-    fields = forms.build_fields(schema, lang(), raw, errors, files)
+    if not raw and not errors and row is None:  # a fresh form: prefill and defaults
+        raw = forms.initial_values(schema, forms.known_values(user(), case))
+    row = row or forms.RowAction(raw, None, None)
+    fields = forms.build_fields(schema, lang(), raw, errors, files, form_context.task_data(case, task.id, schema),
+                                row.focus, row.notice)
     flat = forms.all_fields(fields)
     known = {f.name for f in flat}
     other_errors = [msg for name, msg in errors.items() if name not in known]
@@ -135,6 +140,12 @@ def submit(task_id: str) -> Any:
     case = task_actions.get_case(db(), me, task.case_id)
     definition = definition_of(case)
     schema = definition.form(task.form) or {"properties": {}}
+    action = forms.row_action(schema, request.form, lang())
+    if action is not None:  # "add row" / "remove row" without JavaScript: the page again, nothing completed
+        refused: dict[str, str] = {}
+        files = _store_files(case, schema, {}, refused)
+        commit()
+        return _render(task, case, action.raw, refused, files, 422 if refused else 200, row=action)
     raw = forms.raw_values(schema, request.form)
     data = forms.parse_submission(schema, request.form)
     errors: dict[str, str] = {}
