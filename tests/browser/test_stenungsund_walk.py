@@ -5,8 +5,9 @@ nothing of the form files).
 
 1. Interest registration to the second period: two parties (one with a share and a signatory),
    statistics with units, uploaded documents, the board's decision, a payment held because the report
-   was late, the report begun as a draft and finished later, with its statistics read back as a table by the officer, renewal, the second
-   period's first payment; the agreement page at each stage, and the finance page around each payment.
+   was late, the report begun as a draft and finished later, its statistics read back as a table by
+   the officer, renewal, the second period's first payment; the agreement page at each stage, and the
+   finance page around each payment.
 2. A second agreement, its officer in a browser without JavaScript (rows added by the server; axe-core
    checks a copy of each page), ended early from its page: the claim previewed and confirmed, shown to the
    organisation and to finance, the repayment recorded and the claim settled.
@@ -31,8 +32,6 @@ from tests.conftest import ORG_A, ORG_B, PASSWORD
 from tests.stenungsund import steps
 
 pytestmark = pytest.mark.browser
-WAITING = pytest.mark.xfail(strict=False, reason="needs the form renderer for lists of rows ('Lägg till' / __add) and "
-                            "named numbers (helper 'forms': app/web/pages/form_fields.py, forms.js), not yet committed")
 YES, NO = "Ja", "Nej"
 
 KNOWN = {"Organisationens namn": "Föreningen Gemenskap", "Organisationsnummer": ORG_A}  # the portal knows these
@@ -169,8 +168,7 @@ def _to_decision(person: Callable[[str], Person], files: dict[str, Path], plan: 
     org.fill({"Välj kommun": "Stenungsunds kommun"})
     org.click("Starta initiativet")
     org.look("interest")
-    org.fill({label: value for label, value in KNOWN.items() if not org.value(label)})
-    assert {label: org.value(label) for label in KNOWN} == KNOWN
+    assert {label: org.value(label) for label in KNOWN} == KNOWN  # filled in already: never retyped
     org.fill(INTEREST)
     org.submit()
     case_id = int(org.page.locator("main a[href*='/cases/']").first.get_attribute("href").rsplit("/", 1)[1])
@@ -184,7 +182,6 @@ def _to_decision(person: Callable[[str], Person], files: dict[str, Path], plan: 
     return case_id
 
 
-@WAITING
 def test_one_agreement_from_interest_to_the_second_period(services: Services, person: Callable[[str], Person],
                                                           files: dict[str, Path]) -> None:
     services.clock.set(steps.midnight("2025-09-01"))  # type: ignore[attr-defined]
@@ -235,7 +232,6 @@ def test_one_agreement_from_interest_to_the_second_period(services: Services, pe
     assert text.count("Godkänd") >= 2  # both follow-ups of the first period
 
 
-@WAITING
 def test_second_agreement_ended_early_with_repayment(services: Services, person: Callable[[str], Person],
                                                      files: dict[str, Path]) -> None:
     """A second agreement, five years, one party, ended early from its page after its first payment;
