@@ -13,7 +13,7 @@ from flask import jsonify
 
 from app.domain import task_actions
 from app.domain.agreements import termination
-from app.engine.errors import NotFound
+from app.engine.errors import Forbidden, NotFound
 from app.web.api import api
 from app.web.api.agreements import agreement_json
 from app.web.api.common import authenticated, caller, json_body, row_id, string_field
@@ -28,8 +28,9 @@ def terminate(case_id: str) -> Any:
         raise NotFound("the case does not exist")
     user = caller()
     case = task_actions.get_case(db(), user, number)
-    if termination.may_terminate(user, case):
-        termination.running_agreement(db(), case)  # 409 before the body is judged
+    if not termination.may_terminate(user, case):  # 403 and 409 before the body is judged
+        raise Forbidden("only an officer of the case's municipality can end an agreement early")
+    termination.running_agreement(db(), case)
     body = json_body("reason", "date")
     reason = string_field(body, "reason", required=False, max_length=termination.REASON_MAX)
     day = string_field(body, "date", required=False, max_length=10)
