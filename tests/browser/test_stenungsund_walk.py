@@ -230,6 +230,10 @@ def test_one_agreement_from_interest_to_the_second_period(services: Services, pe
                   "Period 2, utbetalning 1 1 januari 2028 450 000 kr Utbetald"):
         assert shown in text, text
     assert text.count("Godkänd") >= 2  # both follow-ups of the first period
+    org.click("In English")  # the same page in English: words, not keys, and still 0 serious findings
+    text = org.look("agreement-second-period-english")
+    for shown in ("Agreement periods", "Paid", "Approved", "450,000", "KS § 77"):
+        assert shown in text, (shown, text)
 
 
 def test_second_agreement_ended_early_with_repayment(services: Services, person: Callable[[str], Person],
