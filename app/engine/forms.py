@@ -163,7 +163,8 @@ def _describe(error: Any, root: Mapping[str, Any], msgs: dict[str, str], lang: s
     path: list[Step] = list(error.absolute_path)
     kind = error.validator
     if kind == "required":
-        missing = _missing(error) or ["data"]
+        # jsonschema reports each missing property as its own error ("'x' is a required property")
+        missing = [n for n in _missing(error) if error.message.startswith(repr(n))] or _missing(error) or ["data"]
         return [*path, missing[0]], _required_message(_schema_at(root, [*path, missing[0]]), msgs)
     if kind == "dependentRequired":
         instance = error.instance if isinstance(error.instance, Mapping) else {}

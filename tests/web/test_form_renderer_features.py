@@ -159,3 +159,21 @@ def test_prefill_values_come_from_the_user_and_the_organisation(services: Servic
     assert forms.initial_values(schema, known) == {"org": "Föreningen Gemenskap", "nr": "802400-0005",
                                                    "mail": "org_a@example.org", "kind": "a"}
     assert forms.initial_values(schema, {})["mail"] == "x@example.org"  # nothing known: the default
+
+
+def test_every_missing_field_is_named_not_only_the_first(
+        services: Services, browser: Browser, people: Any) -> None:
+    services.clock.set(steps.midnight("2025-10-01"))  # type: ignore[attr-defined]
+    case_id = steps.start(services)
+    steps.complete(services, case_id, "interest", steps.INTEREST)
+    steps.complete(services, case_id, "dialogue", steps.DIALOGUE)
+    [task] = steps.open_tasks(services, case_id)
+    browser.login("other_officer")
+    resp = browser.post(f"/tasks/{task.id}", {"yearly_support_sek": "400000", "parties[0][name]": "A"})
+    assert resp.status_code == 422
+    page = resp.get_data(as_text=True)
+    summary = page[page.index('class="error-summary"'):page.index("</div>", page.index('class="error-summary"'))]
+    for anchor in ("f-period_start", "f-period_years", "f-own_funds_sek", "f-volunteer_hours_per_year",
+                   "f-volunteer_hour_value_sek", "f-statistics-0-label", "f-repayment_rule-0",
+                   "f-parties-0-org_number"):
+        assert f'<a href="#{anchor}">' in summary, anchor
