@@ -28,13 +28,13 @@ ORGANISATIONS = [
     ("Stödcentrum Dalarna", "802470-0000", "info@stodcentrum.example"),
 ]
 
+# Only roles that Falun's process gives work: it has no board or finance step, so no such demo user
+# (a user with nothing to see would only confuse a first look); the admin can add them when Falun needs them.
 USERS: list[dict[str, Any]] = [
     {"username": "anna", "role": "organisation", "organisation": "802400-0005", "name": "Anna Ek (Gemenskap i Falun)"},
     {"username": "bo", "role": "organisation", "organisation": "802470-0000", "name": "Bo Lind (Stödcentrum Dalarna)"},
     {"username": "lena", "role": "lawyer", "municipality": "falun", "name": "Lena Berg, stadsjurist"},
     {"username": "olle", "role": "officer", "municipality": "falun", "name": "Olle Sand, handläggare"},
-    {"username": "nora", "role": "board", "municipality": "falun", "name": "Nora Holm, nämndsekreterare"},
-    {"username": "erik", "role": "finance", "municipality": "falun", "name": "Erik Ström, ekonomi"},
     {"username": "pia", "role": "process_owner", "municipality": "falun", "name": "Pia Dahl, processägare"},
     {"username": "admin", "role": "admin", "name": "Administratör"},
 ]
