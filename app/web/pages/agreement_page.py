@@ -9,7 +9,7 @@ gets 404, as for the case itself.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from flask import Blueprint, render_template
@@ -17,9 +17,10 @@ from sqlalchemy import select
 
 from app.domain import permissions
 from app.domain.agreements import termination
+from app.domain.agreements.payments import period_end
 from app.engine.errors import NotFound
-from app.models import Case, CaseEvent, User
-from app.models.agreement import Agreement, AgreementFollowUp, AgreementPayment
+from app.models import Case, CaseEvent, OpenTask, User
+from app.models.agreement import Agreement, AgreementFollowUp, AgreementPayment, AgreementPeriod
 from app.web import formatting
 from app.web.context import db, services
 from app.web.i18n import translate
@@ -100,6 +101,68 @@ def resources_of(agreement: Agreement) -> dict[str, Any]:
     return dict((agreement.state or {}).get("resources") or {})
 
 
+def statistics_of(agreement: Agreement) -> list[tuple[str, str]]:
+    """The statistics the agreement names, as (label, unit): items {label, unit} or older plain strings."""
+    rows = []
+    for item in agreement.statistics or []:
+        if isinstance(item, dict):
+            label = str(item.get("label") or "").strip()
+            if label:
+                rows.append((label, str(item.get("unit") or "").strip()))
+        elif str(item).strip():
+            rows.append((str(item).strip(), ""))
+    return rows
+
+
+@dataclass
+class NextPeriod:
+    """A renewal the board has decided before the new period starts (the period's rows are made on its first
+    day, see state.renew): what the decision says, or only that the board declined."""
+
+    version: int
+    renews: bool
+    decided_on: str
+    minute: str
+    start: date
+    end: date | None
+    yearly_sek: int | None
+    total_sek: int | None
+
+
+def _as_int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def decided_next_period(case: Case, agreement: Agreement) -> NextPeriod | None:
+    """The board's latest renewal decision taken during the current period, while that period still runs."""
+    if agreement.status != "running":
+        return None
+    current = [p for p in agreement.periods if p.version == agreement.current_version]
+    if not current:
+        return None
+    period: AgreementPeriod = current[0]
+    events = list(db().scalars(select(CaseEvent).where(CaseEvent.case_id == case.id,
+                                                       CaseEvent.kind == "task_completed",
+                                                       CaseEvent.task_name == "renewal_decision")
+                               .order_by(CaseEvent.at, CaseEvent.id)))
+    inside = [e for e in events if (formatting.as_date(e.at) or period.start) >= period.start]
+    if not inside:
+        return None
+    values = (inside[-1].data or {}).get("values") or {}
+    start = period.end + timedelta(days=1)
+    years, yearly = _as_int(values.get("renewal_years")), _as_int(values.get("renewal_yearly_support_sek"))
+    renews = values.get("board_renews") is True
+    end = period_end(start, years) if renews and years and years > 0 else None
+    return NextPeriod(version=period.version + 1, renews=renews,
+                      decided_on=str(values.get("renewal_decision_date") or ""),
+                      minute=str(values.get("renewal_minute_reference") or ""), start=start, end=end,
+                      yearly_sek=yearly if renews else None,
+                      total_sek=yearly * years if renews and yearly is not None and years else None)
+
+
 # --- the timeline -----------------------------------------------------------------------------
 
 WIDTH, LEFT, RIGHT = 900, 150, 20
@@ -127,6 +190,7 @@ class Timeline:
     lanes: list[Lane]
     years: list[tuple[float, str]]
     today: float | None
+    muted: bool = False
 
 
 def timeline(agreement: Agreement, today: date) -> Timeline | None:
@@ -144,25 +208,34 @@ def timeline(agreement: Agreement, today: date) -> Timeline | None:
     def text(day: date) -> str:
         return formatting.day(day, lang())
 
+    ended = agreement.claim.terminated_on if agreement.status == "terminated" and agreement.claim else None
+
+    def void(day: date, unless: bool = False) -> str:
+        """After an early end what was still ahead is drawn muted ("inte aktuellt efter avslut")."""
+        return " void" if ended is not None and day > ended and not unless else ""
+
     periods = Lane(60, translate("agreement.timeline.periods"), [
         (x(p.start), max(x(p.end) - x(p.start), 2), f"{translate('agreement.period', version=p.version)}: "
          f"{text(p.start)} – {text(p.end)}", "period") for p in agreement.periods], [])
     payments = Lane(100, translate("agreement.timeline.payments"), [], [
         Mark(x(p.due), f"{translate('agreement.payment_number', number=p.number)} {text(p.due)}: "
-             f"{formatting.sek(p.amount_sek, lang())}, {payment_state(p)}", f"pay-{p.status}")
+             f"{formatting.sek(p.amount_sek, lang())}, {payment_state(p)}",
+             f"pay-{p.status}{void(p.due, unless=p.status == 'paid')}")
         for p in sorted(agreement.payments, key=lambda p: p.due)])
     follow_ups = Lane(140, translate("agreement.timeline.follow_ups"), [
         (x(f.opens), max(x(f.due) - x(f.opens), 3),
          f"{translate('agreement.follow_up_year', year=f.year)}: {text(f.opens)} – {text(f.due)}",
-         f"fu-{f.status}") for f in agreement.follow_ups], [])
+         f"fu-{f.status}{void(f.opens, unless=f.status == 'approved')}") for f in agreement.follow_ups], [])
     renewal = Lane(180, translate("agreement.timeline.renewal"), [], [])
     for p in agreement.periods:
+        if ended is not None and p.renewal_dialogue_opens > ended:
+            continue  # no renewal after an early end: the dialogue and its deadline are left out
         renewal.marks.append(Mark(x(p.renewal_dialogue_opens),
                                   f"{translate('agreement.renewal_dialogue')}: {text(p.renewal_dialogue_opens)}",
                                   "renewal"))
         renewal.marks.append(Mark(x(p.renewal_decision_deadline),
                                   f"{translate('agreement.decision_deadline')}: {text(p.renewal_decision_deadline)}",
-                                  "deadline"))
+                                  "deadline" + void(p.renewal_decision_deadline)))
     if agreement.claim is not None:
         renewal.marks.append(Mark(x(agreement.claim.terminated_on),
                                   f"{translate('agreement.terminated_on')}: {text(agreement.claim.terminated_on)}",
@@ -170,7 +243,10 @@ def timeline(agreement: Agreement, today: date) -> Timeline | None:
     years = [(x(first), str(first.year))]
     years += [(x(date(y, 1, 1)), str(y)) for y in range(first.year + 1, last.year + 1)]
     now = x(today) if first <= today <= last else None
-    return Timeline(width=WIDTH, height=210, lanes=[periods, payments, follow_ups, renewal], years=years, today=now)
+    muted = any("void" in m.css for lane in (payments, renewal) for m in lane.marks) \
+        or any("void" in bar[3] for bar in follow_ups.bars)
+    return Timeline(width=WIDTH, height=210, lanes=[periods, payments, follow_ups, renewal], years=years, today=now,
+                    muted=muted)
 
 
 def today() -> date:
@@ -189,6 +265,7 @@ def show(case_id: int) -> Any:
         periods=sorted(agreement.periods, key=lambda p: p.version),
         payments=[(p, payment_state(p), payment_day(p)) for p in payments],
         follow_ups=follow_up_rows(case, agreement), resources=resources_of(agreement),
+        statistics=statistics_of(agreement), next_period=decided_next_period(case, agreement),
         next_text=agreement_waiting_text(agreement, today()),
         status_text=translate(f"agreement.status.{agreement.status}"),
         plot=timeline(agreement, today()),
@@ -198,15 +275,35 @@ def show(case_id: int) -> Any:
         repayment_rule=translate(f"agreement.rule.{agreement.repayment_rule}"))
 
 
+RENEWAL_TASKS = ("renewal_dialogue", "renewal_decision")
+
+
+def renewal_open(agreement: Agreement) -> bool:
+    """The renewal dialogue runs: its dialogue or the board's decision is an open task of the case."""
+    query = select(OpenTask.id).where(OpenTask.case_id == agreement.case_id, OpenTask.name.in_(RENEWAL_TASKS))
+    return db().scalars(query).first() is not None
+
+
 def agreement_waiting_text(agreement: Agreement, today: date) -> str:
     """What a running agreement waits for next, in plain words, from its plan ('' when it is not running):
-    a held payment first, then the earliest planned payment or follow-up from today on, else the period's end."""
+    a held payment first, then payments released and waiting for finance, an open renewal dialogue, and the
+    earliest planned payment or follow-up from today on, else the period's end (several joined by '; ')."""
     if agreement.status != "running":
         return ""
+    parts: list[str] = []
     held = sorted((p for p in agreement.payments if p.status == "held"), key=lambda p: p.due)
     if held:
         year = (held[0].gate or "").rsplit("-f", 1)[-1]
-        return translate("agreement.waits.held", number=held[0].number, year=year)
+        parts.append(translate("agreement.waits.held", number=held[0].number, year=year))
+    for p in sorted((p for p in agreement.payments if p.status == "released"), key=lambda p: (p.due, p.number)):
+        parts.append(translate("agreement.waits.released", number=p.number,
+                               amount=formatting.sek(p.amount_sek, lang())))
+    current = [p for p in agreement.periods if p.version == agreement.current_version]
+    if current and renewal_open(agreement):
+        parts.append(translate("agreement.waits.renewal",
+                               date=formatting.day(current[0].renewal_decision_deadline, lang())))
+    if held:
+        return "; ".join(parts)
     candidates: list[tuple[date, int, str, int]] = []
     for p in agreement.payments:
         if p.version == agreement.current_version and p.status == "planned" and p.due >= today:
@@ -217,8 +314,7 @@ def agreement_waiting_text(agreement: Agreement, today: date) -> str:
     if candidates:
         when, _, kind, number = min(candidates)
         key = "agreement.waits.payment" if kind == "payment" else "agreement.waits.follow_up"
-        return translate(key, number=number, year=number, date=formatting.day(when, lang()))
-    current = [p for p in agreement.periods if p.version == agreement.current_version]
-    if current and current[0].end >= today:
-        return translate("agreement.waits.period_end", date=formatting.day(current[0].end, lang()))
-    return ""
+        parts.append(translate(key, number=number, year=number, date=formatting.day(when, lang())))
+    elif current and current[0].end >= today:
+        parts.append(translate("agreement.waits.period_end", date=formatting.day(current[0].end, lang())))
+    return "; ".join(parts)

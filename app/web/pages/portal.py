@@ -6,13 +6,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
+from sqlalchemy import String, cast, select
 
 from app.domain import permissions, task_actions
 from app.engine.errors import InvalidData
 from app.models import Case, Municipality, OpenTask
+from app.models.agreement import Agreement
 from app.web.context import commit, db, services
 from app.web.i18n import translate
+from app.web.pages.agreement_page import party_numbers
 from app.web.pages.common import current_step_text, next_task_for, status_text, task_title, user
 from app.web.security import login_required
 
@@ -29,12 +31,14 @@ class CaseCard:
     withdraw_error: str = ""
     withdraw_reason: str = ""
     feedback: list[dict[str, Any]] = field(default_factory=list)
+    has_agreement: bool = False
 
 
 def _cards(errors: dict[int, tuple[str, str]] | None = None) -> list[CaseCard]:
     me = user()
     engine = services().engine
-    cases = db().scalars(permissions.visible_cases(me).order_by(Case.created_at.desc(), Case.id.desc()))
+    cases = list(db().scalars(permissions.visible_cases(me).order_by(Case.created_at.desc(), Case.id.desc())))
+    with_agreement = set(db().scalars(select(Agreement.case_id).where(Agreement.case_id.in_([c.id for c in cases]))))
     cards = []
     for case in cases:
         tasks = db().scalars(permissions.workable_tasks(me).where(OpenTask.case_id == case.id)
@@ -44,8 +48,29 @@ def _cards(errors: dict[int, tuple[str, str]] | None = None) -> list[CaseCard]:
             case=case, status=status_text(case), step=current_step_text(case),
             tasks=[(t, task_title(t, case)) for t in tasks],
             can_withdraw=permissions.can_withdraw(me, case) and engine.can_receive(db(), case, "withdraw"),
-            withdraw_error=error, withdraw_reason=reason, feedback=list(case.feedback or [])))
+            withdraw_error=error, withdraw_reason=reason, feedback=list(case.feedback or []),
+            has_agreement=case.id in with_agreement))
     return cards
+
+
+def _party_agreements() -> list[tuple[Case, Agreement]]:
+    """Agreements of other organisations' cases that name this organisation among their parties (they may open
+    the agreement page, see agreement_page.can_view_agreement). The organisation number is looked for in the
+    stored parties first, then checked exactly."""
+    me = user()
+    org = me.organisation
+    if org is None or not org.org_number:
+        return []
+    rows = db().execute(select(Agreement, Case).join(Case, Case.id == Agreement.case_id)
+                        .where(Case.organisation_id != org.id,
+                               cast(Agreement.parties, String).contains(org.org_number))
+                        .order_by(Case.created_at.desc(), Case.id.desc()))
+    return [(case, agreement) for agreement, case in rows if org.org_number in party_numbers(agreement)]
+
+
+def _page(cards: list[CaseCard]) -> str:
+    return render_template("portal/index.html", cards=cards, party_agreements=[
+        (case, translate(f"agreement.status.{agreement.status}")) for case, agreement in _party_agreements()])
 
 
 def _offering() -> list[Municipality]:
@@ -56,7 +81,7 @@ def _offering() -> list[Municipality]:
 @bp.get("/")
 @login_required("organisation")
 def index() -> Any:
-    return render_template("portal/index.html", cards=_cards())
+    return _page(_cards())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -88,7 +113,7 @@ def withdraw(case_id: int) -> Any:
     except InvalidData:
         db().rollback()
         error = translate("portal.withdraw_reason_required")
-        return render_template("portal/index.html", cards=_cards({case_id: (error, reason)})), 422
+        return _page(_cards({case_id: (error, reason)})), 422
     commit()
     flash(translate("portal.withdrawn", number=case.registration_number), "success")
     return redirect(url_for("portal.index"))
