@@ -197,6 +197,7 @@ def test_second_party_finds_the_agreement_on_its_portal(services: Services, brow
     browser.login("org_b")  # named among the parties, did not start the case
     portal = browser.get("/portal/")
     assert "Överenskommelser där ni är part" in text_of(portal) and link in portal
+    assert "Ni har inga egna ärenden ännu." in text_of(portal)  # its own cases: none, but it is a party
     assert "Utbetalningsplan" in text_of(browser.get(f"/cases/{case_id}/agreement"))
     browser.login("org_a")  # the case's own organisation: the link on its case card
     portal = browser.get("/portal/")
@@ -204,4 +205,5 @@ def test_second_party_finds_the_agreement_on_its_portal(services: Services, brow
     browser.login("outsider")
     portal = browser.get("/portal/")
     assert link not in portal and "Överenskommelser där ni är part" not in text_of(portal)
+    assert "Ni har inga ärenden ännu." in text_of(portal)
     browser.get(f"/cases/{case_id}/agreement", status=404)
