@@ -16,12 +16,11 @@ from sqlalchemy import select
 
 from app.domain import task_actions
 from app.domain.permissions import STAFF_ROLES
-from app.engine.errors import Forbidden, InvalidData, NotFound
-from app.models import Municipality
+from app.engine.errors import InvalidData, NotFound
 from app.models.agreement import Agreement
 from app.queries.upcoming import upcoming
 from app.web.api import api
-from app.web.api.common import authenticated, caller, row_id
+from app.web.api.common import authenticated, caller, municipality_for, row_id
 from app.web.context import db, services
 
 
@@ -74,24 +73,6 @@ def _item_json(item: Any) -> dict[str, Any] | None:
             "amount_sek": item.amount_sek, "year": item.year}
 
 
-def _municipality_of(user: Any, slug: str | None) -> Municipality:
-    """Staff ask for their own municipality (the default); an administrator without one must name it."""
-    if user.role not in (*STAFF_ROLES, "admin"):
-        raise Forbidden("upcoming agreement work is for the municipality's staff")
-    if user.municipality_id is not None:
-        own = db().get(Municipality, user.municipality_id)
-        assert own is not None
-        if slug and slug != own.slug:
-            raise Forbidden("you may only see your own municipality's agreements")
-        return own
-    if not slug:
-        raise InvalidData("municipality is required", {"municipality": "name the municipality, e.g. stenungsund"})
-    found = db().scalar(select(Municipality).where(Municipality.slug == slug[:40]))
-    if found is None:
-        raise InvalidData("unknown municipality", {"municipality": "no such municipality"})
-    return found
-
-
 def _days(raw: str | None) -> int | None:
     if raw is None or raw == "":
         return None
@@ -104,7 +85,10 @@ def _days(raw: str | None) -> int | None:
 @api.get("/agreements")
 @authenticated
 def list_agreements() -> Any:
-    municipality = _municipality_of(caller(), request.args.get("municipality"))
+    municipality = municipality_for(
+        caller(), request.args.get("municipality"), (*STAFF_ROLES, "admin"),
+        not_role="upcoming agreement work is for the municipality's staff",
+        not_own="you may only see your own municipality's agreements")
     days = _days(request.args.get("due_within_days"))
     found = upcoming(db(), municipality.id, services().clock.today(), days)
     kinds = ("payment", "follow_up_opens", "follow_up_due", "renewal_dialogue", "renewal_deadline")

@@ -7,11 +7,13 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 
 from flask import request
+from sqlalchemy import select
 
-from app.engine.errors import InvalidData
+from app.engine.errors import Forbidden, InvalidData
 from app.engine.errors import Unauthenticated as Unauthorized
-from app.models import User
+from app.models import Municipality, User
 from app.web.api import jsonbody
+from app.web.context import db
 from app.web.security import current_user
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -82,3 +84,23 @@ def paging() -> tuple[int, int]:
     if not 1 <= limit <= 500 or not 0 <= offset <= 10**9:
         raise InvalidData("limit must be 1-500 and offset 0 or more", {"limit": "1-500", "offset": "0 or more"})
     return limit, offset
+
+
+def municipality_for(user: User, slug: str | None, roles: tuple[str, ...], *, not_role: str,
+                     not_own: str) -> Municipality:
+    """The municipality a cross-agreement list is for: staff get their own (naming another is `not_own`, 403);
+    an administrator without one must name it. A role outside `roles` is refused with `not_role` (403)."""
+    if user.role not in roles:
+        raise Forbidden(not_role)
+    if user.municipality_id is not None:
+        own = db().get(Municipality, user.municipality_id)
+        assert own is not None
+        if slug and slug != own.slug:
+            raise Forbidden(not_own)
+        return own
+    if not slug:
+        raise InvalidData("municipality is required", {"municipality": "name the municipality, e.g. stenungsund"})
+    found = db().scalar(select(Municipality).where(Municipality.slug == slug[:40]))
+    if found is None:
+        raise InvalidData("unknown municipality", {"municipality": "no such municipality"})
+    return found

@@ -13,14 +13,12 @@ from datetime import date
 from typing import Any
 
 from flask import jsonify, request
-from sqlalchemy import select
 
 from app.domain.agreements.settings import load_settings
-from app.engine.errors import Forbidden, InvalidData
-from app.models import Municipality, User
+from app.engine.errors import InvalidData
 from app.queries.payments import FILTER_MESSAGES, PaymentRow, parse_filters, payments
 from app.web.api import api
-from app.web.api.common import authenticated, caller, paging
+from app.web.api.common import authenticated, caller, municipality_for, paging
 from app.web.context import db, services
 
 ROLES = ("finance", "officer", "admin")
@@ -28,23 +26,6 @@ ROLES = ("finance", "officer", "admin")
 
 def _day(value: date | None) -> str | None:
     return value.isoformat() if value else None
-
-
-def _municipality(user: User, slug: str | None) -> Municipality:
-    if user.role not in ROLES:
-        raise Forbidden("the payments are for the municipality's finance, officers and administrators")
-    if user.municipality_id is not None:
-        own = db().get(Municipality, user.municipality_id)
-        assert own is not None
-        if slug and slug != own.slug:
-            raise Forbidden("you may only see your own municipality's payments")
-        return own
-    if not slug:
-        raise InvalidData("municipality is required", {"municipality": "name the municipality, e.g. stenungsund"})
-    found = db().scalar(select(Municipality).where(Municipality.slug == slug[:40]))
-    if found is None:
-        raise InvalidData("unknown municipality", {"municipality": "no such municipality"})
-    return found
 
 
 def payment_json(row: PaymentRow) -> dict[str, Any]:
@@ -62,7 +43,10 @@ def payment_json(row: PaymentRow) -> dict[str, Any]:
 @authenticated
 def list_payments() -> Any:
     user = caller()
-    municipality = _municipality(user, request.args.get("municipality"))
+    municipality = municipality_for(
+        user, request.args.get("municipality"), ROLES,
+        not_role="the payments are for the municipality's finance, officers and administrators",
+        not_own="you may only see your own municipality's payments")
     filters, problems = parse_filters(request.args.get("state"), request.args.get("from"), request.args.get("to"))
     if problems:
         raise InvalidData("bad filters", {name: FILTER_MESSAGES[code] for name, code in problems.items()})
