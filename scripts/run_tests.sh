@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# The whole test suite: lint, types, then pytest on SQLite (with the browser test) and on PostgreSQL.
+# The whole test suite: lint, types, then pytest on SQLite (with the browser tests) and on PostgreSQL.
+# The two database runs go side by side (each in its own PostgreSQL schema or SQLite file, so they
+# share nothing); each writes to its own log, printed whole when both are done.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 PG_TEST_URL="${IOP_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}"
+LOGS="$(mktemp -d)"
 status=0
 
 run_pytest() {
@@ -29,6 +32,18 @@ fi
 
 echo "== ruff"; "$BIN/ruff" check app handlers tests bench scripts || status=1
 echo "== mypy"; "$BIN/mypy" || status=1
-IOP_TEST_DATABASE_URL= run_pytest "SQLite" tests || status=1
-IOP_TEST_DATABASE_URL="$PG_TEST_URL" run_pytest "PostgreSQL" tests -m "not browser" || status=1
+
+start=$(date +%s)
+(IOP_TEST_DATABASE_URL= run_pytest "SQLite" tests > "$LOGS/sqlite.log" 2>&1; echo $? > "$LOGS/sqlite.rc") &
+(IOP_TEST_DATABASE_URL="$PG_TEST_URL" run_pytest "PostgreSQL" tests -m "not browser" \
+  > "$LOGS/postgresql.log" 2>&1; echo $? > "$LOGS/postgresql.rc") &
+wait
+for label in sqlite postgresql; do
+  cat "$LOGS/$label.log"
+  rc="$(cat "$LOGS/$label.rc" 2>/dev/null || echo 1)"
+  echo "== pytest $label exit code $rc"
+  [ "$rc" -eq 0 ] || status=1
+done
+echo "== both database runs took $(( $(date +%s) - start )) s"
+rm -rf "$LOGS"
 exit "$status"
