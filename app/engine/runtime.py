@@ -30,7 +30,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.clock import Clock
-from app.engine import ownership
+from app.engine import incidents, ownership
 from app.engine.compaction import compact
 from app.engine.definitions import DefinitionCache, ProcessDefinition, parse_bundle, serialized_spec
 from app.engine.errors import Conflict, InvalidData, NotFound, ScriptFailure
@@ -202,6 +202,7 @@ class CaseEngine:
 
     def _complete(self, session: Session, case: Case, task_id: str, actor: User | None,
                   data: Mapping[str, Any], lang: str) -> Case:
+        incidents.ensure_open(case)  # a paused or cancelled case takes no completions (409)
         workflow, definition = self.load(session, case)
         task = find_task(workflow, task_id)
         if task is None:
@@ -237,6 +238,7 @@ class CaseEngine:
 
     def _deliver(self, session: Session, case: Case, message: str, actor: User | None,
                  payload: Mapping[str, Any] | None) -> Case:
+        incidents.ensure_open(case)
         workflow, definition = self.load(session, case)
         waiting = waiting_message_tasks(workflow, message)
         if not waiting:
@@ -270,6 +272,8 @@ class CaseEngine:
             with engine_clock(self.clock, at=due[0].due):
                 workflow.refresh_timers()
                 self._run(workflow, case, watcher, session=session)
+            if case.status == "failed":
+                break  # the case stopped on an error: the administrator decides (app.engine.incidents)
             if due == [p for p in pending_timers(workflow, self.clock.tz) if p.due <= until]:
                 break  # nothing moved: leave it for the next sweep rather than spin
         with engine_clock(self.clock):
@@ -292,12 +296,17 @@ class CaseEngine:
             else:
                 with case_run(session, case):  # handlers with state of their own work in this transaction
                     workflow.do_engine_steps(will_complete_task=watcher.will_complete)
-        except SpiffWorkflowException as exc:
-            spec = getattr(exc, "task_spec", None)
-            bpmn_id = getattr(spec, "bpmn_id", None) or getattr(spec, "name", None)
-            name = getattr(spec, "bpmn_name", None) or bpmn_id
-            where = f"'{name}' ({bpmn_id})" if bpmn_id else "a step"
-            raise ScriptFailure(f"the diagram failed at {where}: {exc}") from exc
+        except (SpiffWorkflowException, ScriptFailure) as exc:
+            if session is None or case is None:  # no case to stop (a bare run): the caller gets the error
+                spec = getattr(exc, "task_spec", None)
+                bpmn_id = getattr(spec, "bpmn_id", None) or getattr(spec, "name", None)
+                name = getattr(spec, "bpmn_name", None) or bpmn_id
+                where = f"'{name}' ({bpmn_id})" if bpmn_id else "a step"
+                raise ScriptFailure(f"the diagram failed at {where}: {exc}") from exc
+            # What ran before stays done; the failing task stays in ERROR and the case stops (an incident)
+            incident = incidents.describe(exc, workflow)
+            log.warning("case %s stopped at %s: %s", case.id, incident.task, incident.detail)
+            incidents.mark_failed(self, session, case, incident)
         watcher.firings.extend(align_cycles(workflow, self.clock.tz))
         return watcher
 

@@ -11,7 +11,8 @@ is per case exactly when it matters.
 
 A firing only exists once its transaction commits: a crash between firing and commit rolls the
 firing back with everything else, and the next sweep fires it again, once. A case that fails is
-logged, gets an ``incident`` event, is retried after ``RETRY_AFTER`` and does not stop the sweep.
+logged, stops as failed with an ``incident`` event (app.engine.incidents: no automatic retry, an
+administrator retries, skips or cancels) and does not stop the sweep.
 After the timers the sweep queues due-date reminders and retries undelivered mail.
 """
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
@@ -27,12 +28,11 @@ from sqlalchemy.orm import Session
 
 from app.engine.errors import Conflict
 from app.engine.timer_state import Firing
-from app.models import Case, CaseEvent
+from app.models import Case
 from app.notifications.reminders import send_due_reminders
 from app.services import Services
 
 log = logging.getLogger(__name__)
-RETRY_AFTER = timedelta(hours=1)
 CHUNK = 500
 BATCH = 50
 
@@ -96,7 +96,7 @@ def _fire_group(services: Services, ids: list[int], now: datetime, on_fired: OnF
 
     None: the group failed as a whole (retry one by one). Alone, a failure is the case's own."""
     results: dict[int, tuple[int, bool]] = {}
-    logged: list[tuple[int, Firing]] = []
+    logged: list[tuple[int, str, Firing]] = []  # case id, registration number, firing: one log line each
     try:
         with services.unit_of_work() as session:
             query = (select(Case).where(Case.id.in_(ids), Case.status == "running", Case.next_timer_at <= now)
@@ -112,7 +112,7 @@ def _fire_group(services: Services, ids: list[int], now: datetime, on_fired: OnF
                         on_fired(session, case, firings)
                     still_due = case.next_timer_at is not None and case.next_timer_at <= now
                     results[case.id] = (len(firings), still_due and not firings)
-                    logged.extend((case.id, f) for f in firings)
+                    logged.extend((case.id, case.registration_number, f) for f in firings)
             session.flush()
     except (Conflict, OperationalError) as exc:
         if not alone:
@@ -125,22 +125,29 @@ def _fire_group(services: Services, ids: list[int], now: datetime, on_fired: OnF
         log.exception("timer sweep: case %s failed", ids[0])
         _incident(services, ids[0], now, exc)
         return {}
-    for case_id, firing in logged:
-        log.debug("case %s: timer %s (due %s) fired", case_id, firing.bpmn_id, firing.due)
+    for case_id, registration_number, firing in logged:  # one line per firing (docs/operations.md)
+        log.info("case %s: timer %s (due %s) fired", case_id, firing.bpmn_id, firing.due,
+                 extra={"fields": {"event": "timer_fired", "case_id": case_id,
+                                   "registration_number": registration_number, "timer": firing.bpmn_id,
+                                   "due": firing.due.isoformat() if firing.due else None}})
     return results
 
 
 def _incident(services: Services, case_id: int, now: datetime, exc: Exception) -> None:
+    """A wake that failed outside the diagram (the engine stops diagram failures itself): the case
+    stops as failed with an incident, and waits for an administrator (app.engine.incidents)."""
+    from app.engine import incidents
+
     try:
         with services.unit_of_work() as session:
             case = session.get(Case, case_id)
             if case is None:
                 return
-            retry = now + RETRY_AFTER
-            case.next_timer_at = retry
-            session.add(CaseEvent(case_id=case_id, at=now, actor_id=None, actor_name="system", kind="incident",
-                                  task_name=None, title="Tidsstyrd händelse misslyckades",
-                                  data={"error": f"{type(exc).__name__}: {exc}", "retry_at": retry.isoformat()}))
+            incident = incidents.Incident(None, "Tidsstyrd händelse",
+                                          "En tidsstyrd händelse i ärendet kunde inte köras.",
+                                          f"{type(exc).__name__}: {exc}"[:4000])
+            incidents.mark_failed(services.engine, session, case, incident)
+            case.next_timer_at = None
     except Exception:  # noqa: BLE001 - the log above keeps the error
         log.exception("could not record the incident of case %s", case_id)
 

@@ -1,0 +1,306 @@
+"""Incidents: a case whose diagram failed stops, keeps what was done, and waits for an administrator.
+
+A failure inside the engine (a script, an expression, a service task's handler, a gateway without a
+matching flow, a timer expression, a sandbox limit) no longer undoes the user's completion: the
+failing task stays in SpiffWorkflow's ERROR state, the case's status becomes "failed", the incident is
+kept in ``case.summary["incident"]`` and an ``incident`` event is recorded (``describe`` gives the plain
+words and the technical detail). Form validation still refuses a completion before anything runs.
+
+The repair actions live here as engine operations (no permission checks: app.domain.case_admin decides
+who may call them and records who did): ``retry`` runs the failed step again, ``skip`` completes it
+without running it, ``suspend``/``resume`` pause the case (no completions, no timers), ``cancel`` ends
+it, ``move_timer`` gives a waiting date or duration timer a new due time.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from app.engine.errors import Conflict, InvalidData
+from app.engine.timer_clock import engine_clock
+from app.engine.timer_state import next_due, pending_timers, timer_definitions
+from app.engine.workflow_tasks import all_tasks
+from app.models import Case, OpenTask, User
+
+if TYPE_CHECKING:
+    from app.engine.runtime import CaseEngine
+
+ACTIVE = ("running", "failed")  # states in which the case's workflow may move
+PAUSED_MESSAGE = "the case is paused by an administrator; nothing can be done on it until it is resumed"
+CANCELLED_MESSAGE = "the case has been cancelled by an administrator"
+
+
+@dataclass(frozen=True)
+class Incident:
+    task: str | None
+    step: str
+    message: str
+    detail: str
+
+    def as_dict(self, at: datetime) -> dict[str, Any]:
+        return {"at": at.isoformat(), "task": self.task, "step": self.step, "message": self.message,
+                "detail": self.detail}
+
+
+def _kind_of(spec: Any) -> str:
+    return type(spec).__name__ if spec is not None else ""
+
+
+def _cause(exc: BaseException) -> str:
+    """What failed, in plain Swedish words, from the failing element's kind and the error."""
+    text = str(exc)
+    kind = _kind_of(getattr(exc, "task_spec", None))
+    if "steps (a loop" in text or "builds a value" in text or "builds more than" in text \
+            or "computes a number" in text or "was stopped after" in text or "more than" in text and "MB" in text:
+        return "ett skript i processen tog för lång tid eller för mycket minne och stoppades."
+    if "operation" in text and "failed" in text or "Service" in kind:
+        return "en tjänst som steget anropar svarade med ett fel."
+    if "Gateway" in kind or "No conditions satisfied" in text:
+        return "inget av villkoren för vägen vidare stämde med ärendets uppgifter."
+    if "Timer" in kind or "Catch" in kind or "Boundary" in kind:
+        return "tidpunkten i processen kunde inte räknas ut."
+    if "Script" in kind:
+        return "ett skript i processen gav ett fel."
+    return "ett uttryck i processen gav ett fel."
+
+
+def describe(exc: BaseException, workflow: BpmnWorkflow | None = None) -> Incident:
+    """The incident of a failure: the failing element and its name, plain words, technical detail."""
+    spec = getattr(exc, "task_spec", None)
+    task = getattr(exc, "task", None)
+    if spec is None and task is not None:
+        spec = task.task_spec
+    if spec is None and workflow is not None:
+        errored = failed_tasks(workflow)
+        spec = errored[0].task_spec if errored else None
+    bpmn_id = getattr(spec, "bpmn_id", None) or getattr(spec, "name", None)
+    name = getattr(spec, "bpmn_name", None) or bpmn_id or "okänt steg"
+    name = " ".join(str(name).split())
+    message = f"Steget '{name}' kunde inte köras: {_cause(exc)}"
+    original = getattr(exc, "error", None) or exc.__cause__
+    detail = f"{type(exc).__name__}: {exc}"
+    if isinstance(original, BaseException) and str(original) not in str(exc):
+        detail += f" ({type(original).__name__}: {original})"
+    return Incident(bpmn_id, name, message, detail[:4000])
+
+
+def failed_tasks(workflow: BpmnWorkflow) -> list[Task]:
+    return [t for t in all_tasks(workflow) if t.state == TaskState.ERROR]
+
+
+def mark_failed(engine: CaseEngine, session: Session | None, case: Case, incident: Incident,
+                actor: User | None = None) -> None:
+    """The case stops: status failed, the incident in its summary and (with a session) in its history."""
+    now = engine.clock.now()
+    case.status = "failed"
+    summary = dict(case.summary or {})
+    summary["incident"] = incident.as_dict(now)
+    case.summary = summary
+    if session is not None and case.id is not None:
+        engine._record(session, case, None, "incident", task_name=incident.task, title=incident.step,
+                       data=incident.as_dict(now))
+        _tell_administrators(engine, session, case, incident)
+
+
+def _mail_text(case: Case, incident: Incident, lang: str) -> tuple[str, str]:
+    if lang == "en":
+        return (f"Case {case.registration_number} has stopped on an error",
+                f"The case {case.registration_number} ({case.title}) has stopped at the step '{incident.step}'.\n\n"
+                f"{incident.detail}\n\nOn the case page an administrator can retry, skip the step, pause or "
+                "cancel the case.\n\nThis message was sent automatically. Please do not reply to it.")
+    return (f"Ärende {case.registration_number} har stoppats av ett fel",
+            f"Ärendet {case.registration_number} ({case.title}) har stoppats.\n\n{incident.message}\n\n"
+            "På ärendesidan kan en administratör försöka igen, hoppa över steget, pausa eller avbryta ärendet.\n\n"
+            "Det här meddelandet skickades automatiskt. Svara inte på det.")
+
+
+def _tell_administrators(engine: CaseEngine, session: Session, case: Case, incident: Incident) -> None:
+    """A mail to the municipality's administrators (in the same transaction as the incident)."""
+    from app.notifications.recipients import role_holders
+
+    for item in role_holders(session, case, "admin"):
+        subject, body = _mail_text(case, incident, item.language)
+        engine.outbox.queue(session, kind="incident", recipient=item.address, subject=subject, body=body,
+                            case_id=case.id, user_id=item.user_id)
+
+
+def ensure_open(case: Case) -> None:
+    """Completions, claims and messages: refused (409) while the case is paused or after it was cancelled."""
+    if case.status == "suspended":
+        raise Conflict(PAUSED_MESSAGE)
+    if case.status == "cancelled":
+        raise Conflict(CANCELLED_MESSAGE)
+
+
+def _clear(case: Case) -> None:
+    summary = dict(case.summary or {})
+    summary.pop("incident", None)
+    case.summary = summary
+    case.status = "running"
+
+
+def _need_failed(case: Case) -> None:
+    if case.status != "failed":
+        raise Conflict("the case has not stopped on an error; there is nothing to retry or skip")
+
+
+def retry(engine: CaseEngine, session: Session, case: Case, actor: User | None, event: dict[str, Any]) -> Case:
+    """Run the failed step(s) again. Succeeds: the case runs on; fails again: a new incident, still failed."""
+    _need_failed(case)
+    with engine_clock(engine.clock):
+        workflow, definition = engine.load(session, case)
+        for task in failed_tasks(workflow):
+            task._set_state(TaskState.READY)
+        engine._record(session, case, actor, "case_retried", title=_step(case), data=event)
+        _clear(case)
+        watcher = engine._run(workflow, case, session=session)
+        engine._save(session, case, workflow, definition, actor, watcher)
+    return case
+
+
+def skip(engine: CaseEngine, session: Session, case: Case, actor: User | None, event: dict[str, Any]) -> Case:
+    """Complete the failed step without running it and go on from there."""
+    _need_failed(case)
+    with engine_clock(engine.clock):
+        workflow, definition = engine.load(session, case)
+        errored = failed_tasks(workflow)
+        if not errored:
+            raise Conflict("no step is stopped on an error (a timer could not be computed): retry instead")
+        gateways = [t for t in errored if "Gateway" in _kind_of(t.task_spec)]
+        if gateways:
+            raise Conflict("the error is in a choice of the way on (a gateway), which cannot be skipped: "
+                           "correct the data and retry, or cancel the case")
+        engine._record(session, case, actor, "step_skipped", task_name=errored[0].task_spec.bpmn_id,
+                       title=_step(case), data=event)
+        for task in errored:
+            task._set_state(TaskState.READY)
+            task.complete()
+        _clear(case)
+        watcher = engine._run(workflow, case, session=session)
+        engine._save(session, case, workflow, definition, actor, watcher)
+    return case
+
+
+def suspend(engine: CaseEngine, session: Session, case: Case, actor: User | None, event: dict[str, Any]) -> Case:
+    if case.status not in ACTIVE:
+        raise Conflict("only a running or stopped case can be paused")
+    summary = dict(case.summary or {})
+    summary["suspended_from"] = case.status
+    case.summary = summary
+    case.status = "suspended"
+    case.next_timer_at = None  # the sweep takes running cases only; resume computes it again
+    case.updated_at = engine.clock.now()
+    engine._record(session, case, actor, "case_suspended", title=case.title, data=event)
+    session.flush()
+    return case
+
+
+def resume(engine: CaseEngine, session: Session, case: Case, actor: User | None, event: dict[str, Any]) -> Case:
+    if case.status != "suspended":
+        raise Conflict("the case is not paused")
+    summary = dict(case.summary or {})
+    case.status = str(summary.pop("suspended_from", "running"))
+    case.summary = summary
+    if case.status == "running":
+        workflow, _ = engine.load(session, case)
+        case.next_timer_at = next_due(workflow, engine.clock.tz)
+    case.updated_at = engine.clock.now()
+    engine._record(session, case, actor, "case_resumed", title=case.title, data=event)
+    session.flush()
+    return case
+
+
+def cancel(engine: CaseEngine, session: Session, case: Case, actor: User | None, event: dict[str, Any]) -> Case:
+    """End the case for good: no open tasks, no timers. The workflow is kept as it stood (the diagram)."""
+    if case.status not in (*ACTIVE, "suspended"):
+        raise Conflict("the case has already ended")
+    case.status = "cancelled"
+    case.next_timer_at = None
+    case.current_step = ""
+    summary = dict(case.summary or {})
+    summary.pop("suspended_from", None)
+    case.summary = summary
+    case.updated_at = engine.clock.now()
+    session.execute(delete(OpenTask).where(OpenTask.case_id == case.id))
+    engine._record(session, case, actor, "case_cancelled", title=case.title, data=event)
+    session.flush()
+    return case
+
+
+@dataclass(frozen=True)
+class WaitingTimer:
+    bpmn_id: str
+    title: str
+    due: datetime
+    movable: bool
+
+
+def waiting_timers(engine: CaseEngine, session: Session, case: Case) -> list[WaitingTimer]:
+    """The case's timers still to come, earliest first (a repeating timer cannot be moved)."""
+    if case.status in ("completed", "cancelled") or not case.workflow_json:
+        return []
+    workflow, definition = engine.load(session, case)
+    found = []
+    for pending in pending_timers(workflow, engine.clock.tz):
+        task = _timer_task(workflow, pending.task_id)
+        info = definition.element(pending.bpmn_id)
+        movable = task is not None and not any(isinstance(d, CycleTimerEventDefinition)
+                                               for d in timer_definitions(task))
+        found.append(WaitingTimer(pending.bpmn_id, info.name if info and info.name else pending.bpmn_id,
+                                  pending.due, movable))
+    return found
+
+
+def _timer_task(workflow: BpmnWorkflow, task_id: str) -> Task | None:
+    for task in workflow.event_manager.tasks.values():
+        if str(task.id) == task_id:
+            return task  # type: ignore[no-any-return]
+    return None
+
+
+def move_timer(engine: CaseEngine, session: Session, case: Case, actor: User | None, timer: str,
+               due: datetime | date, event: dict[str, Any]) -> Case:
+    """Give the waiting timer `timer` (its BPMN id) the due instant `due`; the sweep fires it then.
+
+    A date without a time keeps the timer's time of day (local time) on the new date."""
+    if case.status not in (*ACTIVE, "suspended"):
+        raise Conflict("the case has ended; its timers no longer wait")
+    with engine_clock(engine.clock):
+        workflow, definition = engine.load(session, case)
+        pending = [p for p in pending_timers(workflow, engine.clock.tz) if p.bpmn_id == timer]
+        if not pending:
+            raise InvalidData(f"the case has no waiting timer {timer!r}", {"timer": "no such waiting timer"})
+        task = _timer_task(workflow, pending[0].task_id)
+        if task is None or any(isinstance(d, CycleTimerEventDefinition) for d in timer_definitions(task)):
+            raise InvalidData("a repeating timer cannot be moved", {"timer": "a repeating timer cannot be moved"})
+        if not isinstance(due, datetime):
+            local = pending[0].due.astimezone(engine.clock.tz)
+            due = datetime.combine(due, local.timetz().replace(tzinfo=None), tzinfo=engine.clock.tz)
+        data = copy.deepcopy(event)
+        data.update({"timer": timer, "from": pending[0].due.astimezone(engine.clock.tz).isoformat(),
+                     "due": due.astimezone(engine.clock.tz).isoformat()})
+        task._set_internal_data(event_value=due.isoformat())
+        task.internal_data.pop("event_fired", None)
+        info = definition.element(timer)
+        engine._record(session, case, actor, "timer_moved", task_name=timer,
+                       title=info.name if info and info.name else timer, data=data)
+        status = case.status
+        engine._save(session, case, workflow, definition, actor)
+        if status == "failed":  # _save times only running cases; a failed case's timers wait for the repair
+            case.next_timer_at = None
+    return case
+
+
+def _step(case: Case) -> str:
+    incident = (case.summary or {}).get("incident") or {}
+    return str(incident.get("step") or case.title)

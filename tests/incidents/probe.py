@@ -1,0 +1,14 @@
+"""A service handler whose failure a test switches on and off (the cause of an incident, then its fix)."""
+
+from __future__ import annotations
+
+from handlers import handler
+
+STATE = {"broken": False}
+
+
+@handler("incident_probe")
+def incident_probe() -> int:
+    if STATE["broken"]:
+        raise RuntimeError("ekonomisystemet svarar inte")
+    return 25000

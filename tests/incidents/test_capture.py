@@ -1,0 +1,39 @@
+"""A failure after an accepted completion keeps the completion and stops the case as failed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from app.models import Notification
+from app.services import Services
+from tests.incidents.conftest import case_row, events, failed_case, open_tasks
+from tests.timers.helpers import start
+
+
+def test_a_failing_service_step_keeps_the_completion_and_stops_the_case(services: Services, admins: Any,
+                                                                       broken: Any, api: Any) -> None:
+    case_id = start(services, "incident_probe", {})
+    [task] = open_tasks(services, case_id)
+    answer = api("officer").post(f"/api/v1/tasks/{task.id}/complete", json={"data": {}})
+    assert answer.status_code == 200, answer.get_json()
+    body = answer.get_json()
+    assert body["status"] == "failed" and "administrators" in body["notice"]
+    assert body["incident"]["task"] == "compute" and body["incident"]["step"] == "Beräkna bidrag"
+    assert body["incident"]["message"] == ("Steget 'Beräkna bidrag' kunde inte köras: en tjänst som steget "
+                                           "anropar svarade med ett fel.")
+    assert "ekonomisystemet svarar inte" in body["incident"]["detail"]
+    case = case_row(services, case_id)
+    assert case.status == "failed" and case.next_timer_at is None and open_tasks(services, case_id) == []
+    assert [e.kind for e in events(services, case_id, "task_completed")] == ["task_completed"]
+    [incident] = events(services, case_id, "incident")
+    assert incident.title == "Beräkna bidrag" and incident.data["task"] == "compute"
+    with services.unit_of_work() as s:
+        mails = list(s.scalars(select(Notification).where(Notification.kind == "incident")))
+    assert [m.recipient for m in mails] == ["falun_admin@example.org"]
+
+
+def test_a_case_whose_first_steps_fail_is_created_failed(services: Services, admins: Any, broken: Any) -> None:
+    case_id = failed_case(services)
+    assert case_row(services, case_id).status == "failed"
