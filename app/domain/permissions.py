@@ -110,3 +110,20 @@ def can_migrate_case(user: User, case: Case) -> bool:
         return user.municipality_id is None or case.municipality_id == user.municipality_id
     return user.role == "process_owner" and user.municipality_id is not None \
         and case.municipality_id == user.municipality_id
+
+
+def can_repair_case(user: User, case: Case) -> bool:
+    """Retry, skip a failed step, suspend, resume, cancel, move a timer: the case's municipality's
+    administrators (one without a municipality: every case's)."""
+    return user.active and user.role == "admin" and (
+        user.municipality_id is None or case.municipality_id == user.municipality_id)
+
+
+def can_reassign(user: User, task: OpenTask) -> bool:
+    """Giving an open task to a named person: administrators and process owners (team leads) of the task's
+    municipality (an administrator without a municipality: every task)."""
+    if not user.active or user.role not in ("admin", "process_owner"):
+        return False
+    if user.role == "admin" and user.municipality_id is None:
+        return True
+    return user.municipality_id is not None and user.municipality_id == task.municipality_id

@@ -10,6 +10,7 @@ from app.web.api import (  # noqa: E402,F401  (routes register on import)
     agreement_actions,
     agreements,
     auth,
+    case_admin,
     cases,
     clock,
     definitions,

@@ -108,4 +108,7 @@ def case_detail(session: Session, engine: CaseEngine, case: Case, now: datetime)
     body["history"] = [{"at": iso(e.at), "actor": e.actor_name, "kind": e.kind, "task": e.task_name,
                         "title": e.title, "data": e.data} for e in events]
     body["can_withdraw"] = engine.can_receive(session, case, "withdraw") if case.status == "running" else False
+    if case.status == "failed":  # stopped on an error (app.engine.incidents); the administrators are told
+        body["incident"] = (case.summary or {}).get("incident")
+        body["notice"] = "the case has stopped on an error after this; its administrators have been told"
     return body
