@@ -5,6 +5,7 @@ import app.models.calendar_feed  # noqa: F401  (personal calendar feed links: im
 import app.models.clock  # noqa: F401  (the stored manual clock: import from app.models.clock)
 import app.models.draft  # noqa: F401  (task form drafts: import from app.models.draft)
 import app.models.identity  # noqa: F401  (OpenID Connect identities: import from app.models.identity)
+import app.models.saved_filter  # noqa: F401  (saved case-list filters: import from app.models.saved_filter)
 from app.models.case import Case, RegistrationCounter
 from app.models.definition import DefinitionVersion
 from app.models.event import CaseEvent

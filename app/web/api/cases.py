@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import io
+import itertools
 import re
+from collections.abc import Iterator
 from typing import Any
 
-from flask import jsonify, request, send_file
-from sqlalchemy import func, or_, select
+from flask import Response, jsonify, request, send_file, stream_with_context
+from sqlalchemy import select
 
-from app.domain import permissions, task_actions
+from app.domain import task_actions
 from app.domain.attachments import Upload, reference, store_upload
 from app.engine.errors import InvalidData, NotFound
-from app.models import Attachment, Case, DefinitionVersion, Municipality, Organisation
+from app.models import Attachment
+from app.queries import case_list
 from app.web.api import api, jsonbody
 from app.web.api.common import authenticated, caller, json_body, paging, row_id, string_field
-from app.web.api.views import case_detail, case_summary
+from app.web.api.views import case_detail, iso
 from app.web.context import commit, db, services
+from app.web.csv_cells import csv_chunks, safe_cell
 
 FIELD_NAME = re.compile(r"[A-Za-z0-9_]{1,120}")
 
@@ -47,29 +51,61 @@ def create_case() -> Any:
 @api.get("/cases")
 @authenticated
 def list_cases() -> Any:
+    """The case list (app/queries/case_list.py): filters, sort, keyset (`after`, answered as `next`) or offset
+    paging; `format=csv` streams every filtered row."""
     user = caller()
-    query = permissions.visible_cases(user)
     args = request.args
-    if args.get("status"):
-        query = query.where(Case.status == args["status"][:20])
-    if args.get("municipality"):
-        query = query.where(Case.municipality_id.in_(
-            select(Municipality.id).where(Municipality.slug == args["municipality"][:40])))
-    if args.get("organisation"):
-        query = query.where(Case.organisation_id.in_(
-            select(Organisation.id).where(Organisation.org_number == args["organisation"][:11])))
-    if args.get("process"):
-        query = query.where(Case.definition_id.in_(
-            select(DefinitionVersion.id).where(DefinitionVersion.process_id == args["process"][:120])))
-    if args.get("q"):
-        text = args["q"][:100].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{text}%"  # the caller's % and _ are literal characters
-        query = query.where(or_(Case.registration_number.ilike(pattern, escape="\\"),
-                                Case.title.ilike(pattern, escape="\\")))
-    limit, offset = paging()
-    total = db().scalar(select(func.count()).select_from(query.subquery()))
-    cases = db().scalars(query.order_by(Case.id.desc()).limit(limit).offset(offset))
-    return jsonify({"items": [case_summary(c, db()) for c in cases], "total": total, "limit": limit, "offset": offset})
+    try:
+        filters = case_list.parse_filters(args)
+    except case_list.FilterError as exc:
+        raise InvalidData(str(exc), {k: case_list.MESSAGES[v] for k, v in exc.problems.items()}) from exc
+    fmt = args.get("format", "json")
+    if fmt not in ("json", "csv"):
+        raise InvalidData("format must be json or csv", {"format": "json or csv"})
+    now = services().clock.now()
+    try:
+        if fmt == "csv":
+            rows = case_list.iter_cases(db(), user, filters, now=now)
+            first = next(rows, None)  # a bad municipality fails here, before the answer starts
+            return _csv_response(first, rows)
+        limit, offset = paging()
+        after = args.get("after") or None
+        if after and offset:
+            raise InvalidData("after and offset cannot be used together", {"after": "leave out offset"})
+        found = case_list.find_cases(db(), user, filters, now=now, secret=services().settings.secret_key,
+                                     limit=limit, after=after, offset=offset)
+    except case_list.FilterError as exc:
+        raise InvalidData(str(exc), {k: case_list.MESSAGES[v] for k, v in exc.problems.items()}) from exc
+    return jsonify({"items": [_list_item(row) for row in found.rows], "total": found.total, "limit": limit,
+                    "offset": offset, "next": found.next_cursor})
+
+
+def _list_item(row: case_list.CaseRow) -> dict[str, Any]:
+    return {"id": row.id, "registration_number": row.registration_number, "title": row.title,
+            "municipality": row.municipality,
+            "organisation": {"name": row.organisation, "org_number": row.org_number},
+            "status": row.status, "outcome": row.outcome, "current_step": row.current_step,
+            "next_timer": iso(row.next_timer_at), "created": iso(row.created_at), "updated": iso(row.updated_at),
+            "version": row.version,
+            "definition": {"process_id": row.process_id, "version": row.process_version, "name": row.process_name},
+            "next_due": iso(row.next_due), "overdue": row.overdue, "open_task_roles": list(row.roles)}
+
+
+CSV_FIELDS = ("registration_number", "title", "organisation", "org_number", "municipality", "process", "version",
+              "status", "outcome", "current_step", "open_task_roles", "next_due", "overdue", "created", "updated")
+
+
+def _csv_response(first: case_list.CaseRow | None, rest: Iterator[case_list.CaseRow]) -> Any:
+    def rows() -> Iterator[list[Any]]:
+        for row in itertools.chain([first] if first else [], rest):
+            yield [safe_cell(row.registration_number), safe_cell(row.title), safe_cell(row.organisation),
+                   row.org_number, row.municipality, row.process_id, row.process_version, row.status,
+                   row.outcome or "", safe_cell(row.current_step), " ".join(row.roles), iso(row.next_due) or "",
+                   "1" if row.overdue else "0", iso(row.created_at), iso(row.updated_at)]
+
+    body = stream_with_context(csv_chunks(list(CSV_FIELDS), rows()))
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": 'attachment; filename="cases.csv"', "Cache-Control": "private, no-store"})
 
 
 @api.get("/cases/<case_id>")

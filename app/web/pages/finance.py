@@ -24,6 +24,7 @@ from app.models import Municipality, User
 from app.queries.payments import STATES, Filters, PaymentRow, Payments, parse_filters, payments
 from app.web import formatting
 from app.web.context import db, services
+from app.web.csv_cells import safe_cell as _cell  # shared with the case list's export
 from app.web.i18n import translate
 from app.web.pages.common import lang, user
 from app.web.security import login_required
@@ -83,12 +84,6 @@ def index() -> Any:
 
 CSV_COLUMNS = ("registration_number", "organisation", "period", "payment", "due", "amount_sek", "state", "held_for",
                "released_on", "paid_on", "reference", "overdue_from")
-
-
-def _cell(value: Any) -> str:
-    """Text as a spreadsheet shows it: never a formula (=, +, -, @ at the start get a leading apostrophe)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _iso(value: Any) -> str:
