@@ -124,9 +124,9 @@ def test_case_page_shows_the_diagram_with_marked_steps(page: Any, services: Serv
     assert active.count() == 1
     assert page.locator(".djs-element.iop-state-completed").count() >= 1
     badge = page.locator(".iop-state-badge.active[data-element-id=checklist]")
-    assert badge.inner_text().endswith("Pågår eller väntar")
-    assert "Fyll i checklistan" in page.locator("ul[data-state=active]").inner_text()
+    assert badge.inner_text().endswith("Pågår")
+    assert "Fyll i checklistan" in page.locator("li[data-step-state=active]").first.inner_text()
     page.screenshot(path="/tmp/iop_case_diagram.png", full_page=True)
     legend = page.locator("ul.legend").inner_text()
-    assert "Klart" in legend and "Pågår eller väntar" in legend and "Fel" in legend
+    assert "Klart" in legend and "Pågår" in legend and "Misslyckades" in legend
     assert errors == []

@@ -305,4 +305,4 @@ def test_the_pages_speak_english_too(browser: Browser, flow: Flow, services: Ser
         browser.get(f"/processes/versions/{row.id}/modeller?lang=en"))
     browser.login("admin")
     case_text = text_of(browser.get(f"/cases/{case_id}?lang=en"))
-    assert "Process diagram" in case_text and "Steps in progress or waiting" in case_text
+    assert "Process diagram" in case_text and "The case's steps as text" in case_text

@@ -3,48 +3,33 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+import logging
 from typing import Any
 
 from flask import Blueprint, Response, render_template, send_file
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import select
 
 from app.domain import task_actions
+from app.engine.definitions import ProcessDefinition
 from app.engine.errors import NotFound
 from app.models import Attachment, Case, CaseEvent, OpenTask, User
 from app.models.agreement import Agreement
 from app.web import formatting
-from app.web.context import db
+from app.web.context import db, services
 from app.web.i18n import translate
+from app.web.pages import case_history
 from app.web.pages.agreement_page import agreement_of, agreement_waiting_text, today
-from app.web.pages.answers import Answer, case_attachments, event_answers, statistic_units
+from app.web.pages.answers import case_attachments, statistic_units
 from app.web.pages.case_diagram import case_diagram, diagram_xml
+from app.web.pages.case_timers import upcoming_timers
 from app.web.pages.common import current_step_text, lang, role_title, status_text, task_title, user
 from app.web.security import login_required
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
 
-@dataclass
-class HistoryRow:
-    event: CaseEvent
-    what: str
-    who: str
-    answers: list[Answer]
-
-
-def _what(event: CaseEvent) -> str:
-    data = event.data or {}
-    if event.kind == "message" and data.get("message") == "withdraw":
-        reason = (data.get("payload") or {}).get("withdraw_reason", "")
-        return translate("history.withdrawn", reason=reason)
-    if event.kind == "case_completed" and data.get("outcome"):
-        return translate("history.case_completed", outcome=translate(f"outcome.{data['outcome']}"))
-    if event.kind == "feedback":
-        return translate("history.feedback", title=event.title, text=data.get("text", ""))
-    key = f"history.{event.kind}"
-    text = translate(key, title=event.title)
-    return text if text != key else f"{event.kind}: {event.title}"
+log = logging.getLogger(__name__)
 
 
 def step_text(case: Case, agreement: Agreement | None) -> str:
@@ -60,26 +45,47 @@ def step_text(case: Case, agreement: Agreement | None) -> str:
     return shown
 
 
+def _loaded_workflow(case: Case) -> tuple[BpmnWorkflow | None, ProcessDefinition]:
+    """The case's live workflow, read once for the diagram and the timers, then given back to the cache
+    (the page only reads it), so the next step on the case does not read it again."""
+    engine = services().engine
+    definition = engine.definition(db(), case.definition_id)
+    if not case.workflow_json:
+        return None, definition
+    try:
+        workflow, definition = engine.load(db(), case)
+    except Exception:  # noqa: BLE001 - the page still shows the case; the diagram and timers stay empty
+        log.exception("case %s: the workflow could not be read for the case page", case.id)
+        return None, definition
+    version = case.__dict__.get("version")
+    if isinstance(version, int):
+        engine.cache._put(case.id, version, workflow)
+    return workflow, definition
+
+
 @bp.get("/<int:case_id>")
 @login_required()
 def show(case_id: int) -> Any:
     case = task_actions.get_case(db(), user(), case_id)
+    language = lang()
+    tz = services().clock.tz
     tasks = list(db().scalars(select(OpenTask).where(OpenTask.case_id == case.id).order_by(OpenTask.created_at)))
     assignee_ids = {t.assignee_id for t in tasks if t.assignee_id}
     names = {u.id: u.display_name or u.username
              for u in db().scalars(select(User).where(User.id.in_(assignee_ids)))} if assignee_ids else {}
     open_tasks = [(t, task_title(t, case), role_title(t.role), names.get(t.assignee_id or 0, "")) for t in tasks]
-    events = db().scalars(select(CaseEvent).where(CaseEvent.case_id == case.id)
-                          .order_by(CaseEvent.at, CaseEvent.id))
+    events = list(db().scalars(select(CaseEvent).where(CaseEvent.case_id == case.id)
+                               .order_by(CaseEvent.at, CaseEvent.id)))
     units = statistic_units(case)
     agreement = agreement_of(case.id)
-    history = [HistoryRow(event=e, what=_what(e),
-                          who=translate("history.system") if e.actor_name in ("", "system") else e.actor_name,
-                          answers=event_answers(case, e, units)) for e in events]
+    workflow, definition = _loaded_workflow(case)
+    happened = {e.task_name for e in events if e.task_name}  # timers fired, messages received
+    history = case_history.grouped(case_history.entries(case, events, language, tz, units), tz, language)
     return render_template("cases/case.html", case=case, status=status_text(case), step=step_text(case, agreement),
-                           agreement=agreement,
-                           open_tasks=open_tasks, history=history, feedback=list(case.feedback or []),
-                           files=case_attachments(case), diagram=case_diagram(case))
+                           agreement=agreement, open_tasks=open_tasks, history=history,
+                           history_count=len(events), feedback=list(case.feedback or []),
+                           files=case_attachments(case), diagram=case_diagram(case, workflow, definition, happened),
+                           timers=upcoming_timers(workflow, definition, tz, language))
 
 
 @bp.get("/<int:case_id>/files/<int:file_id>")
@@ -98,7 +104,7 @@ def download(case_id: int, file_id: int) -> Any:
 def diagram(case_id: int) -> Any:
     """The BPMN of the case's own definition version, for the diagram on the case page."""
     case = task_actions.get_case(db(), user(), case_id)  # can_view_case, or 404
-    xml = diagram_xml(case)
+    xml = diagram_xml(case, lang())
     if xml is None:
         raise NotFound("the case's definition has no diagram")
     response = Response(xml, mimetype="application/xml")
