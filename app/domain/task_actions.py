@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.domain import permissions, start_data
 from app.domain.accounts import AccountError, municipality_by_slug, organisation_by_number
 from app.domain.agreements import late_renewal
+from app.engine import incidents
 from app.engine.errors import Conflict, Forbidden, InvalidData, NotFound
 from app.engine.runtime import CaseEngine
 from app.models import Case, CaseEvent, OpenTask, Organisation, User
@@ -59,6 +60,7 @@ def get_case(session: Session, user: User, case_id: int) -> Case:
 
 def claim(session: Session, engine: CaseEngine, user: User, task_id: str) -> OpenTask:
     task = open_task(session, user, task_id)
+    incidents.ensure_open(session.get(Case, task.case_id))  # a paused case: 409
     if not permissions.is_potential_owner(user, task):
         raise Forbidden("your role cannot work on this task")
     if task.assignee_id not in (None, user.id):

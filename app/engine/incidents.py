@@ -134,8 +134,10 @@ def _tell_administrators(engine: CaseEngine, session: Session, case: Case, incid
                             case_id=case.id, user_id=item.user_id)
 
 
-def ensure_open(case: Case) -> None:
+def ensure_open(case: Case | None) -> None:
     """Completions, claims and messages: refused (409) while the case is paused or after it was cancelled."""
+    if case is None:
+        return
     if case.status == "suspended":
         raise Conflict(PAUSED_MESSAGE)
     if case.status == "cancelled":

@@ -27,13 +27,14 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.clock import Clock
 from app.engine import incidents, ownership
 from app.engine.compaction import compact
 from app.engine.definitions import DefinitionCache, ProcessDefinition, parse_bundle, serialized_spec
-from app.engine.errors import Conflict, InvalidData, NotFound, ScriptFailure
+from app.engine.errors import Conflict, EngineError, InvalidData, NotFound, ScriptFailure
 from app.engine.expression_helpers import build_helpers
 from app.engine.forms import validate_form
 from app.engine.registration import next_registration_number
@@ -296,7 +297,12 @@ class CaseEngine:
             else:
                 with case_run(session, case):  # handlers with state of their own work in this transaction
                     workflow.do_engine_steps(will_complete_task=watcher.will_complete)
-        except (SpiffWorkflowException, ScriptFailure) as exc:
+        except Exception as exc:  # noqa: BLE001 - whatever a step of the diagram raised stops the case
+            if isinstance(exc, SQLAlchemyError) or (isinstance(exc, EngineError)
+                                                    and not isinstance(exc, ScriptFailure)):
+                raise  # the transaction's own trouble (a stale version, a lost connection): the caller's to handle
+            if not isinstance(exc, (SpiffWorkflowException, ScriptFailure)) and (session is None or case is None):
+                raise
             if session is None or case is None:  # no case to stop (a bare run): the caller gets the error
                 spec = getattr(exc, "task_spec", None)
                 bpmn_id = getattr(spec, "bpmn_id", None) or getattr(spec, "name", None)

@@ -8,7 +8,7 @@ STATE = {"broken": False}
 
 
 @handler("incident_probe")
-def incident_probe() -> int:
+def incident_probe() -> str:
     if STATE["broken"]:
         raise RuntimeError("ekonomisystemet svarar inte")
-    return 25000
+    return "25000"  # a service result is JSON text

@@ -165,6 +165,8 @@ def submit(task_id: str) -> Any:
         return _render(task, case, raw, errors, files, 422)
     commit()
     flash(translate("task.completed", title=task_title(task, case)), "success")
+    if case.status == "failed":  # the completion stands; what ran after it stopped (app.engine.incidents)
+        flash(translate("incidents.task_stopped"), "info")
     follow = next_task_for(me, case.id)
     if follow is not None:
         return redirect(url_for("task_page.show", task_id=follow.id))
