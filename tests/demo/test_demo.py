@@ -168,7 +168,10 @@ def test_demo_tells_the_readme_story_on_any_date(services: Services, clock: Manu
             page = client.get(PAGES[username])
             assert page.status_code == 200, username
             html = page.get_data(as_text=True)
-            assert any(c.registration_number in html for c in cases), username
+            if PAGES[username] == "/admin/":  # the overview counts the running cases
+                assert f">{len(cases)} ärenden<" in html, username
+            else:
+                assert any(c.registration_number in html for c in cases), username
     _log_in(app, client, services, "admin")
     assert client.get("/processes/").status_code == 200
 

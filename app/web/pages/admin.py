@@ -1,97 +1,122 @@
-"""Monitoring for administrators (process owners may read): running cases, steps, timers, versions."""
+"""Monitoring for administrators (process owners may read): the overview of cases, overdue tasks, failed cases,
+the coming 12 months of the agreements and the SEK per year, as charts with tables beside them.
+
+The figures come from app/queries/overview.py (a fixed handful of GROUP BY statements); the charts are inline
+SVG drawn here (app/web/pages/charts.py). Finding single cases is the case list's job (/cases/).
+
+Scope: an administrator or process owner of a municipality sees that municipality only; an administrator with
+no municipality (global) sees all and may choose one with `?municipality=<slug>`.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, render_template, request
-from sqlalchemy import func, select
-from sqlalchemy.orm import defer
+from sqlalchemy import select
 
-from app.domain import permissions
-from app.models import Case, DefinitionVersion, LoginAttempt, Municipality
+from app.models import LoginAttempt, Municipality
+from app.queries.overview import KINDS, Overview, overview
 from app.web.context import db, services
 from app.web.i18n import translate
-from app.web.pages.common import current_step_text, status_text, user
+from app.web.pages import charts
+from app.web.pages.common import role_title, user
 from app.web.security import login_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-STATUSES = ("running", "completed", "failed")
+STATUSES = ("running", "completed", "failed", "suspended", "cancelled")
+STEPS_CHARTED = 12
+UPCOMING_ROLES = ("officer", "board", "finance", "admin")  # who may open /agreements/upcoming
 
 
-@dataclass
-class CaseRow:
-    case: Case
-    process: str
-    version: int
-    step: str
-    status: str
-    age_days: int
+def _scope() -> tuple[list[int] | None, list[Municipality], Municipality | None, str]:
+    """(municipality ids in scope or None for all, choices for a global admin, the chosen one, a bad slug)."""
+    me = user()
+    if me.role != "admin" or me.municipality_id is not None:
+        return ([me.municipality_id] if me.municipality_id is not None else []), [], None, ""
+    choices = list(db().scalars(select(Municipality).order_by(Municipality.name)))
+    slug = request.args.get("municipality", "").strip()
+    if not slug:
+        return None, choices, None, ""
+    chosen = next((m for m in choices if m.slug == slug), None)
+    if chosen is None:
+        return None, choices, None, slug[:60]
+    return [chosen.id], choices, chosen, ""
 
 
-PAGE_SIZE = 50
+def sek_short(amount: int) -> str:
+    """Bar labels: 950 kr, 300 tkr, 1,3 mnkr."""
+    if amount >= 1_000_000:
+        return f"{amount / 1_000_000:.1f}".replace(".", ",") + "\u00a0mnkr"
+    if amount >= 10_000:
+        return f"{round(amount / 1000)}\u00a0tkr"
+    return f"{amount}\u00a0kr"
 
 
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    return max(int(raw), 1) if raw.isdigit() and len(raw) < 7 else 1
+def sek(amount: int) -> str:
+    return f"{amount:,}".replace(",", "\u00a0") + "\u00a0kr"
 
 
-def _step_label(status: str, outcome: str | None, step: str) -> str:
-    if status != "running":
-        return translate(f"outcome.{outcome}") if outcome else step or "–"
-    return step or "–"
+def _cases_link(**params: Any) -> str:
+    return "/cases/?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+def _month_label(month: int) -> str:
+    return translate(f"overview.month.{month}")
+
+
+def _charts(found: Overview) -> dict[str, Any]:
+    steps = [(f"{s.process}: {s.step or translate('overview.no_step')}", s.total) for s in found.steps]
+    more = len(steps) - STEPS_CHARTED
+    step_chart = charts.horizontal_bars(
+        translate("overview.steps_chart_title"),
+        translate("overview.steps_chart_desc", count=min(len(steps), STEPS_CHARTED)),
+        steps[:STEPS_CHARTED], unit=translate("overview.unit_cases")) if steps else None
+    overdue = sorted(found.overdue_totals.items(), key=lambda item: (-item[1], item[0]))
+    overdue_chart = charts.horizontal_bars(
+        translate("overview.overdue_chart_title"), translate("overview.overdue_chart_desc"),
+        [(role_title(role), n) for role, n in overdue], unit=translate("overview.unit_tasks")) if overdue else None
+    labels = [_month_label(m.first.month) for m in found.months]
+    sub = [str(m.first.year) if i == 0 or m.first.month == 1 else "" for i, m in enumerate(found.months)]
+    calendar_charts = [
+        charts.columns(translate(f"overview.kind.{kind}"),
+                       translate("overview.calendar_chart_desc", what=translate(f"overview.kind.{kind}").lower()),
+                       labels, [charts.Series(translate(f"overview.kind.{kind}"),
+                                              [m.counts[kind] for m in found.months])],
+                       axis=translate("overview.axis_count"), width=470, height=220, sublabels=sub)
+        for kind in KINDS]
+    years = found.money_per_year()
+    money_chart = charts.columns(
+        translate("overview.money_chart_title"), translate("overview.money_chart_desc"),
+        [str(y) for y, _, _ in years],
+        [charts.Series(translate("overview.committed"), [c for _, c, _ in years], solid=False),
+         charts.Series(translate("overview.paid"), [p for _, _, p in years])],
+        axis=translate("overview.axis_sek"), fmt=sek_short, height=320) if years else None
+    return {"step_chart": step_chart, "steps_more": max(more, 0), "overdue_chart": overdue_chart,
+            "overdue_rows": overdue, "calendar_charts": calendar_charts, "money_chart": money_chart,
+            "money_years": years}
 
 
 @bp.get("/")
 @login_required("admin", "process_owner")
 def index() -> Any:
-    """One page of cases plus aggregates computed in SQL, so the page stays fast with 100,000 cases."""
+    """The overview of the municipalities in scope: about a dozen GROUP BY statements whatever the cases."""
     me = user()
-    status = request.args.get("status", "running")
-    status = status if status in (*STATUSES, "all") else "running"
-    municipality = request.args.get("municipality", "")
-    query = permissions.visible_cases(me)
-    if status != "all":
-        query = query.where(Case.status == status)
-    if municipality:
-        query = query.join(Municipality, Municipality.id == Case.municipality_id) \
-            .where(Municipality.slug == municipality)
-    filtered = query.subquery()
-    total = db().scalar(select(func.count()).select_from(filtered)) or 0
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    page = min(_page_number(), pages)
-    cases = list(db().scalars(query.options(defer(Case.workflow_json), defer(Case.summary))
-                              .order_by(Case.created_at, Case.id)
-                              .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
-    versions = {v.id: v for v in db().execute(
-        select(DefinitionVersion.id, DefinitionVersion.process_id, DefinitionVersion.version,
-               DefinitionVersion.name, DefinitionVersion.deployed_at)).all()}
-    now = services().clock.now()
-    rows = []
-    for case in cases:
-        version = versions[case.definition_id]
-        rows.append(CaseRow(case=case, process=version.process_id, version=version.version,
-                            step=current_step_text(case), status=status_text(case),
-                            age_days=max((now - case.created_at).days, 0)))
-    step_counts: Counter[str] = Counter()
-    for step_status, outcome, step, count in db().execute(
-            select(filtered.c.status, filtered.c.outcome, filtered.c.current_step, func.count())
-            .group_by(filtered.c.status, filtered.c.outcome, filtered.c.current_step)):
-        step_counts[_step_label(step_status, outcome, step)] += count
-    per_step = sorted(step_counts.items(), key=lambda item: (-item[1], item[0]))
-    per_version: dict[int, int] = dict(db().execute(
-        select(filtered.c.definition_id, func.count()).group_by(filtered.c.definition_id)).all())
-    municipalities = list(db().scalars(select(Municipality).order_by(Municipality.name)))
-    if me.municipality_id is not None:
-        municipalities = [m for m in municipalities if m.id == me.municipality_id]
-    deployed = sorted(versions.values(), key=lambda v: (v.process_id, -v.version))
-    return render_template("admin/index.html", rows=rows, per_step=per_step, municipalities=municipalities,
-                           chosen_municipality=municipality, chosen_status=status, statuses=STATUSES,
-                           deployed=deployed, per_version=per_version, total=total, page=page, pages=pages)
+    ids, choices, chosen, bad_slug = _scope()
+    clock = services().clock
+    found = overview(db(), ids, clock.now(), clock.today())
+    slug = chosen.slug if chosen else ""
+    names = {m.id: m.name for m in found.municipalities}
+    upcoming_link = None
+    if me.role in UPCOMING_ROLES:
+        upcoming_link = "/agreements/upcoming" + (f"?{urlencode({'municipality': slug})}" if slug else "")
+    return render_template(
+        "admin/index.html", found=found, choices=choices, chosen=chosen, bad_slug=bad_slug, names=names,
+        statuses=STATUSES, kinds=KINDS, month_label=_month_label, sek=sek, role_title=role_title,
+        cases_link=lambda **p: _cases_link(municipality=slug, **p), upcoming_link=upcoming_link,
+        **_charts(found))
 
 
 LOGINS_SHOWN = 200

@@ -1,0 +1,242 @@
+"""The administrator's overview (/admin/): what the running cases and agreements of some municipalities add
+up to, computed in SQL.
+
+Every figure is one GROUP BY statement over the municipalities in scope, so the page costs the same handful of
+statements whatever the number of cases (about a dozen; none per row):
+
+- cases per status and municipality, and the active cases (running, failed, suspended) per process, current
+  step and municipality;
+- open tasks past their due time per role and municipality;
+- the failed cases: the latest ten with their step and error (the case summary's `incident.message`, else the
+  title of the case's latest `incident` event, fetched for those ten in one statement);
+- a calendar of the 12 months from the current one (in the configured time zone): open payments due, open
+  follow-ups due, renewal dialogues opening and renewal decision deadlines of the running agreements;
+- SEK per year (of the payment's date) and municipality: committed (every payment in the agreements' plans
+  that is not cancelled) and paid;
+- the deployed process versions with their cases (in a municipality's scope: its own processes, those
+  nobody owns and those its cases run on).
+
+`municipality_ids` None means every municipality (a global administrator who chose none).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, case, extract, func, select
+from sqlalchemy.orm import Session
+
+from app.domain import calendar
+from app.models import Case, CaseEvent, DefinitionVersion, Municipality, OpenTask
+from app.models.agreement import Agreement, AgreementFollowUp, AgreementPayment, AgreementPeriod
+
+ACTIVE = ("running", "failed", "suspended")  # cases that stand at a step
+OPEN_PAYMENT = ("planned", "held", "released")
+OPEN_FOLLOW_UP = ("planned", "open", "returned")
+KINDS = ("payment", "follow_up", "renewal_dialogue", "renewal_deadline")
+FAILED_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class StepCount:
+    process: str  # the process's name (of its newest version)
+    step: str  # the case's current step ("" when it stands at none)
+    per_municipality: dict[int, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.per_municipality.values())
+
+
+@dataclass(frozen=True)
+class FailedCase:
+    case_id: int
+    registration_number: str
+    municipality_id: int
+    title: str
+    step: str
+    message: str
+    since: datetime
+
+
+@dataclass(frozen=True)
+class Month:
+    first: date  # the month's first day
+    counts: dict[str, int]  # per kind in KINDS
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class YearMoney:
+    year: int
+    municipality_id: int
+    committed_sek: int
+    paid_sek: int
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    id: int
+    process_id: str
+    name: str
+    version: int
+    deployed_at: datetime
+    cases: int
+
+
+@dataclass
+class Overview:
+    municipalities: list[Municipality]  # those in scope, by name
+    statuses: dict[str, dict[int, int]]  # status -> municipality id -> cases
+    steps: list[StepCount]
+    overdue: dict[str, dict[int, int]]  # role -> municipality id -> open tasks past due
+    failed_total: int
+    failed: list[FailedCase]
+    months: list[Month]
+    money: list[YearMoney]
+    versions: list[VersionRow]
+    status_totals: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def overdue_totals(self) -> dict[str, int]:
+        return {role: sum(per.values()) for role, per in self.overdue.items()}
+
+    def money_per_year(self) -> list[tuple[int, int, int]]:
+        """(year, committed, paid) over the municipalities in scope."""
+        sums: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+        for row in self.money:
+            sums[row.year][0] += row.committed_sek
+            sums[row.year][1] += row.paid_sek
+        return [(year, *sums[year]) for year in sorted(sums)]  # type: ignore[misc]
+
+
+def _in(column: Any, ids: Sequence[int] | None) -> ColumnElement[bool]:
+    return column.in_(list(ids)) if ids is not None else column.is_not(None)
+
+
+def month_window(today: date) -> tuple[date, date]:
+    """The first day of today's month and the first day 12 months later (exclusive)."""
+    first = today.replace(day=1)
+    return first, calendar.add_months(first, 12)
+
+
+def overview(session: Session, municipality_ids: Sequence[int] | None, now: datetime, today: date) -> Overview:
+    muni_query = select(Municipality).order_by(Municipality.name)
+    if municipality_ids is not None:
+        muni_query = muni_query.where(Municipality.id.in_(list(municipality_ids)))
+    municipalities = list(session.scalars(muni_query))
+    in_scope = _in(Case.municipality_id, municipality_ids)
+
+    statuses: dict[str, dict[int, int]] = defaultdict(dict)
+    for status, muni, count in session.execute(
+            select(Case.status, Case.municipality_id, func.count()).where(in_scope)
+            .group_by(Case.status, Case.municipality_id)):
+        statuses[status][muni] = count
+
+    versions = session.execute(select(DefinitionVersion.id, DefinitionVersion.process_id, DefinitionVersion.version,
+                                      DefinitionVersion.name, DefinitionVersion.deployed_at,
+                                      DefinitionVersion.owner_municipality_id)).all()
+    newest: dict[str, tuple[int, str]] = {}
+    for v in versions:
+        if v.process_id not in newest or v.version > newest[v.process_id][0]:
+            newest[v.process_id] = (v.version, v.name)
+    process_of = {v.id: v.process_id for v in versions}
+
+    per_step: dict[tuple[str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for definition_id, step, muni, count in session.execute(
+            select(Case.definition_id, Case.current_step, Case.municipality_id, func.count())
+            .where(in_scope, Case.status.in_(ACTIVE))
+            .group_by(Case.definition_id, Case.current_step, Case.municipality_id)):
+        process_id = process_of.get(definition_id, "")
+        name = newest.get(process_id, (0, process_id))[1]
+        per_step[(name, step or "")][muni] += count
+    steps = sorted((StepCount(p, s, dict(m)) for (p, s), m in per_step.items()),
+                   key=lambda row: (-row.total, row.process, row.step))
+
+    overdue: dict[str, dict[int, int]] = defaultdict(dict)
+    for role, muni, count in session.execute(
+            select(OpenTask.role, OpenTask.municipality_id, func.count())
+            .where(_in(OpenTask.municipality_id, municipality_ids), OpenTask.due_at < now)
+            .group_by(OpenTask.role, OpenTask.municipality_id)):
+        overdue[role][muni] = count
+
+    failed_rows = session.execute(
+        select(Case.id, Case.registration_number, Case.municipality_id, Case.title, Case.current_step,
+               Case.summary, Case.updated_at)
+        .where(in_scope, Case.status == "failed")
+        .order_by(Case.updated_at.desc(), Case.id.desc()).limit(FAILED_SHOWN)).all()
+    titles: dict[int, str] = {}
+    if failed_rows:
+        for case_id, title in session.execute(
+                select(CaseEvent.case_id, CaseEvent.title)
+                .where(CaseEvent.case_id.in_([r.id for r in failed_rows]), CaseEvent.kind == "incident")
+                .order_by(CaseEvent.at.desc(), CaseEvent.id.desc())):
+            titles.setdefault(case_id, title)
+    failed = [FailedCase(r.id, r.registration_number, r.municipality_id, r.title or "", r.current_step or "",
+                         _message(r.summary) or titles.get(r.id, ""), r.updated_at) for r in failed_rows]
+
+    per_version: dict[int, int] = dict(session.execute(  # type: ignore[arg-type]
+        select(Case.definition_id, func.count()).where(in_scope).group_by(Case.definition_id)).all())
+    version_rows = sorted((VersionRow(v.id, v.process_id, v.name, v.version, v.deployed_at, per_version.get(v.id, 0))
+                           for v in versions if municipality_ids is None or per_version.get(v.id)
+                           or v.owner_municipality_id is None or v.owner_municipality_id in municipality_ids),
+                          key=lambda v: (v.process_id, -v.version))
+
+    return Overview(municipalities, dict(statuses), steps, dict(overdue),
+                    sum(statuses.get("failed", {}).values()), failed,
+                    _months(session, municipality_ids, today), _money(session, municipality_ids), version_rows,
+                    {status: sum(per.values()) for status, per in statuses.items()})
+
+
+def _message(summary: Any) -> str:
+    incident = summary.get("incident") if isinstance(summary, dict) else None
+    message = incident.get("message") if isinstance(incident, dict) else None
+    return str(message) if message else ""
+
+
+def _months(session: Session, municipality_ids: Sequence[int] | None, today: date) -> list[Month]:
+    first, end = month_window(today)
+    running = (_in(Agreement.municipality_id, municipality_ids), Agreement.status == "running")
+    counts: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
+
+    def count(kind: str, column: Any, *joins_and_filters: Any, source: Any) -> None:
+        year, month = extract("year", column), extract("month", column)
+        query = select(year, month, func.count()).select_from(source)
+        for item in joins_and_filters:
+            query = query.join(*item) if isinstance(item, tuple) else query.where(item)
+        for y, m, n in session.execute(query.where(*running, column >= first, column < end).group_by(year, month)):
+            counts[(int(y), int(m))][kind] = n
+
+    count("payment", AgreementPayment.due, (Agreement, Agreement.id == AgreementPayment.agreement_id),
+          AgreementPayment.status.in_(OPEN_PAYMENT), source=AgreementPayment)
+    count("follow_up", AgreementFollowUp.due, (Agreement, Agreement.id == AgreementFollowUp.agreement_id),
+          AgreementFollowUp.status.in_(OPEN_FOLLOW_UP), source=AgreementFollowUp)
+    current = (Agreement, (AgreementPeriod.agreement_id == Agreement.id)
+               & (AgreementPeriod.version == Agreement.current_version))
+    count("renewal_dialogue", AgreementPeriod.renewal_dialogue_opens, current, source=AgreementPeriod)
+    count("renewal_deadline", AgreementPeriod.renewal_decision_deadline, current, source=AgreementPeriod)
+    months = []
+    for offset in range(12):
+        day = calendar.add_months(first, offset)
+        found = counts.get((day.year, day.month), {})
+        months.append(Month(day, {kind: found.get(kind, 0) for kind in KINDS}))
+    return months
+
+
+def _money(session: Session, municipality_ids: Sequence[int] | None) -> list[YearMoney]:
+    year = extract("year", AgreementPayment.due)
+    paid = func.sum(case((AgreementPayment.status == "paid", AgreementPayment.amount_sek), else_=0))
+    rows = session.execute(
+        select(year, Agreement.municipality_id, func.sum(AgreementPayment.amount_sek), paid)
+        .join(Agreement, Agreement.id == AgreementPayment.agreement_id)
+        .where(_in(Agreement.municipality_id, municipality_ids), AgreementPayment.status != "cancelled")
+        .group_by(year, Agreement.municipality_id))
+    return sorted((YearMoney(int(y), muni, int(committed or 0), int(paid_sek or 0))
+                   for y, muni, committed, paid_sek in rows), key=lambda r: (r.year, r.municipality_id))
