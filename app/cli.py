@@ -22,12 +22,13 @@ def _services() -> Services:
 
 @click.group()
 @click.option("-v", "--verbose", is_flag=True, help="Log more.")
-def main(verbose: bool) -> None:
+@click.pass_context
+def main(ctx: click.Context, verbose: bool) -> None:
     """IOP workflow: idea-based public partnerships between municipalities and non-profits."""
     from app.logging_setup import configure_logging
 
-    try:
-        configure_logging(verbose)
+    try:  # the long-running commands log JSON lines unless IOP_LOG_FORMAT=text (docs/operations.md)
+        configure_logging(verbose, "json" if ctx.invoked_subcommand in ("serve", "scheduler") else "text")
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
 

@@ -44,6 +44,8 @@ class Settings:
     oidc_role_map: str = ""  # JSON text, or the path of a JSON file
     oidc_scopes: str = "openid profile email"
     oidc_contact: str = ""  # whom a refused person should ask, shown on the refusal page
+    # operations (docs/operations.md): GET /metrics asks for this bearer token when it is set
+    metrics_token: str = ""
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -75,6 +77,7 @@ class Settings:
             oidc_role_map=os.environ.get("IOP_OIDC_ROLE_MAP", "").strip(),
             oidc_scopes=os.environ.get("IOP_OIDC_SCOPES", "").strip() or "openid profile email",
             oidc_contact=os.environ.get("IOP_OIDC_CONTACT", "").strip(),
+            metrics_token=os.environ.get("IOP_METRICS_TOKEN", "").strip(),
         )
         for key, value in overrides.items():
             if not hasattr(settings, key):

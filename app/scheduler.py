@@ -10,6 +10,7 @@ The scheduler never starts in tests; ``iop serve`` starts it in-process, ``iop s
 from __future__ import annotations
 
 import logging
+import time
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -17,22 +18,40 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import func, select
 
+from app.observability.heartbeat import Heartbeat
+from app.observability.metrics import observe_sweep
 from app.services import Services
 
 log = logging.getLogger(__name__)
 SWEEP_SECONDS = 30
 NEXT_JOB = "timer-next"
+SLOW_SWEEP_SECONDS = 5.0  # a sweep that fired nothing is logged only when it took longer than this
 
 
-def sweep(services: Services) -> int:
-    """Fire what is due; returns the number of timers fired."""
+def sweep(services: Services, heartbeat: Heartbeat | None = None) -> int:
+    """Fire what is due; returns the number of timers fired.
+
+    The duration and the firings go to this process's metrics; a scheduler's sweep also to its heartbeat row,
+    which /health and /metrics of every web process read (app/observability/heartbeat.py)."""
     from app.engine.timers import fire_due_timers
 
+    started_wall = heartbeat.sweep_started() if heartbeat is not None else None
+    started = time.perf_counter()
+    fired = 0
+    error: str | None = None
     try:
-        return fire_due_timers(services)
-    except Exception:  # noqa: BLE001 - a failing sweep is logged; the next one tries again
+        fired = fire_due_timers(services)
+    except Exception as exc:  # noqa: BLE001 - a failing sweep is logged; the next one tries again
         log.exception("timer sweep failed")
-        return 0
+        error = f"{type(exc).__name__}: {exc}"
+    seconds = time.perf_counter() - started
+    observe_sweep(seconds, fired)
+    if heartbeat is not None and started_wall is not None:
+        heartbeat.sweep_finished(started_wall, fired, error)
+    if fired or seconds > SLOW_SWEEP_SECONDS:
+        log.info("timer sweep fired %s timers in %.3f s", fired, seconds,
+                 extra={"fields": {"fired": fired, "duration_ms": round(seconds * 1000, 2)}})
+    return fired
 
 
 def next_due(services: Services) -> datetime | None:
@@ -44,16 +63,16 @@ def next_due(services: Services) -> datetime | None:
         return session.scalar(select(func.min(Case.next_timer_at)).where((Case.status + "") == "running"))
 
 
-def _sweep_and_plan(scheduler: BaseScheduler, services: Services) -> int:
-    fired = sweep(services)
+def _sweep_and_plan(scheduler: BaseScheduler, services: Services, heartbeat: Heartbeat | None = None) -> int:
+    fired = sweep(services, heartbeat)
     try:
-        _plan_next(scheduler, services)
+        _plan_next(scheduler, services, heartbeat)
     except Exception:  # noqa: BLE001 - the interval sweep still runs
         log.exception("could not plan the next timer")
     return fired
 
 
-def _plan_next(scheduler: BaseScheduler, services: Services) -> None:
+def _plan_next(scheduler: BaseScheduler, services: Services, heartbeat: Heartbeat | None = None) -> None:
     """A one-off sweep at the earliest due time, if that comes before the next interval sweep.
 
     APScheduler counts wall time; the delay is measured on the application's clock."""
@@ -64,15 +83,17 @@ def _plan_next(scheduler: BaseScheduler, services: Services) -> None:
     if delay > timedelta(seconds=SWEEP_SECONDS):
         return
     run_at = datetime.now(UTC) + max(delay, timedelta(0)) + timedelta(milliseconds=50)
-    scheduler.add_job(_sweep_and_plan, "date", run_date=run_at, args=[scheduler, services], id=NEXT_JOB,
+    scheduler.add_job(_sweep_and_plan, "date", run_date=run_at, args=[scheduler, services, heartbeat], id=NEXT_JOB,
                       replace_existing=True, misfire_grace_time=None)
 
 
 def _add_jobs(scheduler: BackgroundScheduler | BlockingScheduler, services: Services) -> None:
-    scheduler.add_job(_sweep_and_plan, "interval", seconds=SWEEP_SECONDS, args=[scheduler, services],
+    heartbeat = Heartbeat(services)
+    heartbeat.register()  # seen by /health at once, before the first sweep ends
+    scheduler.add_job(_sweep_and_plan, "interval", seconds=SWEEP_SECONDS, args=[scheduler, services, heartbeat],
                       id="timer-sweep", max_instances=1, coalesce=True, replace_existing=True)
     # sweep once at start: whatever became due while no scheduler ran fires now
-    scheduler.add_job(_sweep_and_plan, args=[scheduler, services], id=NEXT_JOB, replace_existing=True,
+    scheduler.add_job(_sweep_and_plan, args=[scheduler, services, heartbeat], id=NEXT_JOB, replace_existing=True,
                       misfire_grace_time=None)
 
 

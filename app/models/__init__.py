@@ -6,6 +6,7 @@ import app.models.clock  # noqa: F401  (the stored manual clock: import from app
 import app.models.draft  # noqa: F401  (task form drafts: import from app.models.draft)
 import app.models.identity  # noqa: F401  (OpenID Connect identities: import from app.models.identity)
 import app.models.saved_filter  # noqa: F401  (saved case-list filters: import from app.models.saved_filter)
+import app.models.scheduler_heartbeat  # noqa: F401  (scheduler heartbeats: import from app.models.scheduler_heartbeat)
 from app.models.case import Case, RegistrationCounter
 from app.models.definition import DefinitionVersion
 from app.models.event import CaseEvent

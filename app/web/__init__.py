@@ -41,5 +41,8 @@ def register(app: Flask) -> None:
     csrf.init_app(app)
     app.teardown_appcontext(close_db)
     app.after_request(security_headers)
+    from app.observability.requests import install as install_request_log
+
+    install_request_log(app)  # request id, one log line and the HTTP metrics per request
     register_error_handlers(app)
     blueprints.register_all(app, csrf)

@@ -1,0 +1,1 @@
+"""Operations: request ids and JSON logs, Prometheus metrics, scheduler heartbeats (docs/operations.md)."""
