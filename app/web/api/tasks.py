@@ -6,14 +6,14 @@ import re
 from typing import Any
 
 from flask import jsonify, request
-from sqlalchemy import false
 
 from app.domain import permissions, task_actions
 from app.engine.errors import InvalidData, NotFound
-from app.models import OpenTask
+from app.queries import inbox
+from app.queries.inbox import parse_query
 from app.web.api import api
-from app.web.api.common import authenticated, caller, json_body, row_id
-from app.web.api.views import case_detail, task_json, tasks_json
+from app.web.api.common import authenticated, caller, json_body
+from app.web.api.views import case_detail, inbox_json, task_json
 from app.web.context import commit, db, services
 
 TASK_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
@@ -28,20 +28,12 @@ def _task_id(raw: str) -> str:
 @api.get("/tasks")
 @authenticated
 def list_tasks() -> Any:
+    """The caller's inbox, keyset-paged: `next` is the cursor of the following page (pass it as `after`)."""
     user = caller()
-    query = permissions.workable_tasks(user).order_by(OpenTask.due_at.is_(None), OpenTask.due_at,
-                                                       OpenTask.created_at)
-    raw_case_id = request.args.get("case_id")
-    if raw_case_id is not None:
-        if not (raw_case_id.isascii() and raw_case_id.isdigit()):
-            raise InvalidData("case_id must be a number", {"case_id": "must be a number"})
-        case_id = row_id(raw_case_id)  # None: beyond any case id, so no task matches
-        query = query.where(OpenTask.case_id == case_id) if case_id is not None else query.where(false())
-    if request.args.get("mine") in ("1", "true"):
-        query = query.where(OpenTask.assignee_id == user.id)
-    tasks = list(db().scalars(query.limit(500)))
-    return jsonify({"items": tasks_json(db(), services().engine, tasks, services().clock.now()),
-                    "total": len(tasks)})
+    query = parse_query(request.args)
+    page = inbox.inbox_page(db(), permissions.workable_tasks(user), query, services().clock.now(), user.id)
+    return jsonify({"items": inbox_json(db(), services().engine, page.rows, services().clock.now()),
+                    "total": page.total, "limit": query.limit, "next": page.next, "prev": page.prev})
 
 
 @api.get("/tasks/<task_id>")

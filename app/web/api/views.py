@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.engine.runtime import CaseEngine
 from app.models import Case, CaseEvent, DefinitionVersion, OpenTask, User
+from app.queries.inbox import InboxRow
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -23,15 +24,20 @@ def _usernames(session: Session, ids: set[int]) -> dict[int, str]:
 
 
 def task_json(session: Session, engine: CaseEngine, task: OpenTask, now: datetime,
-              names: dict[int, str] | None = None, registration: dict[int, str] | None = None) -> dict[str, Any]:
+              names: dict[int, str] | None = None, registration: dict[int, str] | None = None,
+              definitions: dict[int, int] | None = None) -> dict[str, Any]:
+    """One task; `names`, `registration` and `definitions` (case id → definition version id) save the lookups
+    a list has made once for all its tasks."""
     case = None
     if registration is None or task.case_id not in registration:
         case = session.get(Case, task.case_id)
     names = names if names is not None else _usernames(session, {task.assignee_id} if task.assignee_id else set())
     form = None
     if task.form:
-        definition_id = case.definition_id if case else session.scalar(
-            select(Case.definition_id).where(Case.id == task.case_id))
+        definition_id = definitions.get(task.case_id) if definitions else None
+        if definition_id is None:
+            definition_id = case.definition_id if case else session.scalar(
+                select(Case.definition_id).where(Case.id == task.case_id))
         if definition_id is not None:
             form = engine.definition(session, definition_id).form(task.form)
     return {
@@ -51,11 +57,29 @@ def task_json(session: Session, engine: CaseEngine, task: OpenTask, now: datetim
 
 
 def tasks_json(session: Session, engine: CaseEngine, tasks: list[OpenTask], now: datetime) -> list[dict[str, Any]]:
+    """Tasks in three statements whatever their number (names, cases; forms from the definition cache)."""
     names = _usernames(session, {t.assignee_id for t in tasks if t.assignee_id})
     case_ids = {t.case_id for t in tasks}
-    registration = dict(session.execute(select(Case.id, Case.registration_number)
-                                        .where(Case.id.in_(case_ids))).all()) if case_ids else {}
-    return [task_json(session, engine, t, now, names, registration) for t in tasks]
+    rows = session.execute(select(Case.id, Case.registration_number, Case.definition_id)
+                           .where(Case.id.in_(case_ids))).all() if case_ids else []
+    registration = {r[0]: r[1] for r in rows}
+    definitions = {r[0]: r[2] for r in rows}
+    return [task_json(session, engine, t, now, names, registration, definitions) for t in tasks]
+
+
+def inbox_json(session: Session, engine: CaseEngine, rows: list[InboxRow], now: datetime) -> list[dict[str, Any]]:
+    """A page of the inbox (app.queries.inbox): no statement beyond the page's own, but one per definition
+    version not yet in the engine's cache."""
+    names = {r.task.assignee_id: r.assignee for r in rows if r.task.assignee_id and r.assignee}
+    registration = {r.task.case_id: r.registration_number for r in rows}
+    definitions = {r.task.case_id: r.definition_id for r in rows}
+    items = []
+    for row in rows:
+        item = task_json(session, engine, row.task, now, names, registration, definitions)
+        item["organisation"] = row.organisation_name
+        item["process"] = engine.definition(session, row.definition_id).process_id
+        items.append(item)
+    return items
 
 
 def definition_label(session: Session, definition_id: int) -> dict[str, Any]:

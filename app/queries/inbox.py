@@ -1,0 +1,349 @@
+"""The inbox: one page of open tasks in a scope, filtered, sorted and keyset-paged, in a constant number of
+statements (the page, joined with its case and organisation, and a count), and the tasks a user completed.
+
+The scope is a permissions query (app.domain.permissions.workable_tasks, overseen_tasks): its WHERE clause
+is kept, everything else is built here. Cursors are opaque to callers: base64 of the sort, the direction and
+the sort key of the row they point at; a cursor that does not decode is refused with InvalidData (a 422)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, literal, or_, select, true
+from sqlalchemy.orm import Session
+
+from app.engine.errors import InvalidData
+from app.models import Case, CaseEvent, DefinitionVersion, OpenTask, Organisation, User
+from app.models.types import UTCDateTime
+
+SORTS = ("due", "created", "title")
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+MAX_DAYS = 3660
+FAR = datetime(9999, 12, 31, tzinfo=UTC)  # where tasks without a due date sort
+_PROCESS = re.compile(r"[A-Za-z0-9_.-]{1,100}")
+_TASK_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+
+
+@dataclass(frozen=True)
+class InboxQuery:
+    q: str = ""
+    process: str | None = None
+    overdue: bool = False
+    due_within_days: int | None = None
+    case_id: int | None = None
+    assigned: str | None = None  # "me": assigned to the caller, "nobody": free to claim, None: either
+    sort: str = "due"
+    descending: bool = False
+    limit: int = DEFAULT_LIMIT
+    after: str | None = None
+    before: str | None = None
+
+
+@dataclass
+class InboxRow:
+    task: OpenTask
+    registration_number: str
+    organisation_name: str
+    definition_id: int
+    assignee: str | None
+
+
+@dataclass
+class InboxPage:
+    rows: list[InboxRow]
+    total: int
+    next: str | None = None  # cursor of the page after this one
+    prev: str | None = None  # cursor of the page before this one
+
+
+@dataclass
+class FinishedRow:
+    event_id: int
+    at: datetime
+    task_name: str | None
+    title: str
+    case_id: int
+    registration_number: str
+    organisation_name: str
+
+
+@dataclass
+class FinishedPage:
+    rows: list[FinishedRow]
+    total: int
+    next: str | None = None
+    prev: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _flag(raw: str | None, name: str, fields: dict[str, str]) -> bool:
+    if raw in (None, "", "0", "false"):
+        return False
+    if raw in ("1", "true", "on"):
+        return True
+    fields[name] = "must be true or false"
+    return False
+
+
+def _int(raw: str | None, name: str, low: int, high: int, fields: dict[str, str]) -> int | None:
+    if raw is None or raw == "":
+        return None
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 10 or not low <= int(raw) <= high:
+        fields[name] = f"must be a whole number from {low} to {high}"
+        return None
+    return int(raw)
+
+
+def parse_query(args: Mapping[str, str], *, default_limit: int = DEFAULT_LIMIT) -> InboxQuery:
+    """The inbox query from request parameters; InvalidData names every parameter that is wrong."""
+    fields: dict[str, str] = {}
+    q = (args.get("q") or "").strip()
+    if len(q) > 200:
+        fields["q"] = "must be at most 200 characters"
+    process = args.get("process") or None
+    if process is not None and not _PROCESS.fullmatch(process):
+        fields["process"] = "must be a process id (letters, digits, _ . -)"
+    sort = args.get("sort") or "due"
+    if sort not in SORTS:
+        fields["sort"] = "must be one of " + ", ".join(SORTS)
+    direction = args.get("direction") or "asc"
+    if direction not in ("asc", "desc"):
+        fields["direction"] = "must be asc or desc"
+    limit = _int(args.get("limit"), "limit", 1, MAX_LIMIT, fields) or default_limit
+    case_id = None
+    raw_case = args.get("case_id")
+    if raw_case is not None:
+        if not (raw_case.isascii() and raw_case.isdigit()):
+            fields["case_id"] = "must be a number"
+        else:  # beyond any case id: nothing matches
+            case_id = int(raw_case) if len(raw_case) <= 10 and int(raw_case) <= 2**31 - 1 else -1
+    query = InboxQuery(
+        q=q[:200], process=process if "process" not in fields else None,
+        overdue=_flag(args.get("overdue"), "overdue", fields),
+        due_within_days=_int(args.get("due_within_days"), "due_within_days", 0, MAX_DAYS, fields),
+        case_id=case_id, assigned="me" if _flag(args.get("mine"), "mine", fields) else None,
+        sort=sort if sort in SORTS else "due", descending=direction == "desc", limit=limit,
+        after=args.get("after") or None, before=args.get("before") or None)
+    if query.after and query.before:
+        fields["before"] = "give either after or before, not both"
+    for name in ("after", "before"):
+        cursor = getattr(query, name)
+        if cursor is not None and name not in fields:
+            try:
+                decode_cursor(cursor, query.sort, query.descending)
+            except InvalidData as exc:
+                fields[name] = exc.fields.get("after", str(exc))
+    if fields:
+        raise InvalidData("the inbox query has wrong parameters: " + ", ".join(sorted(fields)), fields)
+    return query
+
+
+# ------------------------------------------------------------------ sort keys and cursors
+
+def _sort_keys(sort: str, descending: bool) -> list[tuple[Any, bool]]:
+    """(expression, descending) per key; the task id breaks ties so the order is total."""
+    if sort == "created":
+        return [(OpenTask.created_at, descending), (OpenTask.id, descending)]
+    if sort == "title":
+        return [(OpenTask.title, descending), (OpenTask.id, descending)]
+    no_due = case((OpenTask.due_at.is_(None), 1), else_=0)
+    due = func.coalesce(OpenTask.due_at, literal(FAR, UTCDateTime()))
+    # tasks without a due date come last in both directions
+    return [(no_due, False), (due, descending), (OpenTask.created_at, descending), (OpenTask.id, descending)]
+
+
+def _key_of(task: OpenTask, sort: str) -> list[Any]:
+    if sort == "created":
+        return [task.created_at, task.id]
+    if sort == "title":
+        return [task.title, task.id]
+    return [1 if task.due_at is None else 0, task.due_at or FAR, task.created_at, task.id]
+
+
+def encode_cursor(sort: str, descending: bool, key: list[Any]) -> str:
+    values = [v.isoformat() if isinstance(v, datetime) else v for v in key]
+    raw = json.dumps({"s": sort, "d": "desc" if descending else "asc", "k": values}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _bad_cursor(reason: str) -> InvalidData:
+    return InvalidData(f"the cursor is not valid: {reason}; start again from the first page", {"after": reason})
+
+
+def _moment(value: Any) -> datetime:
+    if not isinstance(value, str) or len(value) > 40:
+        raise _bad_cursor("a date in it is wrong")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise _bad_cursor("a date in it is wrong") from None
+    if moment.tzinfo is None:
+        raise _bad_cursor("a date in it has no time zone")
+    return moment
+
+
+def _text(value: Any, longest: int, pattern: re.Pattern[str] | None = None) -> str:
+    if not isinstance(value, str) or len(value) > longest or (pattern and not pattern.fullmatch(value)):
+        raise _bad_cursor("a value in it is wrong")
+    return value
+
+
+def decode_cursor(cursor: str, sort: str, descending: bool) -> list[Any]:
+    """The sort key a cursor points at; InvalidData when it was altered or belongs to another order."""
+    if len(cursor) > 1000:
+        raise _bad_cursor("it is too long")
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise _bad_cursor("it cannot be read") from None
+    if not isinstance(data, dict) or not isinstance(data.get("k"), list):
+        raise _bad_cursor("it cannot be read")
+    if data.get("s") != sort or data.get("d") != ("desc" if descending else "asc"):
+        raise _bad_cursor("it belongs to another sort order")
+    key = data["k"]
+    if sort == "created" and len(key) == 2:
+        return [_moment(key[0]), _text(key[1], 64, _TASK_ID)]
+    if sort == "title" and len(key) == 2:
+        return [_text(key[0], 300), _text(key[1], 64, _TASK_ID)]
+    if sort == "due" and len(key) == 4 and key[0] in (0, 1) and not isinstance(key[0], bool):
+        return [key[0], _moment(key[1]), _moment(key[2]), _text(key[3], 64, _TASK_ID)]
+    raise _bad_cursor("it does not fit the sort order")
+
+
+def _beyond(keys: list[tuple[Any, bool]], values: list[Any]) -> ColumnElement[bool]:
+    """Rows strictly after `values` in the order of `keys` (each with its own direction)."""
+    alternatives = []
+    for i, (expr, desc) in enumerate(keys):
+        equal = [k == v for (k, _), v in zip(keys[:i], values[:i], strict=True)]
+        alternatives.append(and_(*equal, expr < values[i] if desc else expr > values[i]))
+    return or_(*alternatives)
+
+
+# ------------------------------------------------------------------ the page
+
+def _filters(query: InboxQuery, now: datetime, user_id: int) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if query.q:
+        pattern = "%" + query.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        where.append(or_(OpenTask.title.ilike(pattern, escape="\\"),
+                         Case.registration_number.ilike(pattern, escape="\\"),
+                         Organisation.name.ilike(pattern, escape="\\")))
+    if query.process:
+        where.append(Case.definition_id.in_(select(DefinitionVersion.id)
+                                            .where(DefinitionVersion.process_id == query.process)))
+    if query.overdue:
+        where.append(OpenTask.due_at < now)
+    if query.due_within_days is not None:
+        where.append(and_(OpenTask.due_at >= now, OpenTask.due_at <= now + timedelta(days=query.due_within_days)))
+    if query.case_id is not None:
+        where.append(OpenTask.case_id == query.case_id if query.case_id >= 0 else false())
+    if query.assigned == "me":
+        where.append(OpenTask.assignee_id == user_id)
+    elif query.assigned == "nobody":
+        where.append(OpenTask.assignee_id.is_(None))
+    return where
+
+
+def inbox_page(session: Session, scope: Select[Any], query: InboxQuery, now: datetime, user_id: int) -> InboxPage:
+    """One page of the tasks in `scope` that match `query`: two statements whatever the page size."""
+    scope_where = scope.whereclause if scope.whereclause is not None else true()
+    where = [scope_where, *_filters(query, now, user_id)]
+    needs_join = bool(query.q or query.process)
+    count = select(func.count(OpenTask.id)).select_from(OpenTask)
+    if needs_join:
+        count = count.join(Case, Case.id == OpenTask.case_id).join(Organisation,
+                                                                   Organisation.id == OpenTask.organisation_id)
+    total = session.scalar(count.where(*where)) or 0
+
+    backwards = query.before is not None
+    keys = _sort_keys(query.sort, query.descending)
+    walk = [(expr, desc != backwards) for expr, desc in keys]  # a page before: walk the order backwards
+    cursor = query.before or query.after
+    if cursor is not None:
+        where.append(_beyond(walk, decode_cursor(cursor, query.sort, query.descending)))
+    stmt = (select(OpenTask, Case.registration_number, Case.definition_id, Organisation.name, User.username)
+            .select_from(OpenTask)
+            .join(Case, Case.id == OpenTask.case_id)
+            .join(Organisation, Organisation.id == OpenTask.organisation_id)
+            .outerjoin(User, User.id == OpenTask.assignee_id)
+            .where(*where)
+            .order_by(*[expr.desc() if desc else expr.asc() for expr, desc in walk])
+            .limit(query.limit + 1))
+    fetched = list(session.execute(stmt).all())
+    more = len(fetched) > query.limit
+    fetched = fetched[:query.limit]
+    if backwards:
+        fetched.reverse()
+    rows = [InboxRow(task=r[0], registration_number=r[1], definition_id=r[2], organisation_name=r[3],
+                     assignee=r[4]) for r in fetched]
+    page = InboxPage(rows=rows, total=total)
+    if rows:
+        first = encode_cursor(query.sort, query.descending, _key_of(rows[0].task, query.sort))
+        last = encode_cursor(query.sort, query.descending, _key_of(rows[-1].task, query.sort))
+        page.next = last if (more if not backwards else True) else None
+        page.prev = first if (more if backwards else query.after is not None) else None
+    return page
+
+
+def workable_count(session: Session, scope: Select[Any]) -> int:
+    scope_where = scope.whereclause if scope.whereclause is not None else true()
+    return session.scalar(select(func.count(OpenTask.id)).select_from(OpenTask).where(scope_where)) or 0
+
+
+# ------------------------------------------------------------------ finished by me
+
+def _event_cursor(event_id: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"e": event_id}).encode()).decode().rstrip("=")
+
+
+def _event_id(cursor: str) -> int:
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise _bad_cursor("it cannot be read") from None
+    value = data.get("e") if isinstance(data, dict) else None
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**63:
+        raise _bad_cursor("it cannot be read")
+    return value
+
+
+def finished_page(session: Session, cases: Select[Any], user_id: int, *, limit: int = DEFAULT_LIMIT,
+                  after: str | None = None, before: str | None = None) -> FinishedPage:
+    """Tasks `user_id` completed, newest first, on the cases in `cases` (app.domain.permissions.visible_cases)."""
+    scope_where = cases.whereclause if cases.whereclause is not None else true()
+    where = [CaseEvent.actor_id == user_id, CaseEvent.kind == "task_completed", scope_where]
+    total = session.scalar(select(func.count(CaseEvent.id)).select_from(CaseEvent)
+                           .join(Case, Case.id == CaseEvent.case_id).where(*where)) or 0
+    backwards = before is not None
+    if after is not None:
+        where.append(CaseEvent.id < _event_id(after))
+    elif before is not None:
+        where.append(CaseEvent.id > _event_id(before))
+    stmt = (select(CaseEvent.id, CaseEvent.at, CaseEvent.task_name, CaseEvent.title, CaseEvent.case_id,
+                   Case.registration_number, Organisation.name)
+            .select_from(CaseEvent)
+            .join(Case, Case.id == CaseEvent.case_id)
+            .join(Organisation, Organisation.id == Case.organisation_id)
+            .where(*where)
+            .order_by(CaseEvent.id.asc() if backwards else CaseEvent.id.desc())
+            .limit(limit + 1))
+    fetched = list(session.execute(stmt).all())
+    more = len(fetched) > limit
+    fetched = fetched[:limit]
+    if backwards:
+        fetched.reverse()
+    rows = [FinishedRow(event_id=r[0], at=r[1], task_name=r[2], title=r[3], case_id=r[4],
+                        registration_number=r[5], organisation_name=r[6]) for r in fetched]
+    page = FinishedPage(rows=rows, total=total)
+    if rows:
+        page.next = _event_cursor(rows[-1].event_id) if (more if not backwards else True) else None
+        page.prev = _event_cursor(rows[0].event_id) if (more if backwards else after is not None) else None
+    return page
