@@ -112,6 +112,19 @@ def can_migrate_case(user: User, case: Case) -> bool:
         and case.municipality_id == user.municipality_id
 
 
+def overseen_tasks(user: User) -> Select[OpenTask]:
+    """Open tasks a team lead oversees (and may have reassigned): an administrator's (every municipality's
+    for one without a municipality), a process owner's municipality's; nobody else's."""
+    query = select(OpenTask)
+    if not user.active or user.role not in ("admin", "process_owner"):
+        return query.where(false())
+    if user.role == "admin" and user.municipality_id is None:
+        return query.where(OpenTask.id.is_not(None))
+    if user.municipality_id is None:
+        return query.where(false())
+    return query.where(OpenTask.municipality_id == user.municipality_id)
+
+
 def can_repair_case(user: User, case: Case) -> bool:
     """Retry, skip a failed step, suspend, resume, cancel, move a timer: the case's municipality's
     administrators (one without a municipality: every case's)."""
