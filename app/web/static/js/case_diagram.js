@@ -12,7 +12,7 @@ const keysHelp = document.getElementById("diagram-keys");
 const { states, waiting, texts } = JSON.parse(document.getElementById("case-viewer-data").textContent);
 
 const SYMBOL = { completed: "✓", active: "▶", waiting: "◷", failed: "✗" };
-const READABLE = 0.8; // labels (12px) stay about 10px on screen
+const READABLE = 0.9; // labels (12px) stay about 11px on screen
 const SMALLEST_FIT = 0.6; // fitting to the width below this makes the labels unreadable
 const PAD = 24; // screen pixels around the drawing
 const STEP = 1.25;
@@ -102,12 +102,16 @@ function mark(viewer) {
     // an expanded subprocess gets the outline only, so the steps inside stay readable
     const container = element.businessObject && element.businessObject.$type === "bpmn:SubProcess" && !element.collapsed;
     if (container) canvas.addMarker(id, "iop-container");
+    const type = (element.businessObject && element.businessObject.$type) || "";
+    if (type.endsWith("Gateway")) continue; // a decision has no state worth a badge; its frame shows it
     const badge = document.createElement("div");
     badge.className = `iop-state-badge ${state}`;
     badge.dataset.elementId = id;
     badge.textContent = `${SYMBOL[state] || ""} ${texts[state]}`.trim();
-    const position = container ? { top: 4, right: 90 } : { bottom: 4, left: -4 };
-    overlays.add(id, "iop-state", { position, scale: { min: 0.7 }, html: badge });
+    // events carry their name below them: their badge goes above
+    const position = container ? { top: 4, right: 90 } : type.endsWith("Event") ? { top: -20, left: -10 }
+      : { bottom: 4, left: -4 };
+    overlays.add(id, "iop-state", { position, scale: { min: 0.6, max: 1.2 }, show: { minZoom: 0.4 }, html: badge });
   }
 }
 
