@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test setup lint bench clean lock
+.PHONY: run test setup lint bench bench-staff clean lock
 
 # Installs exactly what requirements.lock pins (with hashes), then the project itself without dependencies.
 $(BIN)/iop: pyproject.toml requirements.lock
@@ -31,6 +31,10 @@ lint: setup
 
 bench: setup
 	$(BIN)/python bench/falun_bench.py
+
+# Staff pages and API over 100,000 cases (docs/benchmarks.md); DB=postgresql for PostgreSQL (database iop_bench).
+bench-staff: setup
+	$(BIN)/python -m bench.staff_bench --db $(or $(DB),sqlite)
 
 # Re-pin after changing dependencies in pyproject.toml; commit requirements.lock with it.
 lock: $(BIN)/iop

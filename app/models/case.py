@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base
@@ -16,7 +16,15 @@ from app.models.types import JSONType, UTCDateTime
 
 class Case(Base):
     __tablename__ = "cases"
-    __table_args__ = (UniqueConstraint("municipality_id", "registration_number"),)
+    __table_args__ = (UniqueConstraint("municipality_id", "registration_number"),
+                      # migration 0015_query_indexes: the case list, the overview (bench/staff_bench.py)
+                      Index("ix_cases_muni_created", "municipality_id", "created_at", "id", "status", "definition_id",
+                            "organisation_id", "registration_number", "title"),
+                      Index("ix_cases_created", "created_at", "id", "municipality_id", "status", "definition_id",
+                            "organisation_id", "registration_number", "title"),
+                      Index("ix_cases_muni_status_created", "municipality_id", "status", "created_at", "id"),
+                      Index("ix_cases_status_step", "status", "municipality_id", "definition_id", "current_step"),
+                      Index("ix_cases_status_updated", "status", "updated_at", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), index=True)

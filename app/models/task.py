@@ -14,7 +14,11 @@ from app.models.types import JSONType, UTCDateTime
 
 class OpenTask(Base):
     __tablename__ = "open_tasks"
-    __table_args__ = (Index("ix_open_tasks_role_muni", "role", "municipality_id"),)
+    __table_args__ = (Index("ix_open_tasks_role_muni", "role", "municipality_id"),
+                      # migration 0015_query_indexes: the case list's filters on open tasks
+                      Index("ix_open_tasks_muni_name_case", "municipality_id", "name", "case_id"),
+                      Index("ix_open_tasks_muni_role_case", "municipality_id", "role", "case_id"),
+                      Index("ix_open_tasks_muni_due_case", "municipality_id", "due_at", "case_id"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the SpiffWorkflow task UUID
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)

@@ -2,19 +2,52 @@
 
 Revision ID: 0015_query_indexes
 Revises: 0014_saved_filters
+
+Each index serves a query measured by bench/staff_bench.py (figures in docs/benchmarks.md); the same indexes
+are declared in the models' __table_args__. On SQLite a scan of `cases` that reads a column stored after
+`workflow_json` (created_at, updated_at) walks that column's overflow pages for every row, so the case list's
+sort and the overview's counts need indexes that hold every column they read.
 """
 
 from __future__ import annotations
+
+from alembic import op
 
 revision = "0015_query_indexes"
 down_revision = "0014_saved_filters"
 branch_labels = None
 depends_on = None
 
+# (name, table, columns): keep in step with app/models/case.py, task.py and event.py
+INDEXES: list[tuple[str, str, list[str]]] = [
+    # The case list, newest first, within a municipality (staff) and across all (a global administrator).
+    # Wide on purpose: every filter of the list that reads `cases` alone (status, process, organisation, the
+    # text search in registration number and title) is tested on the index while it is walked in the list's
+    # order, so neither the page nor its count reads a table row that is not shown.
+    ("ix_cases_muni_created", "cases", ["municipality_id", "created_at", "id", "status", "definition_id",
+                                        "organisation_id", "registration_number", "title"]),
+    ("ix_cases_created", "cases", ["created_at", "id", "municipality_id", "status", "definition_id",
+                                   "organisation_id", "registration_number", "title"]),
+    # the case list by status, and its count
+    ("ix_cases_muni_status_created", "cases", ["municipality_id", "status", "created_at", "id"]),
+    # overview: cases per status and municipality, active cases per process, step and municipality, cases per
+    # process version; the failed cases, latest first
+    ("ix_cases_status_step", "cases", ["status", "municipality_id", "definition_id", "current_step"]),
+    ("ix_cases_status_updated", "cases", ["status", "updated_at", "id"]),
+    # case list filters on the open tasks: step, role, overdue and due within N days
+    ("ix_open_tasks_muni_name_case", "open_tasks", ["municipality_id", "name", "case_id"]),
+    ("ix_open_tasks_muni_role_case", "open_tasks", ["municipality_id", "role", "case_id"]),
+    ("ix_open_tasks_muni_due_case", "open_tasks", ["municipality_id", "due_at", "case_id"]),
+    # a case's history in order
+    ("ix_case_events_case_at", "case_events", ["case_id", "at", "id"]),
+]
+
 
 def upgrade() -> None:
-    pass  # PLACEHOLDER: filled in by the change that owns this revision
+    for name, table, columns in INDEXES:
+        op.create_index(name, table, columns)
 
 
 def downgrade() -> None:
-    pass  # PLACEHOLDER
+    for name, table, _columns in reversed(INDEXES):
+        op.drop_index(name, table_name=table)
