@@ -9,11 +9,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app.models import Case, DefinitionVersion, Municipality, OpenTask, Organisation, User
 from app.services import Services
 from tests.conftest import ORG_A, ORG_B, START
+from tests.web.pages import Browser
 
 
 @dataclass(frozen=True)
@@ -88,3 +90,8 @@ def regs(items: list[dict[str, Any]]) -> list[str]:
 
 def now_of(services: Services) -> datetime:
     return services.clock.now()
+
+
+@pytest.fixture
+def browser(client: FlaskClient, people: dict[str, User]) -> Browser:
+    return Browser(client)
