@@ -68,7 +68,18 @@ def _paths() -> dict[str, Any]:
         "/tasks": {"get": _op(
             "listTasks", "Tasks the caller may work on, soonest due first", result="TaskList", tag="tasks",
             params=[_query("case_id", "only this case's tasks", "integer"),
-                    _query("mine", "1: only tasks the caller has claimed")])},
+                    _query("mine", "1: only tasks the caller has claimed"),
+                    _query("q", "text in the task's title, the registration number or the organisation's name"),
+                    _query("process", "process id, e.g. falun_initiative"),
+                    _query("overdue", "1: only tasks past their due time"),
+                    _query("due_within_days", "only tasks due from now to N days ahead (0-3660)", "integer"),
+                    _query("sort", "due (default; tasks without a due time last), created or title"),
+                    _query("direction", "asc (default) or desc"),
+                    _query("limit", "page size, 1-500 (50)", "integer"),
+                    _query("after", "the `next` cursor of the page before"),
+                    _query("before", "the `prev` cursor of the page after")],
+            description="Keyset-paged: follow `next` (as `after`) until it is null. A cursor belongs to its sort "
+                        "and direction; an altered one, or one given with another order, is a 422.")},
         "/tasks/{task_id}": {"get": _op("getTask", "One task with its form", result="Task", params=[TASK_ID],
                                         errors="401 404", tag="tasks")},
         "/tasks/{task_id}/claim": {"post": _op(

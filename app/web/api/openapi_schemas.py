@@ -91,7 +91,16 @@ SCHEMAS: dict[str, Any] = {
     "Task": obj({**_TASK, "form": {"type": ["object", "null"],
                                    "description": "the JSON Schema (2020-12) of the data the task takes; "
                                                   "x- keys are display hints"}}),
-    "TaskList": obj({"items": {"type": "array", "items": ref("Task")}, "total": INTEGER}),
+    "InboxTask": obj({**_TASK, "form": {"type": ["object", "null"], "description": "as in Task"},
+                      "organisation": {"type": "string", "description": "the case's organisation"},
+                      "process": {"type": "string", "description": "the process id, e.g. falun_initiative"}}),
+    "TaskList": obj({"items": {"type": "array", "items": ref("InboxTask")},
+                     "total": {"type": "integer", "description": "tasks matching the filters, on all pages"},
+                     "limit": INTEGER,
+                     "next": {"type": ["string", "null"], "description": "pass as `after` for the next page; "
+                                                                         "null on the last page"},
+                     "prev": {"type": ["string", "null"], "description": "pass as `before` for the page before; "
+                                                                         "null on the first page"}}),
     "CaseSummary": obj({**_CASE_SUMMARY, "definition": _DEFINITION_LABEL}),
     "Case": obj({
         **_CASE_SUMMARY,
