@@ -127,10 +127,14 @@ def _details(event: CaseEvent, lang: str, tz: ZoneInfo) -> tuple[list[Detail], s
         shown.append(Detail(translate("case_page.detail.reason", lang), str(reason)))
     message = data.get("message")
     if message and event.kind != "message":  # a BPMN message's name is not for readers
-        shown.append(Detail(translate("case_page.detail.message", lang), str(message)))
+        label = "case_page.detail.problem" if event.kind == "incident" else "case_page.detail.message"
+        shown.append(Detail(translate(label, lang), str(message)))
     username = data.get("username")
     if username:
         shown.append(Detail(translate("case_page.detail.username", lang), str(username)))
+    earlier = data.get("from")
+    if earlier and event.kind == "timer_moved":
+        shown.append(Detail(translate("case_page.detail.from", lang), _moment(earlier, tz, lang)))
     due = data.get("due")
     if due and event.kind not in ("timer_fired", "escalation"):  # those say their date in the sentence
         shown.append(Detail(translate("case_page.detail.due", lang), _moment(due, tz, lang)))
