@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import re
 import statistics
 import sys
@@ -294,13 +295,14 @@ def run(services: Services, made: Generated, repeat: int, warmup: int, deep_page
         add(f"API cases {label}", "officer (Stenungsund)", api_officer.get, _q("/api/v1/cases", **params))
     add("API cases no filter", "admin (all)", api_admin.get, "/api/v1/cases")
 
-    # deep pages: walk the cursor, then measure the page it points at
+    # deep pages: walk the cursor 500 rows at a time, then measure the page of 50 it points at
     started = time.perf_counter()
-    cursor, walked = follow(api_admin, "/api/v1/cases?limit=50", deep_pages)
-    log(f"  (walked {walked} pages of 50 through GET /api/v1/cases in {time.perf_counter() - started:.1f} s)")
+    cursor, walked = follow(api_admin, "/api/v1/cases?limit=500", max(1, deep_pages // 10))
+    log(f"  (walked {walked * 500} rows through GET /api/v1/cases in {time.perf_counter() - started:.1f} s)")
     if cursor:
-        add(f"API cases page {walked + 1}", "admin (all)", api_admin.get, _q("/api/v1/cases", limit=50, after=cursor))
-        add(f"case list page {walked + 1}", "admin (all)", admin.get, _q("/cases/", after=cursor))
+        page = walked * 10 + 1
+        add(f"API cases page {page} of 50", "admin (all)", api_admin.get, _q("/api/v1/cases", limit=50, after=cursor))
+        add(f"case list page {page}", "admin (all)", admin.get, _q("/cases/", after=cursor))
     else:
         deep = deep_pages * 50
         add(f"API cases offset {deep}", "admin (all)", api_admin.get, _q("/api/v1/cases", limit=50, offset=deep))
@@ -336,6 +338,20 @@ def line(r: Result) -> str:
             f"<{r.target_ms:.0f} ms {verdict} {r.note}")
 
 
+def markdown(results: list[Result]) -> str:
+    """The figures as a Markdown table (docs/benchmarks.md)."""
+    out = ["| request | as | status | median ms | p95 ms | CPU ms | SQL | KB | target |",
+           "|---|---|---|---:|---:|---:|---:|---:|---|"]
+    for r in results:
+        if r.status == 404:
+            out.append(f"| {r.name} | {r.who} | 404 | | | | | | not built yet |")
+            continue
+        sql = f"{r.sql}" if r.sql == r.sql_min else f"{r.sql_min}-{r.sql}"
+        out.append(f"| {r.name} | {r.who} | {r.status} | {r.median_ms:.1f} | {r.p95_ms:.1f} | {r.cpu_ms:.1f} | {sql} "
+                   f"| {r.kb:.0f} | < {r.target_ms:.0f} ms: {'ok' if r.ok else '**missed**'} |")
+    return "\n".join(out)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
@@ -347,6 +363,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--show-sql", action="store_true", help="print the two slowest statements of each request")
     parser.add_argument("--only", help="measure only the requests whose name contains this")
+    parser.add_argument("--markdown", action="store_true", help="also print the figures as a Markdown table")
     args = parser.parse_args(argv)
     global SHOW_SQL, ONLY
     SHOW_SQL, ONLY = args.show_sql, args.only
@@ -364,6 +381,10 @@ def main(argv: list[str] | None = None) -> int:
     missing = [r.name for r in results if r.status == 404]
     log(f"\n{len(results) - len(missed) - len(missing)} within target, {len(missed)} missed, "
         f"{len(missing)} not built yet")
+    if args.markdown:
+        load = os.getloadavg()
+        log(f"\nload average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} CPUs\n")
+        log(markdown(results))
     if args.json:
         Path(args.json).write_text(json.dumps({"db": args.db, "data": generated_json(made), "repeat": repeat,
                                                "results": [asdict(r) | {"ok": r.ok} for r in results]}, indent=1))

@@ -15,9 +15,9 @@ from app.models.types import JSONType, UTCDateTime
 class OpenTask(Base):
     __tablename__ = "open_tasks"
     __table_args__ = (Index("ix_open_tasks_role_muni", "role", "municipality_id"),
-                      # migration 0015_query_indexes: the case list's filters on open tasks
-                      Index("ix_open_tasks_muni_name_case", "municipality_id", "name", "case_id"),
-                      Index("ix_open_tasks_muni_role_case", "municipality_id", "role", "case_id"),
+                      # migration 0015_query_indexes: the case list's filters on open tasks, the navigation's count
+                      Index("ix_open_tasks_muni_name_title", "municipality_id", "name", "title", "case_id"),
+                      Index("ix_open_tasks_muni_role_assignee", "municipality_id", "role", "assignee_id", "case_id"),
                       Index("ix_open_tasks_muni_due_case", "municipality_id", "due_at", "case_id"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the SpiffWorkflow task UUID
