@@ -87,8 +87,11 @@ def move_timer(session: Session, engine: CaseEngine, user: User, case_id: int, t
     return incidents.move_timer(engine, session, case, user, timer, when, event)
 
 
-def reassignable_task(session: Session, user: User, task_id: str) -> tuple[OpenTask, Case]:
+def reassignable_task(session: Session, user: User, task_id: str,
+                      case_id: int | None = None) -> tuple[OpenTask, Case]:
     task = session.get(OpenTask, task_id) if isinstance(task_id, str) and len(task_id) <= 64 else None
+    if task is not None and case_id is not None and task.case_id != case_id:
+        task = None  # the page's address names another case
     case = session.get(Case, task.case_id) if task is not None else None
     if task is None or case is None or not permissions.can_view_case(user, case):
         raise NotFound("the task does not exist or is no longer open")
@@ -109,9 +112,10 @@ def eligible_users(session: Session, task: OpenTask) -> list[User]:
 
 
 def assign(session: Session, engine: CaseEngine, user: User, task_id: str, username: Any,
-           reason: Any = None) -> OpenTask:
-    """Give the open task to `username`, who must hold the task's role where the task lives."""
-    task, case = reassignable_task(session, user, task_id)
+           reason: Any = None, case_id: int | None = None) -> OpenTask:
+    """Give the open task to `username`, who must hold the task's role where the task lives (and belongs to
+    the case `case_id`, when given)."""
+    task, case = reassignable_task(session, user, task_id, case_id)
     incidents.ensure_open(case)
     if not isinstance(username, str) or not username.strip():
         raise InvalidData("username is required: the person who gets the task", {"username": "required"})

@@ -121,7 +121,7 @@ def assign(case_id: int, task_id: str) -> Any:
     values = {"username": request.form.get("username", "")[:80], "reason": request.form.get("reason", "")[:2100]}
     try:
         task = case_admin.assign(db(), services().engine, user(), task_id[:64], values["username"],
-                                 values["reason"])
+                                 values["reason"], case_id=case_id)
     except InvalidData as exc:
         return _refused(case_id, f"assign:{task_id[:64]}", exc, values)
     except Conflict as exc:
