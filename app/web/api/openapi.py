@@ -158,6 +158,25 @@ def _paths() -> dict[str, Any]:
         "/cases/{case_id}/withdraw": {"post": _op(
             "withdrawCase", "The organisation withdraws its initiative", result="Case", params=[CASE_ID],
             body="WithdrawRequest", errors="401 403 404 409 422", tag="cases")},
+        **{f"/cases/{{case_id}}/{action}": {"post": _op(
+            f"{action}Case", summary, result="Case", params=[CASE_ID], body="CaseActionRequest",
+            errors="401 403 404 409 422", tag="cases",
+            description="Administrators of the case's municipality (without a municipality: any). 409 when the "
+                        "case is not in a state for it; the action and its reason go into the case history.")}
+           for action, summary in (
+               ("retry", "Run the step that stopped a failed case again"),
+               ("skip", "Complete the step that stopped a failed case without running it (reason required)"),
+               ("suspend", "Pause a running or failed case: no completions, claims or timers (reason required)"),
+               ("resume", "Resume a paused case"),
+               ("cancel", "End the case for good: open tasks removed, no timers (reason required)"))},
+        "/cases/{case_id}/timers/{timer}": {"post": _op(
+            "moveTimer", "Give a waiting timer a new due date (administrators of the case's municipality)",
+            result="Case", params=[CASE_ID, _path("timer", "the timer event's BPMN id")], body="TimerMoveRequest",
+            errors="401 403 404 409 422", tag="cases")},
+        "/tasks/{task_id}/assign": {"post": _op(
+            "assignTask", "Give an open task to a named person who holds its role (administrators and process "
+                          "owners of the municipality); 422 naming the problem when they cannot hold it",
+            result="Task", params=[TASK_ID], body="AssignRequest", errors="401 403 404 409 422", tag="tasks")},
         "/cases/{case_id}/terminate": {"post": _op(
             "terminateAgreement", "An officer of the case's municipality ends its agreement early; answers the "
                                   "agreement with its repayment claim (409: not running)", result="Agreement",

@@ -54,7 +54,7 @@ _CASE_SUMMARY = {
     "title": STRING,
     "municipality": {"type": "string", "description": "falun, stenungsund, gavle or kungsbacka"},
     "organisation": obj({"name": STRING, "org_number": STRING}),
-    "status": {"type": "string", "enum": ["running", "completed", "failed"]},
+    "status": {"type": "string", "enum": ["running", "completed", "failed", "suspended", "cancelled"]},
     "outcome": {"type": ["string", "null"], "description": "how the case ended, e.g. approved or withdrawn"},
     "current_step": STRING,
     "next_timer": {**NULLABLE_TIME, "description": "when the case's next timer fires"},
@@ -111,6 +111,11 @@ SCHEMAS: dict[str, Any] = {
         "history": {"type": "array", "description": "the append-only record of the case, oldest first",
                     "items": ref("Event")},
         "can_withdraw": {"type": "boolean", "description": "whether the organisation may withdraw now"},
+        "incident": obj({"at": TIME, "task": NULLABLE_STRING, "step": STRING,
+                         "message": {"type": "string", "description": "what failed, in plain Swedish"},
+                         "detail": {"type": "string", "description": "the technical error"}},
+                        description="failed cases only: the error that stopped the case"),
+        "notice": {"type": "string", "description": "failed cases only: the case stopped; administrators are told"},
     }),
     "Event": obj({"at": TIME, "actor": STRING,
                   "kind": {"type": "string", "description": "e.g. case_started, task_completed, timer_fired"},
@@ -159,6 +164,15 @@ BODIES: dict[str, Any] = {
         "organisation": {"type": "string", "description": "staff only: the organisation number"},
     }, ["municipality"], closed=True),
     "WithdrawRequest": obj({"reason": {"type": "string", "maxLength": 2000}}, closed=True),
+    "CaseActionRequest": obj({"reason": {"type": "string", "maxLength": 2000,
+                                         "description": "why; required for skip, suspend and cancel"}},
+                             [], closed=True),
+    "TimerMoveRequest": obj({"due": {"type": "string", "description": "the new date, YYYY-MM-DD (the time of day "
+                                                                      "is kept), or an ISO 8601 date and time"},
+                             "reason": {"type": "string", "maxLength": 2000}}, ["due", "reason"], closed=True),
+    "AssignRequest": obj({"username": {"type": "string", "description": "who gets the task: holds its role where "
+                                                                        "the task lives"},
+                          "reason": {"type": "string", "maxLength": 2000}}, ["username"], closed=True),
     "TerminateRequest": obj({"reason": {"type": "string", "maxLength": 2000},
                              "date": {"type": "string", "description": "first day without activity, YYYY-MM-DD"}},
                             closed=True),
@@ -288,3 +302,6 @@ _BODY_EXAMPLES: dict[str, list[dict[str, Any]]] = {
 }
 for _name, _examples in _BODY_EXAMPLES.items():
     BODIES[_name]["examples"] = _examples
+
+# a failed case's detail also carries its incident and a notice (app.web.api.views.case_detail)
+SCHEMAS["Case"]["required"] = [k for k in SCHEMAS["Case"]["required"] if k not in ("incident", "notice")]
