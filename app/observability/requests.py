@@ -75,7 +75,7 @@ def _case_of_request() -> tuple[int | None, str | None]:
 
 def _seen_case(target: Any, *_args: Any) -> None:
     """A Case loaded or stored during a request: remember its id and registration number (a few at most)."""
-    if not has_request_context():
+    if not has_request_context() or g.get("log_cases_many"):
         return
     from app.models import Case
 

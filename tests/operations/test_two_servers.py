@@ -255,3 +255,63 @@ def test_a_log_out_through_one_server_is_seen_by_the_other(shared: tuple[Service
     for server in (b, a):  # the old cookie is refused by both: the session row is gone from the database
         again = requests.get(f"{server.url}{path}", cookies={"session": cookie}, allow_redirects=False, timeout=30)
         assert again.status_code == 302 and "/login" in again.headers["Location"], (server.url, again.status_code)
+
+
+def test_two_scheduler_processes_fire_each_timer_once_and_show_in_health(
+        shared: tuple[Services, list[Server]], tmp_path: Path) -> None:
+    """Last in this module: the schedulers sweep whatever is due. Both start at once and sweep at start."""
+    from app.models.scheduler_heartbeat import SchedulerHeartbeat
+
+    services, (a, _b) = shared
+    now = services.clock.now()
+    with services.unit_of_work() as s:
+        ids = []
+        for _ in range(TIMER_CASES):
+            case = services.engine.start_case(
+                s, municipality=municipality_by_slug(s, "falun"), organisation=organisation_by_number(s, ORG_A),
+                process_id="timer_renewal", actor=None, data={"agreement_end": f"{now.year + 2}-02-28", "log": []})
+            s.flush()
+            ids.append(case.id)
+    services.clock.set(now.replace(year=now.year + 1, month=8, day=1))  # type: ignore[attr-defined]
+    with services.unit_of_work() as s:
+        fired_before = len(list(s.scalars(select(CaseEvent.id).where(CaseEvent.kind == "timer_fired"))))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IOP_")}
+    env.update(IOP_DATABASE_URL=services.settings.database_url, IOP_CLOCK="manual",
+               IOP_SECRET_KEY=services.settings.secret_key, IOP_INSTANCE_PATH=str(tmp_path),
+               IOP_LOG_FORMAT="json")
+    started = [subprocess.Popen([sys.executable, "-m", "app.cli", "scheduler"], cwd=PROJECT, env=env,  # noqa: S603
+                                stdout=subprocess.DEVNULL, stderr=(tmp_path / f"s{i}.err").open("wb"))
+               for i in range(2)]
+    pids = {p.pid for p in started}
+    try:
+        deadline = time.monotonic() + READY_WITHIN
+        swept: list[SchedulerHeartbeat] = []
+        while time.monotonic() < deadline:
+            with services.unit_of_work() as s:
+                swept = [r for r in s.scalars(select(SchedulerHeartbeat).where(SchedulerHeartbeat.pid.in_(pids)))
+                         if r.sweeps >= 1]
+            if len(swept) == 2 or any(p.poll() is not None for p in started):
+                break
+            time.sleep(0.2)  # polling for both processes' first sweep, not synchronising application logic
+        errors = [(tmp_path / f"s{i}.err").read_text()[-2000:] for i in range(2)]
+        assert len(swept) == 2, errors
+        with services.unit_of_work() as s:
+            every = [(e.case_id, e.task_name, e.data.get("due")) for e in s.scalars(
+                select(CaseEvent).where(CaseEvent.kind == "timer_fired"))]
+        assert len(every) == len(set(every))  # no timer of any case fired twice
+        assert sorted((c, t) for c, t, _ in every if c in ids) == sorted((c, "t_dialogue") for c in ids)
+        # what the two processes fired (also the earlier cases' later timers) is what the history gained
+        assert sum(r.fired_total for r in swept) == len(every) - fired_before
+        health = requests.get(f"{a.url}/health", timeout=30).json()  # the web process sees both schedulers
+        assert health["status"] == "ok" and health["scheduler"]["processes"] >= 2
+        metrics = requests.get(f"{a.url}/metrics", timeout=30).text
+        assert re.search(r"^iop_scheduler_processes 2\.0$", metrics, re.M) or \
+            re.search(r"^iop_scheduler_processes [2-9]", metrics, re.M), metrics
+    finally:
+        for process in started:
+            process.terminate()
+        for process in started:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
