@@ -14,7 +14,9 @@ from app.models.types import JSONType, UTCDateTime
 
 class CaseEvent(Base):
     __tablename__ = "case_events"
-    __table_args__ = (Index("ix_case_events_case_at", "case_id", "at", "id"),)  # migration 0015_query_indexes
+    __table_args__ = (Index("ix_case_events_case_at", "case_id", "at", "id"),  # migration 0015_query_indexes
+                      # migration 0016_inbox_indexes: "Avslutade av mig", newest first (app.queries.inbox)
+                      Index("ix_case_events_actor_kind", "actor_id", "kind", "id"))
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)

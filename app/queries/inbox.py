@@ -269,14 +269,21 @@ def inbox_page(session: Session, scope: Select[Any], query: InboxQuery, now: dat
     cursor = query.before or query.after
     if cursor is not None:
         where.append(_beyond(walk, decode_cursor(cursor, query.sort, query.descending)))
+    order = [expr.desc() if desc else expr.asc() for expr, desc in walk]
+    # the page's task ids first, from open_tasks alone (its index holds the scope and the sort keys), then
+    # only those rows joined with their cases: a join before the sort would read every task's case
+    ids = select(OpenTask.id.label("id")).select_from(OpenTask)
+    if needs_join:
+        ids = ids.join(Case, Case.id == OpenTask.case_id).join(Organisation,
+                                                                Organisation.id == OpenTask.organisation_id)
+    chosen = ids.where(*where).order_by(*order).limit(query.limit + 1).subquery("page")
     stmt = (select(OpenTask, Case.registration_number, Case.definition_id, Organisation.name, User.username)
-            .select_from(OpenTask)
+            .select_from(chosen)
+            .join(OpenTask, OpenTask.id == chosen.c.id)
             .join(Case, Case.id == OpenTask.case_id)
             .join(Organisation, Organisation.id == OpenTask.organisation_id)
             .outerjoin(User, User.id == OpenTask.assignee_id)
-            .where(*where)
-            .order_by(*[expr.desc() if desc else expr.asc() for expr, desc in walk])
-            .limit(query.limit + 1))
+            .order_by(*order))
     fetched = list(session.execute(stmt).all())
     more = len(fetched) > query.limit
     fetched = fetched[:query.limit]
