@@ -56,6 +56,27 @@ _DOWNLOAD_TYPES = sorted({kind for kind, _ in ALLOWED.values()})
 TASK_ID = _path("task_id", "the task's id (a UUID)")
 CASE_ID = _path("case_id", "the case's id")
 PAGING = [_query("limit", "page size, 1-500 (50)", "integer"), _query("offset", "rows to skip (0)", "integer")]
+CASE_LIST_PARAMS = [
+    _query("q", "text in the registration number, the title or the organisation's name"),
+    _query("registration", "the registration number, whole or its beginning"),
+    _query("organisation", "organisation number NNNNNN-NNNN, else a part of the organisation's name"),
+    _query("process", "process id, e.g. falun_initiative"),
+    _query("version", "the process's version (with process)", "integer"),
+    _query("step", "the name of an open task, e.g. legal_assessment"),
+    _query("status", "running, completed, failed, suspended or cancelled"),
+    _query("role", "the role holding an open task, e.g. lawyer"),
+    _query("overdue", "1: only cases with an open task past its due time"),
+    _query("due_within_days", "only cases with an open task due from now to N days ahead (0-3660)", "integer"),
+    _query("municipality", "e.g. falun"),
+    _query("sort", "registration, organisation, created, updated or due; - before it for descending (-created)"),
+    _query("after", "the `next` cursor of the page before"),
+    _query("format", "json (default) or csv"), *PAGING]
+
+
+def _with_csv(op: dict[str, Any]) -> dict[str, Any]:
+    """The operation also answers text/csv (format=csv)."""
+    op["responses"]["200"]["content"]["text/csv"] = {"schema": {"type": "string"}}
+    return op
 
 
 def _paths() -> dict[str, Any]:
@@ -111,12 +132,12 @@ def _paths() -> dict[str, Any]:
                           tag="tasks"),
         },
         "/cases": {
-            "get": _op("listCases", "Cases the caller may see, newest first", result="CaseList", tag="cases",
-                       params=[_query("status", "running, completed or failed"),
-                               _query("municipality", "e.g. falun"),
-                               _query("organisation", "organisation number NNNNNN-NNNN"),
-                               _query("process", "process id, e.g. falun_initiative"),
-                               _query("q", "text in the registration number or title"), *PAGING]),
+            "get": _with_csv(_op(
+                "listCases", "Cases the caller may see, filtered and sorted (newest first)", result="CaseList",
+                tag="cases", params=CASE_LIST_PARAMS,
+                description="Keyset-paged: follow `next` (as `after`) until it is null; `limit`/`offset` still "
+                            "work. A cursor belongs to its sort; an altered one is a 422. `format=csv` answers "
+                            "every filtered row (all pages) as CSV: UTF-8 with BOM, `;` between fields.")),
             "post": _op("startCase", "Start a case (an organisation's initiative)", ok="201", result="Case",
                         body="CaseRequest", errors="401 403 404 413 422", tag="cases",
                         description="data may hold only fields of the process's start form (the form of the "

@@ -120,7 +120,12 @@ SCHEMAS: dict[str, Any] = {
     "Event": obj({"at": TIME, "actor": STRING,
                   "kind": {"type": "string", "description": "e.g. case_started, task_completed, timer_fired"},
                   "task": NULLABLE_STRING, "title": STRING, "data": {"type": "object"}}),
-    "CaseList": page_of("CaseSummary"),
+    "CaseListItem": obj({**_CASE_SUMMARY, "definition": _DEFINITION_LABEL,
+                         "next_due": {**NULLABLE_TIME, "description": "the earliest due time of its open tasks"},
+                         "overdue": BOOLEAN, "open_task_roles": {"type": "array", "items": STRING}}),
+    "CaseList": obj({**page_of("CaseListItem")["properties"],
+                     "next": {"type": ["string", "null"], "description": "pass as `after` for the next page; "
+                                                                         "null on the last page"}}),
     "User": obj({"id": INTEGER, "username": STRING, "name": STRING, "email": NULLABLE_STRING,
                  "role": {"type": "string", "enum": ["organisation", "lawyer", "officer", "board", "finance",
                                                      "process_owner", "admin"]},
