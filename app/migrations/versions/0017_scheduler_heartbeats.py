@@ -6,6 +6,9 @@ Revises: 0016_inbox_indexes
 One row per scheduler process (app/models/scheduler_heartbeat.py): when it last swept, how long the sweep
 took and how many timers it fired, so that /health and /metrics of every web process see the scheduler even
 when it runs elsewhere (`iop scheduler`).
+
+Also a partial index of the incident events (`WHERE kind = 'incident'`): /metrics counts them at every scrape,
+which without it reads the whole case history (434 ms of a 770 ms scrape with 1.1 million events on SQLite).
 """
 
 from __future__ import annotations
@@ -37,8 +40,11 @@ def upgrade() -> None:
         sa.UniqueConstraint("host", "pid", "started_at", name="uq_scheduler_heartbeats_process"),
     )
     op.create_index("ix_scheduler_heartbeats_beat_at", "scheduler_heartbeats", ["beat_at"])
+    op.create_index("ix_case_events_incidents", "case_events", ["case_id"],
+                    sqlite_where=sa.text("kind = 'incident'"), postgresql_where=sa.text("kind = 'incident'"))
 
 
 def downgrade() -> None:
+    op.drop_index("ix_case_events_incidents", table_name="case_events")
     op.drop_index("ix_scheduler_heartbeats_beat_at", table_name="scheduler_heartbeats")
     op.drop_table("scheduler_heartbeats")
