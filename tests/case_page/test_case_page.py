@@ -207,3 +207,19 @@ def test_statements_do_not_grow_with_the_history(services: Services, browser: Br
     with services.unit_of_work() as s:
         case = s.get(Case, long_case)
         assert case is not None
+
+
+def test_a_failed_case_shows_the_failed_step(services: Services, browser: Browser, long_case: int) -> None:
+    with services.unit_of_work() as s:  # as app.engine.incidents.mark_failed leaves a case
+        case = s.get(Case, long_case)
+        assert case is not None
+        case.status = "failed"
+        case.summary = {**case.summary, "incident": {"at": "2027-01-01T00:00:00+00:00", "task": "hold",
+                                                     "step": "Håll inne utbetalningen", "message": "Fel",
+                                                     "detail": "KeyError: 'x'"}}
+    browser.login("other_officer")
+    html = browser.get(f"/cases/{long_case}")
+    data = re.search(r'<script type="application/json" id="case-viewer-data">(.*?)</script>', html, re.S)
+    assert data is not None and '"hold": "failed"' in data.group(1)
+    lists = re.search(r'<div class="state-lists" id="case-element-states">.*?</section>', html, re.S)
+    assert lists is not None and "Håll inne utbetalningen ✗ misslyckades" in text_of(lists.group(0))

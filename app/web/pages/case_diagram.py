@@ -217,6 +217,11 @@ def case_diagram(case: Case, workflow: BpmnWorkflow | None, definition: ProcessD
     assert row is not None
     file = main_diagram(row)
     found = workflow_states(workflow, definition, happened) if workflow is not None else WorkflowStates({}, set())
+    incident = (case.summary or {}).get("incident") if case.status == "failed" else None
+    failed_at = incident.get("task") if isinstance(incident, dict) else None
+    if isinstance(failed_at, str) and definition.element(failed_at) is not None:
+        found.states[failed_at] = "failed"  # the step the case stopped at (its run was rolled back)
+        found.waiting.discard(failed_at)
     nodes = layout(definition, row.files.get(file) if file else None)
     shown = {k: v for k, v in found.states.items() if definition.element(k) is not None}
     lists: dict[str, list[str]] = {name: [] for name in STATES}
