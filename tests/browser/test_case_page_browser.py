@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from app.domain.accounts import add_user
+from app.models import Case
 from app.services import Services
 from tests.browser.axe import blocking, describe, run_axe
 from tests.case_page.conftest import run_a_year
@@ -107,3 +108,22 @@ def test_officer_reads_the_diagram_and_the_history(services: Services, page: Any
     page.locator("#case-viewer[data-ready=true]").wait_for()
     drawn = " ".join(page.locator("#case-viewer .djs-label, #case-viewer .djs-visual text").all_text_contents())
     assert "Department officer" in drawn
+
+    # a failed case: the administrator sees the step it stopped at, marked failed in words and on the drawing
+    with services.unit_of_work() as s:
+        case = s.get(Case, case_id)
+        assert case is not None
+        case.status = "failed"
+        case.summary = {**case.summary, "incident": {"at": "2027-01-01T00:00:00+00:00", "task": "hold",
+                                                     "step": "Håll inne utbetalningen",
+                                                     "message": "Steget kunde inte köras", "detail": "KeyError"}}
+    _login(page, "admin")
+    page.goto(f"/cases/{case_id}")
+    page.locator("#case-viewer[data-ready=true]").wait_for()
+    badge = page.locator(".iop-state-badge.failed[data-element-id=hold]")
+    assert badge.inner_text().endswith("Misslyckades")
+    assert "Håll inne utbetalningen ✗ misslyckades" in " ".join(
+        page.locator("#case-element-states").inner_text().split())
+    page.screenshot(path=str(SHOTS / "case-page-failed-admin.png"), full_page=True)
+    found = blocking(run_axe(page))
+    assert not found, describe(found)
