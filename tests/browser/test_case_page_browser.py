@@ -81,6 +81,10 @@ def test_officer_reads_the_diagram_and_the_history(services: Services, page: Any
     page.keyboard.press("0")
     assert abs(_zoom(page) - whole) < 0.01
     assert page.locator("#zoom-level").inner_text().startswith("Zoom ")
+    page.keyboard.press("+")
+    x = page.evaluate("() => window.iopCaseViewer.get('canvas').viewbox().x")
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("() => window.iopCaseViewer.get('canvas').viewbox().x") > x  # shows more to the right
 
     # the text list beside the drawing says each step's state in words
     steps = page.locator("#case-element-states")

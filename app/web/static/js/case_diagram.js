@@ -16,6 +16,9 @@ const READABLE = 0.9; // labels (12px) stay about 11px on screen
 const SMALLEST_FIT = 0.6; // fitting to the width below this makes the labels unreadable
 const PAD = 24; // screen pixels around the drawing
 const STEP = 1.25;
+// the arrow keys show more of the drawing in their direction (the drawing moves the other way)
+const MOVES = { ArrowRight: { dx: -80, dy: 0 }, ArrowLeft: { dx: 80, dy: 0 }, ArrowDown: { dx: 0, dy: -80 },
+  ArrowUp: { dx: 0, dy: 80 } };
 
 function stateOf(id) {
   const state = states[id];
@@ -116,6 +119,7 @@ function mark(viewer) {
 }
 
 async function show() {
+  root.hidden = false; // without JavaScript the box stays hidden and the text list stands alone
   const viewer = new window.BpmnJS({ container: root });
   window.iopCaseViewer = viewer;
   try {
@@ -152,6 +156,7 @@ async function show() {
     if (event.key === "+" || event.key === "=" || event.code === "NumpadAdd") zoomBy(canvas, STEP);
     else if (event.key === "-" || event.key === "−" || event.code === "NumpadSubtract") zoomBy(canvas, 1 / STEP);
     else if (event.key === "0" || event.code === "Numpad0") fitWhole(canvas);
+    else if (MOVES[event.key]) canvas.scroll(MOVES[event.key]);
     else return;
     event.preventDefault();
   });
