@@ -27,7 +27,7 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, insert, select
+from sqlalchemy import event, insert, select, text
 
 from app import create_app
 from app.clock import ManualClock
@@ -81,6 +81,8 @@ def clone_open_tasks(services: Services, *, role: str, municipality: str, count:
                 tasks.append(task)
             s.execute(insert(Case), cases)
             s.execute(insert(OpenTask), tasks)
+        if s.get_bind().dialect.name == "postgresql":  # the ids were given: move the sequence past them
+            s.execute(text("SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT max(id) FROM cases))"))
     return count
 
 
