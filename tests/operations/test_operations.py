@@ -228,3 +228,37 @@ def test_a_timer_firing_logs_one_json_line(services: Services, people: Any, capt
     assert line["case_id"] == case_id and line["registration_number"] == registration_number
     assert line["timer"] == "t_dialogue" and datetime.fromisoformat(line["due"]) == local("2027-05-29 00:00")
     assert line["level"] == "INFO" and line["logger"] == "app.engine.timers"
+
+
+def test_log_format_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from app.cli import main
+    from app.logging_setup import configure_logging, log_format
+    from app.observability.logs import TextFormatter
+
+    monkeypatch.setenv("IOP_LOG_FORMAT", "xml")
+    result = CliRunner().invoke(main, ["serve", "--port", "1"])
+    assert result.exit_code != 0 and "IOP_LOG_FORMAT must be one of json, text, not 'xml'" in result.output
+    monkeypatch.delenv("IOP_LOG_FORMAT")
+    assert log_format("json") == "json" and log_format() == "text"
+    record = logging.LogRecord("app.request", logging.INFO, __file__, 1, "GET / 200", None, None)
+    record.fields = {"status": 200, "case_id": None}
+    assert TextFormatter().format(record).endswith("app.request: GET / 200 [status=200]")
+    root = logging.getLogger()
+    before = (list(root.handlers), root.level)
+    from app.logging_setup import QUIET_LIBRARIES
+
+    quiet_before = {name: logging.getLogger(name).level for name in QUIET_LIBRARIES}
+    try:
+        configure_logging(False, "json")
+        configure_logging(False, "json")  # again: still one handler of ours
+        ours = [h for h in root.handlers if getattr(h, "_iop_handler", False)]
+        assert len(ours) == 1 and isinstance(ours[0].formatter, JsonFormatter)
+        assert logging.getLogger("spiff").level == logging.WARNING
+    finally:
+        for handler in [h for h in root.handlers if h not in before[0]]:
+            root.removeHandler(handler)
+        root.setLevel(before[1])
+        for name, level in quiet_before.items():
+            logging.getLogger(name).setLevel(level)
