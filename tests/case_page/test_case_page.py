@@ -194,7 +194,9 @@ def test_statements_do_not_grow_with_the_history(services: Services, browser: Br
             event.remove(services.db, "before_cursor_execute", record)
         return len(seen)
 
+    hits = services.engine.cache.hits
     before = count()
+    assert services.engine.cache.hits == hits + 1  # the page gave the workflow back: read once, not parsed again
     with services.unit_of_work() as s:
         done = s.scalars(select(CaseEvent).where(CaseEvent.case_id == long_case,
                                                  CaseEvent.kind == "task_completed")).first()
