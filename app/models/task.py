@@ -15,7 +15,7 @@ from app.models.types import JSONType, UTCDateTime
 class OpenTask(Base):
     __tablename__ = "open_tasks"
     __table_args__ = (Index("ix_open_tasks_role_muni", "role", "municipality_id"),
-                      # migration 0015_query_indexes: the case list's filters on open tasks, the navigation's count
+                      # migration 0015_query_indexes: the case list's filters on open tasks
                       Index("ix_open_tasks_muni_name_title", "municipality_id", "name", "title", "case_id"),
                       Index("ix_open_tasks_muni_role_assignee", "municipality_id", "role", "assignee_id", "case_id"),
                       Index("ix_open_tasks_muni_due_case", "municipality_id", "due_at", "case_id"),

@@ -34,8 +34,8 @@ INDEXES: list[tuple[str, str, list[str]]] = [
     # process version; the failed cases, latest first
     ("ix_cases_status_step", "cases", ["status", "municipality_id", "definition_id", "current_step"]),
     ("ix_cases_status_updated", "cases", ["status", "updated_at", "id"]),
-    # case list filters on the open tasks: step (and the list of steps to choose from, with their titles), role
-    # (and the count of a person's workable tasks in the navigation), overdue and due within N days
+    # case list filters on the open tasks, each giving the case ids from the index alone: step (and the list of
+    # steps to choose from, with their titles), role, overdue and due within N days
     ("ix_open_tasks_muni_name_title", "open_tasks", ["municipality_id", "name", "title", "case_id"]),
     ("ix_open_tasks_muni_role_assignee", "open_tasks", ["municipality_id", "role", "assignee_id", "case_id"]),
     ("ix_open_tasks_muni_due_case", "open_tasks", ["municipality_id", "due_at", "case_id"]),
