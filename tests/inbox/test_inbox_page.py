@@ -130,3 +130,13 @@ def test_team_leads_see_open_tasks_with_reassign(api: Any, lawyer_tasks: Any, cl
     assert "#tilldela" not in browser.get("/tasks/?view=all")  # not a team lead: their own inbox
     browser.login("lawyer")
     assert "#tilldela" not in browser.get("/tasks/")
+
+
+def test_the_task_page_offers_no_claim_step_to_an_organisation(api: Any, client: FlaskClient) -> None:
+    case = api("org_a").post("/api/v1/cases", {"municipality": "falun"}).get_json()
+    task = api("org_a").get(f"/api/v1/tasks?case_id={case['id']}").get_json()["items"][0]
+    browser = Browser(client)
+    browser.login("org_a")
+    page = browser.get(f"/tasks/{task['id']}")
+    assert "/claim" not in page and "Ta uppgiften" not in text_of(page)
+    complete(api("org_a"), case["id"], "checklist", steps.CHECKLIST)  # completed without a claim

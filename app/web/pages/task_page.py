@@ -56,7 +56,7 @@ def _render(task: OpenTask, case: Case, raw: dict[str, str], errors: dict[str, s
         description=schema_text(schema, "description"), fields=fields,
         summary=[f for f in flat if f.error], other_errors=other_errors,
         earlier=shown_answers(case, definition, schema), can_complete=permissions.can_complete(me, task),
-        can_claim=task.assignee_id is None and permissions.can_claim(me, task),
+        can_claim=task.assignee_id is None and permissions.can_claim(me, task) and me.role != "organisation",
         can_unclaim=permissions.can_unclaim(me, task), has_files=bool(forms.attachment_fields(schema)),
         draft_saved=draft_saved)
     return html, status
