@@ -107,6 +107,15 @@ def test_officer_reads_the_diagram_and_the_history(services: Services, page: Any
     found = blocking(run_axe(page))
     assert not found, describe(found)
 
+    # a phone: the page reflows (no sideways scrolling), the drawing still opens readable
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.reload()
+    page.locator("#case-viewer[data-ready=true]").wait_for()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 391
+    assert _zoom(page) > 0.4
+    page.screenshot(path=str(SHOTS / "case-page-phone.png"), full_page=False)
+    page.set_viewport_size({"width": 1400, "height": 1000})
+
     # the English page names the lanes in English
     page.goto(f"/cases/{case_id}?lang=en")
     page.locator("#case-viewer[data-ready=true]").wait_for()
