@@ -225,3 +225,25 @@ def test_a_failed_case_shows_the_failed_step(services: Services, browser: Browse
     assert data is not None and '"hold": "failed"' in data.group(1)
     lists = re.search(r'<div class="state-lists" id="case-element-states">.*?</section>', html, re.S)
     assert lists is not None and "Håll inne utbetalningen ✗ misslyckades" in text_of(lists.group(0))
+
+
+def test_a_withdrawn_case_reads_in_words(services: Services, browser: Browser, people: Any) -> None:
+    from tests.stenungsund import steps
+
+    case_id = steps.start(services)
+    with services.unit_of_work() as s:
+        case = s.get(Case, case_id)
+        assert case is not None
+        services.engine.deliver_message(s, case, "withdraw", None, {"withdraw_reason": "Vi hinner inte i år."})
+    with services.unit_of_work() as s:
+        kinds = set(s.scalars(select(CaseEvent.kind).where(CaseEvent.case_id == case_id)))
+    assert {"message", "case_completed"} <= kinds
+    browser.login("other_officer")
+    for lang in ("sv", "en"):
+        text = text_of(_history(browser.get(f"/cases/{case_id}?lang={lang}")))
+        assert not shown_keys(text) and not re.search(r"\b[a-z]+_[a-z_]+\b", text), text
+    text = text_of(_history(browser.get(f"/cases/{case_id}?lang=sv")))
+    assert "Organisationen återkallade intresseanmälan. Skäl: Vi hinner inte i år." in text
+    assert "Ärendet avslutades: Initiativet är återkallat" in text
+    assert text_of(browser.get(f"/cases/{case_id}")).count("Kommande tidpunkter") == 1
+    assert "Ärendet väntar inte på någon tidpunkt." in text_of(browser.get(f"/cases/{case_id}"))
