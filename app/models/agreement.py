@@ -46,7 +46,8 @@ class Agreement(Base):
 
 class AgreementPeriod(Base):
     __tablename__ = "agreement_periods"
-    __table_args__ = (UniqueConstraint("agreement_id", "version"),)
+    __table_args__ = (UniqueConstraint("agreement_id", "version"),
+                      Index("ix_agreement_periods_deadline", "renewal_decision_deadline"))  # migration 0015
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"))
@@ -83,7 +84,8 @@ class AgreementPayment(Base):
 
 class AgreementFollowUp(Base):
     __tablename__ = "agreement_follow_ups"
-    __table_args__ = (UniqueConstraint("agreement_id", "version", "year"),)
+    __table_args__ = (UniqueConstraint("agreement_id", "version", "year"),
+                      Index("ix_agreement_follow_ups_status_due", "status", "due"))  # migration 0015
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"))

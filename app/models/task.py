@@ -18,7 +18,7 @@ class OpenTask(Base):
                       # migration 0015_query_indexes: the case list's filters on open tasks
                       Index("ix_open_tasks_muni_name_title", "municipality_id", "name", "title", "case_id"),
                       Index("ix_open_tasks_muni_role_assignee", "municipality_id", "role", "assignee_id", "case_id"),
-                      Index("ix_open_tasks_muni_due_case", "municipality_id", "due_at", "case_id"),
+                      Index("ix_open_tasks_muni_due_role", "municipality_id", "due_at", "role", "case_id"),
                       # migration 0016_inbox_indexes: the inbox's scope and every sort key (app.queries.inbox)
                       Index("ix_open_tasks_inbox", "role", "municipality_id", "assignee_id", "due_at", "created_at",
                             "id", "title"))

@@ -35,10 +35,14 @@ INDEXES: list[tuple[str, str, list[str]]] = [
     ("ix_cases_status_step", "cases", ["status", "municipality_id", "definition_id", "current_step"]),
     ("ix_cases_status_updated", "cases", ["status", "updated_at", "id"]),
     # case list filters on the open tasks, each giving the case ids from the index alone: step (and the list of
-    # steps to choose from, with their titles), role, overdue and due within N days
+    # steps to choose from, with their titles), role, overdue and due within N days (and the overview's overdue
+    # tasks per role)
     ("ix_open_tasks_muni_name_title", "open_tasks", ["municipality_id", "name", "title", "case_id"]),
     ("ix_open_tasks_muni_role_assignee", "open_tasks", ["municipality_id", "role", "assignee_id", "case_id"]),
-    ("ix_open_tasks_muni_due_case", "open_tasks", ["municipality_id", "due_at", "case_id"]),
+    ("ix_open_tasks_muni_due_role", "open_tasks", ["municipality_id", "due_at", "role", "case_id"]),
+    # overview calendar: open follow-ups due per month, renewal decision deadlines per month
+    ("ix_agreement_follow_ups_status_due", "agreement_follow_ups", ["status", "due"]),
+    ("ix_agreement_periods_deadline", "agreement_periods", ["renewal_decision_deadline"]),
     # a case's history in order
     ("ix_case_events_case_at", "case_events", ["case_id", "at", "id"]),
 ]
