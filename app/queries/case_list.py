@@ -169,6 +169,12 @@ def _like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _ilike(column: Any, pattern: str, sqlite: bool) -> ColumnElement[bool]:
+    """Case-insensitive LIKE; on SQLite plain LIKE, which already ignores ASCII case (as SQLite's lower() does,
+    without calling it on every row)."""
+    return column.like(pattern, escape="\\") if sqlite else column.ilike(pattern, escape="\\")
+
+
 def _with_open_task(*where: ColumnElement[bool]) -> ColumnElement[bool]:
     return Case.id.in_(select(OpenTask.case_id).where(*where))
 
@@ -183,6 +189,7 @@ def municipality_id(session: Session, slug: str) -> int:
 def conditions(session: Session, viewer: User, filters: CaseFilters, now: datetime) -> list[ColumnElement[bool]]:
     """The WHERE of the list: what the viewer may see (app.domain.permissions) and the filters."""
     visible = permissions.visible_cases(viewer).whereclause
+    sqlite = session.get_bind().dialect.name == "sqlite"
     where: list[ColumnElement[bool]] = [visible] if visible is not None else []
     muni = municipality_id(session, filters.municipality) if filters.municipality else None
     if muni is not None:
@@ -190,19 +197,21 @@ def conditions(session: Session, viewer: User, filters: CaseFilters, now: dateti
     task_scope: list[ColumnElement[bool]] = [OpenTask.municipality_id == muni] if muni is not None else []
     if viewer.role != "organisation" and viewer.municipality_id is not None:
         task_scope = [OpenTask.municipality_id == viewer.municipality_id]
+    # the organisation's name or number: the few matching organisations are found first, so that the cases are
+    # tested on organisation_id alone (an index holds it) and neither the page nor the count joins organisations
     if filters.q:
         pattern = f"%{_like(filters.q)}%"
-        where.append(or_(Case.registration_number.ilike(pattern, escape="\\"),
-                         Case.title.ilike(pattern, escape="\\"),
-                         Organisation.name.ilike(pattern, escape="\\")))
+        where.append(or_(_ilike(Case.registration_number, pattern, sqlite), _ilike(Case.title, pattern, sqlite),
+                         Case.organisation_id.in_(select(Organisation.id).where(
+                             _ilike(Organisation.name, pattern, sqlite)))))
     if filters.registration:
-        where.append(Case.registration_number.ilike(f"{_like(filters.registration)}%", escape="\\"))
+        where.append(_ilike(Case.registration_number, f"{_like(filters.registration)}%", sqlite))
     if filters.organisation:
         number = ORG_NUMBER.fullmatch(filters.organisation)
-        if number:
-            where.append(Organisation.org_number == f"{number.group(1)}-{number.group(2)}")
-        else:
-            where.append(Organisation.name.ilike(f"%{_like(filters.organisation)}%", escape="\\"))
+        orgs = select(Organisation.id).where(
+            Organisation.org_number == f"{number.group(1)}-{number.group(2)}" if number
+            else _ilike(Organisation.name, f"%{_like(filters.organisation)}%", sqlite))
+        where.append(Case.organisation_id.in_(orgs))
     if filters.process:
         versions = select(DefinitionVersion.id).where(DefinitionVersion.process_id == filters.process)
         if filters.version is not None:
@@ -222,13 +231,10 @@ def conditions(session: Session, viewer: User, filters: CaseFilters, now: dateti
     return where
 
 
-def _next_due() -> Any:
-    return select(func.min(OpenTask.due_at)).where(OpenTask.case_id == Case.id).correlate(Case).scalar_subquery()
-
-
 def _sort_column(sort_key: str) -> Any:
+    """The column of a sort other than "due" (which _fetch_due reads from the open tasks)."""
     return {"registration": Case.registration_number, "organisation": Organisation.name,
-            "created": Case.created_at, "updated": Case.updated_at}.get(sort_key) or _next_due()
+            "created": Case.created_at, "updated": Case.updated_at}[sort_key]
 
 
 # --- cursors ------------------------------------------------------------------------------------------------
@@ -349,23 +355,55 @@ def _base(where: list[ColumnElement[bool]], *columns: Any) -> Select[Any]:
             .where(*where))
 
 
-def _uses_organisation(filters: CaseFilters) -> bool:
-    return bool(filters.q or filters.organisation)
+def _fetch_due(session: Session, where: list[ColumnElement[bool]], descending: bool, limit: int,
+               after: tuple[Any, int] | None, offset: int) -> list[tuple[Any, ...]]:
+    """By next due date, those without one last: first the cases with a due open task, driven from the open
+    tasks (a few thousand at most) grouped per case; then, if the page is not full, the others by id."""
+    due = (select(OpenTask.case_id.label("case_id"), func.min(OpenTask.due_at).label("next_due"))
+           .where(OpenTask.due_at.is_not(None)).group_by(OpenTask.case_id).subquery("due"))
+    rows: list[tuple[Any, ...]] = []
+    if after is None or after[0] is not None:
+        dated = _base(where, *_COLUMNS).join(due, due.c.case_id == Case.id)
+        if after is not None:
+            dated = dated.where(_after(due.c.next_due, descending, False, *after))
+        order = [due.c.next_due.desc(), Case.id.desc()] if descending else [due.c.next_due.asc(), Case.id.asc()]
+        rows = list(session.execute(dated.order_by(*order).limit(limit).offset(offset or None)))
+        if len(rows) >= limit:
+            return rows
+        if offset:  # how many dated rows the offset used up
+            offset = max(offset - (session.scalar(select(func.count()).select_from(
+                _base(where, Case.id).join(due, due.c.case_id == Case.id).subquery())) or 0), 0)
+        after = None
+    undated = _base(where, *_COLUMNS).where(Case.id.not_in(
+        select(OpenTask.case_id).where(OpenTask.due_at.is_not(None))))
+    if after is not None:
+        undated = undated.where(Case.id < after[1] if descending else Case.id > after[1])
+    undated = undated.order_by(Case.id.desc() if descending else Case.id.asc()).limit(limit - len(rows))
+    return rows + list(session.execute(undated.offset(offset or None)))
 
 
 def _fetch(session: Session, where: list[ColumnElement[bool]], filters: CaseFilters, limit: int,
            after: tuple[Any, int] | None, offset: int, now: datetime) -> list[CaseRow]:
     key, descending = filters.sort_key, filters.descending
+    if key == "due":
+        return _enrich(session, [CaseRow(*r) for r in _fetch_due(session, where, descending, limit, after, offset)],
+                       now)
+    # first the page's ids (the sort and filters read narrow columns an index can hold, so the wide case rows are
+    # not read for the rows skipped or sorted), then those rows
     column = _sort_column(key)
-    nullable = key == "due"
-    query = _base(where, *_COLUMNS)
+    ids = select(Case.id).select_from(Case).where(*where)
+    if key == "organisation":
+        ids = ids.join(Organisation, Organisation.id == Case.organisation_id)
     if after is not None:
-        query = query.where(_after(column, descending, nullable, *after))
-    query = query.order_by(*_order(column, descending, nullable)).limit(limit)
+        ids = ids.where(_after(column, descending, False, *after))
+    ids = ids.order_by(*_order(column, descending, False)).limit(limit)
     if offset:
-        query = query.offset(offset)
-    rows = [CaseRow(*r) for r in session.execute(query)]
-    return _enrich(session, rows, now)
+        ids = ids.offset(offset)
+    chosen = list(session.scalars(ids))
+    if not chosen:
+        return []
+    found = {r[0]: CaseRow(*r) for r in session.execute(_base([Case.id.in_(chosen)], *_COLUMNS))}
+    return _enrich(session, [found[i] for i in chosen if i in found], now)
 
 
 def _enrich(session: Session, rows: list[CaseRow], now: datetime) -> list[CaseRow]:
@@ -393,12 +431,9 @@ def _enrich(session: Session, rows: list[CaseRow], now: datetime) -> list[CaseRo
     return out
 
 
-def count(session: Session, where: list[ColumnElement[bool]], filters: CaseFilters) -> int:
-    """The number of rows; the organisation is joined only when a filter reads it."""
-    query = select(func.count(Case.id)).select_from(Case)
-    if _uses_organisation(filters):
-        query = query.join(Organisation, Organisation.id == Case.organisation_id)
-    return session.scalar(query.where(*where)) or 0
+def count(session: Session, where: list[ColumnElement[bool]]) -> int:
+    """The number of rows (the filters read `cases` alone, or subqueries)."""
+    return session.scalar(select(func.count(Case.id)).select_from(Case).where(*where)) or 0
 
 
 def find_cases(session: Session, viewer: User, filters: CaseFilters, *, now: datetime, secret: str,
@@ -419,7 +454,7 @@ def find_cases(session: Session, viewer: User, filters: CaseFilters, *, now: dat
     if more and rows:
         last = rows[-1]
         cursor = encode_cursor(secret, filters.sort, last.sort_value(filters.sort_key), last.id)
-    return CasePage(rows, count(session, where, filters), cursor, filters, offset, limit)
+    return CasePage(rows, count(session, where), cursor, filters, offset, limit)
 
 
 def iter_cases(session: Session, viewer: User, filters: CaseFilters, *, now: datetime,
