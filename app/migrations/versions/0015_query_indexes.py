@@ -34,13 +34,18 @@ INDEXES: list[tuple[str, str, list[str]]] = [
     # process version; the failed cases, latest first
     ("ix_cases_status_step", "cases", ["status", "municipality_id", "definition_id", "current_step"]),
     ("ix_cases_status_updated", "cases", ["status", "updated_at", "id"]),
+    # the case list sorted by last change (staff: within their municipality)
+    ("ix_cases_muni_updated", "cases", ["municipality_id", "updated_at", "id"]),
     # case list filters on the open tasks, each giving the case ids from the index alone: step (and the list of
     # steps to choose from, with their titles), role, overdue and due within N days (and the overview's overdue
     # tasks per role)
     ("ix_open_tasks_muni_name_title", "open_tasks", ["municipality_id", "name", "title", "case_id"]),
     ("ix_open_tasks_muni_role_assignee", "open_tasks", ["municipality_id", "role", "assignee_id", "case_id"]),
     ("ix_open_tasks_muni_due_role", "open_tasks", ["municipality_id", "due_at", "role", "case_id"]),
-    # overview calendar: open follow-ups due per month, renewal decision deadlines per month
+    # overview calendar and money: the running agreements of some municipalities without reading their state
+    # (PostgreSQL builds its hash joins from this index alone; SQLite keeps its plans, the id comes first);
+    # open follow-ups due and renewal decision deadlines per month
+    ("ix_agreements_scope", "agreements", ["id", "status", "municipality_id", "current_version"]),
     ("ix_agreement_follow_ups_status_due", "agreement_follow_ups", ["status", "due"]),
     ("ix_agreement_periods_deadline", "agreement_periods", ["renewal_decision_deadline"]),
     # a case's history in order
