@@ -24,7 +24,8 @@ class Case(Base):
                             "organisation_id", "registration_number", "title"),
                       Index("ix_cases_muni_status_created", "municipality_id", "status", "created_at", "id"),
                       Index("ix_cases_status_step", "status", "municipality_id", "definition_id", "current_step"),
-                      Index("ix_cases_status_updated", "status", "updated_at", "id"))
+                      Index("ix_cases_status_updated", "status", "updated_at", "id"),
+                      Index("ix_cases_muni_updated", "municipality_id", "updated_at", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), index=True)
