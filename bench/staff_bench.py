@@ -287,6 +287,7 @@ def run(services: Services, made: Generated, repeat: int, warmup: int, deep_page
         ("q=registration", {"q": v["registration"]}),
         ("q=word", {"q": "Läxhjälp"}),
         ("sort=registration", {"sort": "registration"}),
+        ("sort=-updated", {"sort": "-updated"}),
     ]
     for label, params in filters:
         add(f"case list {label}", "officer (Stenungsund)", officer.get, _q("/cases/", **params))
