@@ -12,7 +12,7 @@ from app.domain.accounts import add_user
 from app.queries.overview import overview
 from app.services import Services
 from tests.conftest import PASSWORD
-from tests.overview.conftest import NOW, Known
+from tests.overview.data import NOW, Known
 from tests.web.pages import Browser, text_of
 
 

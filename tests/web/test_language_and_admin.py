@@ -50,7 +50,7 @@ def test_admin_overview_counts_running_cases_per_step_and_version(flow: Flow) ->
     flow.step("lawyer", "legal_assessment", steps.LEGAL_WRONG)
     flow.browser.login("admin")
     text = text_of(flow.browser.get("/admin/?municipality=falun"))
-    assert "Pågående ärenden 1 ärenden" in text and "Avslutade ärenden 1 ärenden" in text
+    assert "Pågående ärenden 1 ärende" in text and "Avslutade ärenden 1 ärende" in text
     assert "Pågående ärenden 0 ärenden" in text_of(flow.browser.get("/admin/?municipality=stenungsund"))
 
 

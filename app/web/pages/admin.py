@@ -63,21 +63,27 @@ def _cases_link(**params: Any) -> str:
     return "/cases/?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
 
+def _count_text(key: str, count: int) -> str:
+    """"1 ärende", "4 ärenden": the catalogue has `<key>_one` for one."""
+    return translate(f"{key}_one" if count == 1 else key, count=count)
+
+
 def _month_label(month: int) -> str:
     return translate(f"overview.month.{month}")
 
 
 def _charts(found: Overview) -> dict[str, Any]:
-    steps = [(f"{s.process}: {s.step or translate('overview.no_step')}", s.total) for s in found.steps]
+    steps = [(f"{s.step or translate('overview.no_step')} ({s.process})", s.total) for s in found.steps]
     more = len(steps) - STEPS_CHARTED
     step_chart = charts.horizontal_bars(
         translate("overview.steps_chart_title"),
         translate("overview.steps_chart_desc", count=min(len(steps), STEPS_CHARTED)),
-        steps[:STEPS_CHARTED], unit=translate("overview.unit_cases")) if steps else None
+        steps[:STEPS_CHARTED], fmt=lambda n: _count_text("overview.n_cases", n)) if steps else None
     overdue = sorted(found.overdue_totals.items(), key=lambda item: (-item[1], item[0]))
     overdue_chart = charts.horizontal_bars(
         translate("overview.overdue_chart_title"), translate("overview.overdue_chart_desc"),
-        [(role_title(role), n) for role, n in overdue], unit=translate("overview.unit_tasks")) if overdue else None
+        [(role_title(role), n) for role, n in overdue], fmt=lambda n: _count_text("overview.n_tasks", n)) \
+        if overdue else None
     labels = [_month_label(m.first.month) for m in found.months]
     sub = [str(m.first.year) if i == 0 or m.first.month == 1 else "" for i, m in enumerate(found.months)]
     calendar_charts = [
@@ -85,7 +91,7 @@ def _charts(found: Overview) -> dict[str, Any]:
                        translate("overview.calendar_chart_desc", what=translate(f"overview.kind.{kind}").lower()),
                        labels, [charts.Series(translate(f"overview.kind.{kind}"),
                                               [m.counts[kind] for m in found.months])],
-                       axis=translate("overview.axis_count"), width=470, height=220, sublabels=sub)
+                       axis=translate("overview.axis_count"), width=430, height=220, sublabels=sub)
         for kind in KINDS]
     years = found.money_per_year()
     money_chart = charts.columns(
@@ -93,7 +99,7 @@ def _charts(found: Overview) -> dict[str, Any]:
         [str(y) for y, _, _ in years],
         [charts.Series(translate("overview.committed"), [c for _, c, _ in years], solid=False),
          charts.Series(translate("overview.paid"), [p for _, _, p in years])],
-        axis=translate("overview.axis_sek"), fmt=sek_short, height=320) if years else None
+        axis=translate("overview.axis_sek"), fmt=sek_short, width=720, height=280) if years else None
     return {"step_chart": step_chart, "steps_more": max(more, 0), "overdue_chart": overdue_chart,
             "overdue_rows": overdue, "calendar_charts": calendar_charts, "money_chart": money_chart,
             "money_years": years}
@@ -116,6 +122,7 @@ def index() -> Any:
         "admin/index.html", found=found, choices=choices, chosen=chosen, bad_slug=bad_slug, names=names,
         statuses=STATUSES, kinds=KINDS, month_label=_month_label, sek=sek, role_title=role_title,
         cases_link=lambda **p: _cases_link(municipality=slug, **p), upcoming_link=upcoming_link,
+        count_text=_count_text,
         **_charts(found))
 
 

@@ -43,6 +43,11 @@ def _open(chart_id: str, width: int, height: int, title: str, desc: str) -> list
             f'<title id="{chart_id}-t">{escape(title)}</title><desc id="{chart_id}-d">{escape(desc)}</desc>']
 
 
+def _fit(label: str, chars: int) -> str:
+    """The label cut with an ellipsis where it would run off the chart (the table beside has it whole)."""
+    return label if len(label) <= chars else label[:chars - 1].rstrip() + "…"
+
+
 def _nice_max(value: int) -> int:
     """The top of the axis: the smallest 1, 2, 2.5 or 5 times a power of ten at or above the value."""
     if value <= 0:
@@ -56,25 +61,26 @@ def _nice_max(value: int) -> int:
     return value
 
 
-def horizontal_bars(title: str, desc: str, rows: Sequence[tuple[str, int]], *, unit: str,
-                    width: int = 960) -> Markup:
-    """One bar per row, the label written above its bar and the value at the bar's end (long labels fit)."""
+def horizontal_bars(title: str, desc: str, rows: Sequence[tuple[str, int]], *, fmt: Callable[[int], str],
+                    width: int = 720) -> Markup:
+    """One bar per row, the label written above its bar and the value (`fmt(value)`, e.g. "4 ärenden") at the
+    bar's end; long labels fit."""
     chart_id = _chart_id("hbar")
-    row_height, top, left, right = 44, 8, 4, 90
+    row_height, top, left, right = 40, 8, 4, 110
     height = top + row_height * max(len(rows), 1) + 24
     top_value = _nice_max(max((v for _, v in rows), default=0))
     span = width - left - right
     out = _open(chart_id, width, height, title, desc)
     for index, (label, value) in enumerate(rows):
         y = top + index * row_height
-        out.append(_text(left, y + 14, label, size=14, weight="600"))
+        out.append(_text(left, y + 14, _fit(label, int((width - left) / 7.6)), size=13, weight="600"))
         bar = max(span * value / top_value, 2 if value else 0)
-        out.append(f'<rect x="{left}" y="{y + 20}" width="{bar:.1f}" height="16" fill="{BAR}"/>')
-        out.append(_text(left + bar + 6, y + 33, f"{_fmt(value)} {unit}", size=14, weight="700"))
+        out.append(f'<rect x="{left}" y="{y + 20}" width="{bar:.1f}" height="15" fill="{BAR}"/>')
+        out.append(_text(left + bar + 6, y + 32, fmt(value), size=13, weight="700"))
     baseline = top + row_height * max(len(rows), 1) + 4
     out.append(f'<line x1="{left}" y1="{baseline}" x2="{left + span}" y2="{baseline}" stroke="{GRID}"/>')
     out.append(_text(left, baseline + 16, "0", size=12, fill=MUTED))
-    out.append(_text(left + span, baseline + 16, f"{_fmt(top_value)} {unit}", size=12, anchor="end", fill=MUTED))
+    out.append(_text(left + span, baseline + 16, fmt(top_value), size=12, anchor="end", fill=MUTED))
     out.append("</svg>")
     return Markup("".join(out))  # noqa: S704 - every text went through escape() in _text/_open
 
