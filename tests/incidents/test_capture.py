@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.models import Notification
 from app.services import Services
-from tests.incidents.conftest import case_row, events, failed_case, open_tasks
+from tests.incidents.conftest import case_row, events, open_tasks
 from tests.timers.helpers import start
 
 
@@ -34,6 +34,15 @@ def test_a_failing_service_step_keeps_the_completion_and_stops_the_case(services
     assert [m.recipient for m in mails] == ["falun_admin@example.org"]
 
 
-def test_a_case_whose_first_steps_fail_is_created_failed(services: Services, admins: Any, broken: Any) -> None:
-    case_id = failed_case(services)
-    assert case_row(services, case_id).status == "failed"
+def test_a_case_whose_first_steps_fail_is_created_failed(services: Services, admins: Any, broken: Any,
+                                                         api: Any) -> None:
+    """Starting is accepted (the registration number is taken, the start is in the history); the case stops
+    at its first automatic step, like any later failure, and the administrator repairs it."""
+    case_id = start(services, "incident_start", {})
+    case = case_row(services, case_id)
+    assert case.status == "failed" and case.summary["incident"]["task"] == "compute"
+    assert [e.kind for e in events(services, case_id, "case_started")] == ["case_started"]
+    assert open_tasks(services, case_id) == []
+    broken["broken"] = False
+    assert api("falun_admin").post(f"/api/v1/cases/{case_id}/retry", {}).get_json()["status"] == "running"
+    assert [t.name for t in open_tasks(services, case_id)] == ["review"]
