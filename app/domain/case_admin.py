@@ -68,11 +68,16 @@ def parse_due(raw: Any, tz: Any) -> datetime | date:
     text = raw.strip()
     try:
         if len(text) == 10:
-            return date.fromisoformat(text)
+            day = date.fromisoformat(text)
+            if not 2000 <= day.year <= 2200:
+                raise ValueError(text)
+            return day
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise InvalidData("due must be a date such as 2027-05-01 (or a date and time)",
                           {"due": "a date such as 2027-05-01"}) from None
+    if not 2000 <= moment.year <= 2200:
+        raise InvalidData("due must be a date between the years 2000 and 2200", {"due": "year 2000-2200"})
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=tz)
 
 

@@ -89,6 +89,8 @@ def test_a_timer_moved_fires_on_the_new_date(services: Services, admins: Any, ap
     bad = admin.post(url, {"due": "tionde mars", "reason": "x"})
     assert bad.status_code == 422 and "due" in bad.get_json()["error"]["fields"]
     assert admin.post(url, {"due": "2027-02-01", "reason": "x"}).status_code == 422  # passed
+    for far in ("9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00", "9999-12-31", "2027-02-30", 5):
+        assert admin.post(url, {"due": far, "reason": "x"}).status_code == 422, far
     assert admin.post(f"/api/v1/cases/{case_id}/timers/nope", {"due": "2027-03-10", "reason": "x"}).status_code == 422
     moved = admin.post(url, {"due": "2027-03-10", "reason": "föreningen bad om tidigare beslut"})
     assert moved.status_code == 200, moved.get_json()
