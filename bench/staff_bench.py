@@ -388,6 +388,7 @@ def main(argv: list[str] | None = None) -> int:
         log(markdown(results))
     if args.json:
         Path(args.json).write_text(json.dumps({"db": args.db, "data": generated_json(made), "repeat": repeat,
+                                               "load_average": os.getloadavg(), "cpus": os.cpu_count(),
                                                "results": [asdict(r) | {"ok": r.ok} for r in results]}, indent=1))
     return 0
 
