@@ -355,51 +355,55 @@ def _base(where: list[ColumnElement[bool]], *columns: Any) -> Select[Any]:
             .where(*where))
 
 
+def _ids(where: list[ColumnElement[bool]]) -> Select[Any]:
+    return select(Case.id).select_from(Case).where(*where)
+
+
 def _fetch_due(session: Session, where: list[ColumnElement[bool]], descending: bool, limit: int,
-               after: tuple[Any, int] | None, offset: int) -> list[tuple[Any, ...]]:
-    """By next due date, those without one last: first the cases with a due open task, driven from the open
-    tasks (a few thousand at most) grouped per case; then, if the page is not full, the others by id."""
+               after: tuple[Any, int] | None, offset: int) -> list[int]:
+    """The page's case ids by next due date, those without one last: first the cases with a due open task,
+    driven from the open tasks (a few thousand at most) grouped per case; then, if the page is not full, the
+    others by id."""
     due = (select(OpenTask.case_id.label("case_id"), func.min(OpenTask.due_at).label("next_due"))
            .where(OpenTask.due_at.is_not(None)).group_by(OpenTask.case_id).subquery("due"))
-    rows: list[tuple[Any, ...]] = []
+    chosen: list[int] = []
     if after is None or after[0] is not None:
-        dated = _base(where, *_COLUMNS).join(due, due.c.case_id == Case.id)
+        dated = _ids(where).join(due, due.c.case_id == Case.id)
         if after is not None:
             dated = dated.where(_after(due.c.next_due, descending, False, *after))
         order = [due.c.next_due.desc(), Case.id.desc()] if descending else [due.c.next_due.asc(), Case.id.asc()]
-        rows = list(session.execute(dated.order_by(*order).limit(limit).offset(offset or None)))
-        if len(rows) >= limit:
-            return rows
+        chosen = list(session.scalars(dated.order_by(*order).limit(limit).offset(offset or None)))
+        if len(chosen) >= limit:
+            return chosen
         if offset:  # how many dated rows the offset used up
             offset = max(offset - (session.scalar(select(func.count()).select_from(
-                _base(where, Case.id).join(due, due.c.case_id == Case.id).subquery())) or 0), 0)
+                _ids(where).join(due, due.c.case_id == Case.id).subquery())) or 0), 0)
         after = None
-    undated = _base(where, *_COLUMNS).where(Case.id.not_in(
-        select(OpenTask.case_id).where(OpenTask.due_at.is_not(None))))
+    undated = _ids(where).where(Case.id.not_in(select(OpenTask.case_id).where(OpenTask.due_at.is_not(None))))
     if after is not None:
         undated = undated.where(Case.id < after[1] if descending else Case.id > after[1])
-    undated = undated.order_by(Case.id.desc() if descending else Case.id.asc()).limit(limit - len(rows))
-    return rows + list(session.execute(undated.offset(offset or None)))
+    undated = undated.order_by(Case.id.desc() if descending else Case.id.asc()).limit(limit - len(chosen))
+    return chosen + list(session.scalars(undated.offset(offset or None)))
 
 
 def _fetch(session: Session, where: list[ColumnElement[bool]], filters: CaseFilters, limit: int,
            after: tuple[Any, int] | None, offset: int, now: datetime) -> list[CaseRow]:
     key, descending = filters.sort_key, filters.descending
-    if key == "due":
-        return _enrich(session, [CaseRow(*r) for r in _fetch_due(session, where, descending, limit, after, offset)],
-                       now)
     # first the page's ids (the sort and filters read narrow columns an index can hold, so the wide case rows are
     # not read for the rows skipped or sorted), then those rows
-    column = _sort_column(key)
-    ids = select(Case.id).select_from(Case).where(*where)
-    if key == "organisation":
-        ids = ids.join(Organisation, Organisation.id == Case.organisation_id)
-    if after is not None:
-        ids = ids.where(_after(column, descending, False, *after))
-    ids = ids.order_by(*_order(column, descending, False)).limit(limit)
-    if offset:
-        ids = ids.offset(offset)
-    chosen = list(session.scalars(ids))
+    if key == "due":
+        chosen = _fetch_due(session, where, descending, limit, after, offset)
+    else:
+        column = _sort_column(key)
+        ids = _ids(where)
+        if key == "organisation":
+            ids = ids.join(Organisation, Organisation.id == Case.organisation_id)
+        if after is not None:
+            ids = ids.where(_after(column, descending, False, *after))
+        ids = ids.order_by(*_order(column, descending, False)).limit(limit)
+        if offset:
+            ids = ids.offset(offset)
+        chosen = list(session.scalars(ids))
     if not chosen:
         return []
     found = {r[0]: CaseRow(*r) for r in session.execute(_base([Case.id.in_(chosen)], *_COLUMNS))}
