@@ -98,7 +98,7 @@ def test_officer_reads_the_diagram_and_the_history(services: Services, page: Any
     newest = history.locator("details.history-day[open]")
     assert "Tidpunkten för ”Redogörelsen är försenad” inträffade (1 december 2026)" in newest.inner_text()
     assert "timer_fired" not in history.inner_text()
-    paid = history.get_by_text("Slutförde ”Genomför utbetalning”")
+    paid = history.get_by_text("Slutförde uppgiften ”Genomför utbetalning”")
     assert not paid.is_visible()
     history.locator("details.history-year > summary").first.click()
     history.locator(".history-day-label", has_text="1 januari 2026").click()
