@@ -12,7 +12,7 @@ import binascii
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -81,7 +81,6 @@ class FinishedPage:
     total: int
     next: str | None = None
     prev: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _flag(raw: str | None, name: str, fields: dict[str, str]) -> bool:

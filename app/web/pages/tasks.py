@@ -3,7 +3,7 @@ finished; for team leads the open tasks of their municipality; claim and release
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -118,15 +118,14 @@ def _filters() -> Filters:
 def _page(scope: Any, filters: Filters, prefix: str, me: User, assigned: str | None) -> tuple[InboxPage, bool]:
     """One list's page; a cursor that does not decode (altered by hand, or from another order) is reported
     and the list starts again from its first page."""
-    query = InboxQuery(**{**filters.query.__dict__, "assigned": assigned, "limit": PAGE_SIZE,
-                          "after": request.args.get(f"{prefix}after") or None,
-                          "before": None if request.args.get(f"{prefix}after") else
-                          (request.args.get(f"{prefix}before") or None)})
+    after = request.args.get(f"{prefix}after") or None
+    query = replace(filters.query, assigned=assigned, limit=PAGE_SIZE, after=after,
+                    before=None if after else request.args.get(f"{prefix}before") or None)
     now = services().clock.now()
     try:
         return inbox.inbox_page(db(), scope, query, now, me.id), True
     except InvalidData:
-        query = InboxQuery(**{**query.__dict__, "after": None, "before": None})
+        query = replace(query, after=None, before=None)
         return inbox.inbox_page(db(), scope, query, now, me.id), False
 
 
