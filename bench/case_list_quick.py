@@ -145,7 +145,8 @@ def main() -> None:
             assert resp.status_code == 200, (name, resp.status_code)
         times.sort()
         p95 = times[min(len(times) - 1, int(round(0.95 * len(times))) - 1)]
-        print(f"{name:45s} median {statistics.median(times):7.1f} ms  p95 {p95:7.1f} ms  {count:2d} SQL", flush=True)
+        print(f"{name:45s} min {times[0]:6.1f}  median {statistics.median(times):7.1f} ms  p95 {p95:7.1f} ms"
+              f"  {count:2d} SQL", flush=True)
 
     for label, params in filters:
         query = urlencode(params)

@@ -12,6 +12,7 @@ from sqlalchemy import event
 
 from app.services import Services
 from tests.case_list.conftest import FALUN, Spec, insert_cases
+from tests.catalogue_keys import shown_keys
 from tests.conftest import ORG_A
 from tests.web.pages import Browser, text_of
 
@@ -25,6 +26,7 @@ def test_officer_filters_sorts_and_pages(app: Flask, browser: Browser, spread: A
     html = browser.get("/cases/")
     assert "Ärenden" in text_of(html) and f"{len(FALUN)} ärenden" in text_of(html)
     assert "Stenungsund hemlig" not in html and "Juridisk bedömning" in html  # the step choices
+    assert not shown_keys(text_of(html)) and not shown_keys(text_of(browser.get("/cases/?lang=en&status=x", 422)))
     html = browser.get("/cases/?status=running&organisation=st%C3%B6dcentrum&sort=registration")
     assert _regs(html) == ["KS 2026/0003", "KS 2027/0001"] and "2 ärenden" in text_of(html)
     assert 'aria-sort="ascending"' in html and "sort=-registration" in html
