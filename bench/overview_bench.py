@@ -129,9 +129,8 @@ def build(url: str, folder: Path, cases: int) -> tuple[Settings, ManualClock]:
                 conn.execute(insert(table), chunk)
     print(f"inserted {len(case_rows)} cases, {len(task_rows)} open tasks, {len(agreements)} agreements, "
           f"{len(payments)} payments, {len(follow_ups)} follow-ups in {time.perf_counter() - started:.1f} s")
-    if services.db.dialect.name == "sqlite":
-        with services.db.begin() as conn:
-            conn.exec_driver_sql("ANALYZE")
+    with services.db.begin() as conn:  # fresh statistics, as a running database has them
+        conn.exec_driver_sql("ANALYZE")
     services.db.dispose()
     return settings, clock
 
