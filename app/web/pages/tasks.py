@@ -165,11 +165,15 @@ def index() -> Any:
     elif me.role == "organisation":
         page, cursor_ok = _page(permissions.workable_tasks(me), filters, "", me, None)
         lists.append(_listing("org", "", page, _rows(page, me)))
+        if not _filtered(filters.query):
+            g.inbox_count = page.total
     else:
         scope = permissions.workable_tasks(me)
         mine, ok_mine = _page(scope, filters, "mine_", me, "me")
         free, ok_free = _page(scope, filters, "", me, "nobody")
         cursor_ok = ok_mine and ok_free
+        if not _filtered(filters.query):  # the navigation's count is these two totals: no third count
+            g.inbox_count = mine.total + free.total
         lists.append(_listing("mine", "mine_", mine, _rows(mine, me)))
         lists.append(_listing("free", "", free, _rows(free, me)))
     errors = list(filters.errors)
