@@ -346,6 +346,8 @@ class CaseEngine:
             case.current_step = case.summary.get("end_title", "")
         else:
             case.current_step = ", ".join(titles)
+        if case.status == "failed" and not case.current_step:  # the step the case stopped at
+            case.current_step = str((case.summary.get("incident") or {}).get("step") or "")
         case.next_timer_at = None if case.status != "running" else next_due(workflow, self.clock.tz)
         compact(workflow)  # finished history goes; the case's events keep it
         case.workflow_json = workflow_to_json(workflow)

@@ -26,6 +26,7 @@ def test_a_failing_service_step_keeps_the_completion_and_stops_the_case(services
     assert "ekonomisystemet svarar inte" in body["incident"]["detail"]
     case = case_row(services, case_id)
     assert case.status == "failed" and case.next_timer_at is None and open_tasks(services, case_id) == []
+    assert case.current_step == "Beräkna bidrag"
     assert [e.kind for e in events(services, case_id, "task_completed")] == ["task_completed"]
     [incident] = events(services, case_id, "incident")
     assert incident.title == "Beräkna bidrag" and incident.data["task"] == "compute"
