@@ -458,7 +458,9 @@ def find_cases(session: Session, viewer: User, filters: CaseFilters, *, now: dat
     if more and rows:
         last = rows[-1]
         cursor = encode_cursor(secret, filters.sort, last.sort_value(filters.sort_key), last.id)
-    return CasePage(rows, count(session, where), cursor, filters, offset, limit)
+    # a first page that holds every row is its own count (a selective search then scans the cases only once)
+    total = len(rows) if not more and not after and not offset else count(session, where)
+    return CasePage(rows, total, cursor, filters, offset, limit)
 
 
 def iter_cases(session: Session, viewer: User, filters: CaseFilters, *, now: datetime,
