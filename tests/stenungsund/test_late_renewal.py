@@ -66,7 +66,8 @@ def test_warn_lets_the_decision_stand_and_records_it(services: Services, api: An
     assert "renewal_decision" not in steps.names(services, case_id)
     assert [n for n in steps.names(services, case_id) if n.startswith("escalate")] == []  # the decision closed them
     browser.login("st_board")
-    assert "Beslutet om ny avtalsperiod kom efter tidsgränsen 30 september 2026" in text_of(browser.get(f"/cases/{case_id}"))
+    page = text_of(browser.get(f"/cases/{case_id}"))
+    assert "Beslutet om ny avtalsperiod kom efter tidsgränsen 30 september 2026" in page
 
 
 def test_on_time_decision_records_nothing(services: Services, api: Any) -> None:
