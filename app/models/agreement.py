@@ -20,7 +20,8 @@ from app.models.types import JSONType, UTCDateTime
 
 class Agreement(Base):
     __tablename__ = "agreements"
-    __table_args__ = (Index("ix_agreements_scope", "id", "status", "municipality_id", "current_version"),)  # 0015
+    __table_args__ = (Index("ix_agreements_scope", "id", "status", "municipality_id", "current_version"),  # 0015
+                      Index("ix_agreements_status_municipality", "status", "municipality_id", "id"))  # 0018
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), unique=True)
@@ -67,7 +68,9 @@ class AgreementPeriod(Base):
 class AgreementPayment(Base):
     __tablename__ = "agreement_payments"
     __table_args__ = (UniqueConstraint("agreement_id", "version", "number"),
-                      Index("ix_agreement_payments_status_due", "status", "due"))
+                      Index("ix_agreement_payments_status_due", "status", "due"),
+                      Index("ix_agreement_payments_money", "agreement_id", "status", "due", "amount_sek"),  # 0018
+                      Index("ix_agreement_payments_open_due", "status", "due", "agreement_id"))  # 0018
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"))
@@ -86,7 +89,8 @@ class AgreementPayment(Base):
 class AgreementFollowUp(Base):
     __tablename__ = "agreement_follow_ups"
     __table_args__ = (UniqueConstraint("agreement_id", "version", "year"),
-                      Index("ix_agreement_follow_ups_status_due", "status", "due"))  # migration 0015
+                      Index("ix_agreement_follow_ups_status_due", "status", "due"),  # migration 0015
+                      Index("ix_agreement_follow_ups_open_due", "status", "due", "agreement_id"))  # 0018
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"))

@@ -203,26 +203,30 @@ def _message(summary: Any) -> str:
 
 def _months(session: Session, municipality_ids: Sequence[int] | None, today: date) -> list[Month]:
     first, end = month_window(today)
-    running = (_in(Agreement.municipality_id, municipality_ids), Agreement.status == "running")
+    # the running agreements in scope, read from ix_agreements_status_municipality (never their large rows)
+    running = select(Agreement.id).where(Agreement.status == "running",
+                                         _in(Agreement.municipality_id, municipality_ids))
     counts: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
 
-    def count(kind: str, column: Any, *joins_and_filters: Any, source: Any) -> None:
+    def count(kind: str, query: Any, column: Any) -> None:
         # grouped by the day itself (at most 366 rows per kind), so no date function runs per row
-        query = select(column, func.count()).select_from(source)
-        for item in joins_and_filters:
-            query = query.join(*item) if isinstance(item, tuple) else query.where(item)
-        for day, n in session.execute(query.where(*running, column >= first, column < end).group_by(column)):
+        for day, n in session.execute(query.where(column >= first, column < end).group_by(column)):
             found = counts[(day.year, day.month)]
             found[kind] = found.get(kind, 0) + n
 
-    count("payment", AgreementPayment.due, (Agreement, Agreement.id == AgreementPayment.agreement_id),
-          AgreementPayment.status.in_(OPEN_PAYMENT), source=AgreementPayment)
-    count("follow_up", AgreementFollowUp.due, (Agreement, Agreement.id == AgreementFollowUp.agreement_id),
-          AgreementFollowUp.status.in_(OPEN_FOLLOW_UP), source=AgreementFollowUp)
-    current = (Agreement, (AgreementPeriod.agreement_id == Agreement.id)
-               & (AgreementPeriod.version == Agreement.current_version))
-    count("renewal_dialogue", AgreementPeriod.renewal_dialogue_opens, current, source=AgreementPeriod)
-    count("renewal_deadline", AgreementPeriod.renewal_decision_deadline, current, source=AgreementPeriod)
+    # payments and follow-ups: their (agreement_id, status, due) index answers each running agreement
+    count("payment", select(AgreementPayment.due, func.count())
+          .where(AgreementPayment.agreement_id.in_(running), AgreementPayment.status.in_(OPEN_PAYMENT)),
+          AgreementPayment.due)
+    count("follow_up", select(AgreementFollowUp.due, func.count())
+          .where(AgreementFollowUp.agreement_id.in_(running), AgreementFollowUp.status.in_(OPEN_FOLLOW_UP)),
+          AgreementFollowUp.due)
+    for kind, column in (("renewal_dialogue", AgreementPeriod.renewal_dialogue_opens),
+                         ("renewal_deadline", AgreementPeriod.renewal_decision_deadline)):
+        count(kind, select(column, func.count())
+              .join(Agreement, (AgreementPeriod.agreement_id == Agreement.id)
+                    & (AgreementPeriod.version == Agreement.current_version))
+              .where(Agreement.status == "running", _in(Agreement.municipality_id, municipality_ids)), column)
     months = []
     for offset in range(12):
         day = calendar.add_months(first, offset)
@@ -239,7 +243,9 @@ def _money(session: Session, municipality_ids: Sequence[int] | None) -> list[Yea
     paid = func.sum(case((AgreementPayment.status == "paid", AgreementPayment.amount_sek), else_=0))
     rows = session.execute(
         select(year, Agreement.municipality_id, func.sum(AgreementPayment.amount_sek), paid)
-        .join(Agreement, Agreement.id == AgreementPayment.agreement_id)
+        # the agreements in scope from their municipality index, each one's payments from the covering
+        # ix_agreement_payments_money (agreement_id, status, due, amount_sek): no large row is read
+        .select_from(Agreement).join(AgreementPayment, AgreementPayment.agreement_id == Agreement.id)
         .where(_in(Agreement.municipality_id, municipality_ids), AgreementPayment.status != "cancelled")
         .group_by(year, Agreement.municipality_id))
     return sorted((YearMoney(int(y), muni, int(committed or 0), int(paid_sek or 0))
