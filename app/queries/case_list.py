@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from itsdangerous import BadData, URLSafeSerializer
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from app.domain import permissions
@@ -176,7 +176,10 @@ def _ilike(column: Any, pattern: str, sqlite: bool) -> ColumnElement[bool]:
 
 
 def _with_open_task(*where: ColumnElement[bool]) -> ColumnElement[bool]:
-    return Case.id.in_(select(OpenTask.case_id).where(*where))
+    # `case_id + 0` keeps PostgreSQL from probing open_tasks' case_id index once per case in the sort's order
+    # (when the matching cases are not the newest it probed 15,000 cases for a page of 50): the matching open
+    # tasks are read once (an index on municipality and name/role/due holds them) and hashed, or drive the join
+    return Case.id.in_(select(OpenTask.case_id + 0).where(*where))
 
 
 def municipality_id(session: Session, slug: str) -> int:
@@ -201,9 +204,14 @@ def conditions(session: Session, viewer: User, filters: CaseFilters, now: dateti
     # tested on organisation_id alone (an index holds it) and neither the page nor the count joins organisations
     if filters.q:
         pattern = f"%{_like(filters.q)}%"
-        where.append(or_(_ilike(Case.registration_number, pattern, sqlite), _ilike(Case.title, pattern, sqlite),
-                         Case.organisation_id.in_(select(Organisation.id).where(
-                             _ilike(Organisation.name, pattern, sqlite)))))
+        # the registration number and title are searched as one text (joined by a control character, which q
+        # cannot hold, so no match spans both): one LIKE per row instead of two, and on PostgreSQL lower() LIKE
+        # lower() (what ILIKE does in UTF-8) without ILIKE's overhead; this halves the scan of a municipality
+        own = Case.registration_number + "\x01" + Case.title
+        own_match = own.like(pattern, escape="\\") if sqlite \
+            else func.lower(own).like(func.lower(pattern), escape="\\")
+        where.append(or_(Case.organisation_id.in_(select(Organisation.id).where(
+            _ilike(Organisation.name, pattern, sqlite))), own_match))
     if filters.registration:
         where.append(_ilike(Case.registration_number, f"{_like(filters.registration)}%", sqlite))
     if filters.organisation:
@@ -485,8 +493,28 @@ def step_choices(session: Session, viewer: User, municipality: int | None) -> li
         query = query.where(OpenTask.organisation_id == viewer.organisation_id) if viewer.organisation_id \
             else query.where(false())
     elif chosen is not None:
-        query = query.where(OpenTask.municipality_id == chosen)
+        return _municipality_steps(session, chosen)
     return [(name, title) for name, title in session.execute(query)]
+
+
+# the distinct step names of a municipality's open tasks, one index probe each on (municipality_id, name, title)
+# (a loose index scan) rather than grouping its tens of thousands of open tasks on every page
+_STEPS_SQL = text("""
+WITH RECURSIVE steps(name) AS (
+    SELECT min(name) FROM open_tasks WHERE municipality_id = :muni
+    UNION ALL
+    SELECT (SELECT min(t.name) FROM open_tasks t WHERE t.municipality_id = :muni AND t.name > steps.name)
+    FROM steps WHERE steps.name IS NOT NULL
+)
+SELECT steps.name,
+       (SELECT min(t.title) FROM open_tasks t WHERE t.municipality_id = :muni AND t.name = steps.name) AS title
+FROM steps WHERE steps.name IS NOT NULL
+""")
+
+
+def _municipality_steps(session: Session, muni: int) -> list[tuple[str, str]]:
+    rows = [(name, title) for name, title in session.execute(_STEPS_SQL, {"muni": muni})]
+    return sorted(rows, key=lambda row: (row[1], row[0]))
 
 
 def process_choices(session: Session, viewer: User, municipality: int | None) -> list[tuple[str, str, int]]:
