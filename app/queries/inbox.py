@@ -16,8 +16,24 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, literal, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    and_,
+    case,
+    false,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+    true,
+)
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import quoted_name
 
 from app.engine.errors import InvalidData
 from app.models import Case, CaseEvent, DefinitionVersion, OpenTask, Organisation, User
@@ -228,13 +244,34 @@ def _beyond(keys: list[tuple[Any, bool]], values: list[Any]) -> ColumnElement[bo
 
 # ------------------------------------------------------------------ the page
 
-def _filters(query: InboxQuery, now: datetime, user_id: int) -> list[ColumnElement[bool]]:
+def _registration_matches(pattern: str, scope_where: ColumnElement[bool], sqlite: bool) -> Select[Any]:
+    """Ids of the scope's cases whose registration number matches: each looked up by its key. SQLite would read
+    every case's whole (wide) row for that; told to, it reads ix_cases_id_registration instead, which holds both
+    columns (PostgreSQL chooses that index by itself)."""
+    scope_cases = select(OpenTask.case_id).where(scope_where).correlate(None)
+    if not sqlite:
+        return select(Case.id).where(Case.id.in_(scope_cases),
+                                     Case.registration_number.ilike(pattern, escape="\\")).correlate(None)
+    case_id = literal_column("cases.id", Integer)
+    number = literal_column("cases.registration_number", String)
+    return (select(case_id).select_from(table(quoted_name("cases INDEXED BY ix_cases_id_registration", quote=False)))
+            .where(case_id.in_(scope_cases), number.ilike(pattern, escape="\\")).correlate(None))
+
+
+def _filters(query: InboxQuery, now: datetime, user_id: int, scope_where: ColumnElement[bool] | None = None,
+             sqlite: bool = False) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if query.q:
         pattern = "%" + query.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        where.append(or_(OpenTask.title.ilike(pattern, escape="\\"),
-                         Case.registration_number.ilike(pattern, escape="\\"),
-                         Organisation.name.ilike(pattern, escape="\\")))
+        # no join with cases and organisations before the page is chosen: the organisations whose name
+        # matches are found first (a few thousand short rows), the registration numbers only among the cases
+        # of the scope's tasks
+        where.append(or_(
+            OpenTask.title.ilike(pattern, escape="\\"),
+            OpenTask.organisation_id.in_(select(Organisation.id)
+                                         .where(Organisation.name.ilike(pattern, escape="\\")).correlate(None)),
+            OpenTask.case_id.in_(_registration_matches(pattern, scope_where if scope_where is not None else true(),
+                                                       sqlite))))
     if query.process:
         where.append(Case.definition_id.in_(select(DefinitionVersion.id)
                                             .where(DefinitionVersion.process_id == query.process)))
@@ -254,8 +291,9 @@ def _filters(query: InboxQuery, now: datetime, user_id: int) -> list[ColumnEleme
 def inbox_page(session: Session, scope: Select[Any], query: InboxQuery, now: datetime, user_id: int) -> InboxPage:
     """One page of the tasks in `scope` that match `query`: two statements whatever the page size."""
     scope_where = scope.whereclause if scope.whereclause is not None else true()
-    where = [scope_where, *_filters(query, now, user_id)]
-    needs_join = bool(query.q or query.process)
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    where = [scope_where, *_filters(query, now, user_id, scope_where, sqlite)]
+    needs_join = bool(query.process)
     count = select(func.count(OpenTask.id)).select_from(OpenTask)
     if needs_join:
         count = count.join(Case, Case.id == OpenTask.case_id).join(Organisation,

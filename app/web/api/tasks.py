@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 
 from app.domain import permissions, task_actions
 from app.engine.errors import InvalidData, NotFound
@@ -32,8 +33,24 @@ def list_tasks() -> Any:
     user = caller()
     query = parse_query(request.args)
     page = inbox.inbox_page(db(), permissions.workable_tasks(user), query, services().clock.now(), user.id)
-    return jsonify({"items": inbox_json(db(), services().engine, page.rows, services().clock.now()),
-                    "total": page.total, "limit": query.limit, "next": page.next, "prev": page.prev})
+    items = inbox_json(db(), services().engine, page.rows, services().clock.now())
+    # Every item carries its form's JSON Schema, and a page holds few distinct forms: each is serialised once
+    # and its text spliced into every item that carries it (building that JSON was most of a long page's time).
+    ascii_only = bool(getattr(current_app.json, "ensure_ascii", True))
+
+    def dumps(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=ascii_only, separators=(",", ":"))
+
+    forms: dict[int, tuple[Any, str]] = {}  # id of a form (the definition cache's object) → it and its text
+    texts = []
+    for item in items:
+        form = item.pop("form")
+        if id(form) not in forms:
+            forms[id(form)] = (form, dumps(form))
+        texts.append(dumps(item)[:-1] + ',"form":' + forms[id(form)][1] + "}")
+    rest = dumps({"total": page.total, "limit": query.limit, "next": page.next, "prev": page.prev})
+    body = '{"items":[' + ",".join(texts) + "]," + rest[1:] + "\n"
+    return current_app.response_class(body, mimetype=current_app.json.mimetype)  # type: ignore[attr-defined]
 
 
 @api.get("/tasks/<task_id>")
