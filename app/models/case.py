@@ -25,7 +25,9 @@ class Case(Base):
                       Index("ix_cases_muni_status_created", "municipality_id", "status", "created_at", "id"),
                       Index("ix_cases_status_step", "status", "municipality_id", "definition_id", "current_step"),
                       Index("ix_cases_status_updated", "status", "updated_at", "id"),
-                      Index("ix_cases_muni_updated", "municipality_id", "updated_at", "id"))
+                      Index("ix_cases_muni_updated", "municipality_id", "updated_at", "id"),
+                      # migration 0019_inbox_search: the inbox search by registration number (app.queries.inbox)
+                      Index("ix_cases_id_registration", "id", "registration_number"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), index=True)

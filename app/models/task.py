@@ -21,7 +21,10 @@ class OpenTask(Base):
                       Index("ix_open_tasks_muni_due_role", "municipality_id", "due_at", "role", "case_id"),
                       # migration 0016_inbox_indexes: the inbox's scope and every sort key (app.queries.inbox)
                       Index("ix_open_tasks_inbox", "role", "municipality_id", "assignee_id", "due_at", "created_at",
-                            "id", "title"))
+                            "id", "title"),
+                      # migration 0019_inbox_search: the inbox search reads every searched column from the index
+                      Index("ix_open_tasks_inbox_search", "role", "municipality_id", "assignee_id", "title",
+                            "organisation_id", "case_id", "due_at", "created_at", "id"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the SpiffWorkflow task UUID
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
