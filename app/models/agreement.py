@@ -20,8 +20,7 @@ from app.models.types import JSONType, UTCDateTime
 
 class Agreement(Base):
     __tablename__ = "agreements"
-    __table_args__ = (Index("ix_agreements_scope", "id", "status", "municipality_id", "current_version"),  # 0015
-                      Index("ix_agreements_status_municipality", "status", "municipality_id", "id"))  # 0018
+    __table_args__ = (Index("ix_agreements_scope", "id", "status", "municipality_id", "current_version"),)  # 0015
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), unique=True)

@@ -21,7 +21,6 @@ depends_on = None
 
 # (name, table, columns): keep in step with app/models/agreement.py
 INDEXES: list[tuple[str, str, list[str]]] = [
-    ("ix_agreements_status_municipality", "agreements", ["status", "municipality_id", "id"]),
     ("ix_agreement_payments_money", "agreement_payments", ["agreement_id", "status", "due", "amount_sek"]),
     ("ix_agreement_payments_open_due", "agreement_payments", ["status", "due", "agreement_id"]),
     ("ix_agreement_follow_ups_open_due", "agreement_follow_ups", ["status", "due", "agreement_id"]),
