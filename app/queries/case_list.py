@@ -492,29 +492,31 @@ def step_choices(session: Session, viewer: User, municipality: int | None) -> li
     if viewer.role == "organisation":
         query = query.where(OpenTask.organisation_id == viewer.organisation_id) if viewer.organisation_id \
             else query.where(false())
-    elif chosen is not None:
-        return _municipality_steps(session, chosen)
-    return [(name, title) for name, title in session.execute(query)]
+        return [(name, title) for name, title in session.execute(query)]
+    return _loose_steps(session, chosen)
 
 
-# the distinct step names of a municipality's open tasks, one index probe each on (municipality_id, name, title)
-# (a loose index scan) rather than grouping its tens of thousands of open tasks on every page
-_STEPS_SQL = text("""
-WITH RECURSIVE steps(name) AS (
-    SELECT min(name) FROM open_tasks WHERE municipality_id = :muni
+# the distinct step names of the open tasks, per municipality one index probe each on (municipality_id, name,
+# title) (a loose index scan), rather than grouping tens of thousands of open tasks on every page
+_STEPS_SQL = """
+WITH RECURSIVE steps(muni, name) AS (
+    SELECT m.id, (SELECT min(t.name) FROM open_tasks t WHERE t.municipality_id = m.id) FROM municipalities m {where}
     UNION ALL
-    SELECT (SELECT min(t.name) FROM open_tasks t WHERE t.municipality_id = :muni AND t.name > steps.name)
+    SELECT steps.muni,
+           (SELECT min(t.name) FROM open_tasks t WHERE t.municipality_id = steps.muni AND t.name > steps.name)
     FROM steps WHERE steps.name IS NOT NULL
 )
 SELECT steps.name,
-       (SELECT min(t.title) FROM open_tasks t WHERE t.municipality_id = :muni AND t.name = steps.name) AS title
-FROM steps WHERE steps.name IS NOT NULL
-""")
+       min((SELECT min(t.title) FROM open_tasks t WHERE t.municipality_id = steps.muni AND t.name = steps.name))
+FROM steps WHERE steps.name IS NOT NULL GROUP BY steps.name
+"""
+_STEPS_ALL = text(_STEPS_SQL.format(where=""))
+_STEPS_ONE = text(_STEPS_SQL.format(where="WHERE m.id = :muni"))
 
 
-def _municipality_steps(session: Session, muni: int) -> list[tuple[str, str]]:
-    rows = [(name, title) for name, title in session.execute(_STEPS_SQL, {"muni": muni})]
-    return sorted(rows, key=lambda row: (row[1], row[0]))
+def _loose_steps(session: Session, muni: int | None) -> list[tuple[str, str]]:
+    found = session.execute(_STEPS_ALL) if muni is None else session.execute(_STEPS_ONE, {"muni": muni})
+    return sorted(((name, title) for name, title in found), key=lambda row: (row[1], row[0]))
 
 
 def process_choices(session: Session, viewer: User, municipality: int | None) -> list[tuple[str, str, int]]:
