@@ -25,7 +25,8 @@ def _usernames(session: Session, ids: set[int]) -> dict[int, str]:
 
 def task_json(session: Session, engine: CaseEngine, task: OpenTask, now: datetime,
               names: dict[int, str] | None = None, registration: dict[int, str] | None = None,
-              definitions: dict[int, int] | None = None) -> dict[str, Any]:
+              definitions: dict[int, int] | None = None,
+              forms: dict[tuple[int, str], Any] | None = None) -> dict[str, Any]:
     """One task; `names`, `registration` and `definitions` (case id → definition version id) save the lookups
     a list has made once for all its tasks."""
     case = None
@@ -38,8 +39,12 @@ def task_json(session: Session, engine: CaseEngine, task: OpenTask, now: datetim
         if definition_id is None:
             definition_id = case.definition_id if case else session.scalar(
                 select(Case.definition_id).where(Case.id == task.case_id))
-        if definition_id is not None:
+        if definition_id is not None and forms is not None and (definition_id, task.form) in forms:
+            form = forms[(definition_id, task.form)]  # a list's tasks share a few forms: looked up once each
+        elif definition_id is not None:
             form = engine.definition(session, definition_id).form(task.form)
+            if forms is not None:
+                forms[(definition_id, task.form)] = form
     return {
         "id": task.id,
         "case_id": task.case_id,
@@ -74,8 +79,9 @@ def inbox_json(session: Session, engine: CaseEngine, rows: list[InboxRow], now: 
     registration = {r.task.case_id: r.registration_number for r in rows}
     definitions = {r.task.case_id: r.definition_id for r in rows}
     items = []
+    forms: dict[tuple[int, str], Any] = {}
     for row in rows:
-        item = task_json(session, engine, row.task, now, names, registration, definitions)
+        item = task_json(session, engine, row.task, now, names, registration, definitions, forms)
         item["organisation"] = row.organisation_name
         item["process"] = engine.definition(session, row.definition_id).process_id
         items.append(item)
