@@ -320,6 +320,8 @@ def generate(services: Services, cases: int = FULL_SCALE, seed: int = 11, log: A
                         continue
                     c = shifted(name, child, delta)
                     c.update(id=ids.take(name), agreement_id=a_id)
+                    if "municipality_id" in c:  # payments carry their agreement's municipality
+                        c["municipality_id"] = m_id
                     batch[name].append(c)
         return case_id
 

@@ -115,7 +115,8 @@ def build(url: str, folder: Path, cases: int) -> tuple[Settings, ManualClock]:
                                 "renewal_decision_deadline": end - timedelta(days=90)})
                 for q in range(12):
                     due_day = date(start.year + (start.month - 1 + 3 * q) // 12, (start.month - 1 + 3 * q) % 12 + 1, 1)
-                    payments.append({"agreement_id": agreement_id, "version": 1, "number": q + 1, "due": due_day,
+                    payments.append({"agreement_id": agreement_id, "municipality_id": munis[muni], "version": 1,
+                                     "number": q + 1, "due": due_day,
                                      "amount_sek": 100_000, "status": "paid" if due_day < NOW.date() else "planned"})
                 for y in range(3):
                     fu_due = date(start.year + y + 1, 3, 31)

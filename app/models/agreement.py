@@ -69,10 +69,14 @@ class AgreementPayment(Base):
     __table_args__ = (UniqueConstraint("agreement_id", "version", "number"),
                       Index("ix_agreement_payments_status_due", "status", "due"),
                       Index("ix_agreement_payments_money", "agreement_id", "status", "due", "amount_sek"),  # 0018
-                      Index("ix_agreement_payments_open_due", "status", "due", "agreement_id"))  # 0018
+                      Index("ix_agreement_payments_open_due", "status", "due", "agreement_id"),  # 0018
+                      Index("ix_agreement_payments_municipality_money", "municipality_id", "status", "due",
+                            "amount_sek"))  # 0020
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"))
+    # the agreement's municipality (it never changes), copied so the overview's sums need no join (0020)
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
     version: Mapped[int] = mapped_column(Integer)
     number: Mapped[int] = mapped_column(Integer)
     due: Mapped[date] = mapped_column(Date)

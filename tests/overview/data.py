@@ -62,7 +62,7 @@ class _Writer:
                                    renewal_dialogue_opens=dialogue, renewal_decision_deadline=deadline))
         for number, (due, amount, pay_status) in enumerate(payments, 1):
             self.s.add(AgreementPayment(agreement_id=row.id, version=1, number=number, due=due, amount_sek=amount,
-                                        status=pay_status))
+                                        status=pay_status, municipality_id=row.municipality_id))
         for year, (due, fu_status) in enumerate(follow_ups, 1):
             self.s.add(AgreementFollowUp(agreement_id=row.id, version=1, year=year, opens=due - timedelta(days=60),
                                          due=due, gates=due, status=fu_status))

@@ -225,7 +225,8 @@ def _sync_children(agreement: Agreement, copies: list[dict[str, Any]], base: dic
     for p in new_payments:
         pay = pay_rows.get((p["version"], p["index"]))
         if pay is None:
-            pay = AgreementPayment(version=p["version"], number=p["index"], status="planned", reference="")
+            pay = AgreementPayment(version=p["version"], number=p["index"], status="planned", reference="",
+                                   municipality_id=agreement.municipality_id)
             agreement.payments.append(pay)
         pay.due, pay.amount_sek, pay.gate = _d(p["due"]), p["amount_sek"], p.get("gate")  # type: ignore[assignment]
         if PAYMENT_RANK[p["status"]] >= PAYMENT_RANK[pay.status]:
