@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, select, true
+from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.orm import Session
 
 from app.domain import calendar
@@ -245,15 +245,21 @@ def _money(session: Session, municipality_ids: Sequence[int] | None) -> list[Yea
     sqlite = session.get_bind().dialect.name == "sqlite"
     # (and PostgreSQL's date_part, a double, is cheaper than EXTRACT, a numeric)
     year = func.substr(AgreementPayment.due, 1, 4) if sqlite else func.date_part("year", AgreementPayment.due)
-    paid = func.sum(case((AgreementPayment.status == "paid", AgreementPayment.amount_sek), else_=0))
     municipality = AgreementPayment.municipality_id  # the agreement's, copied onto its payments (0020)
+    # Read from the covering ix_agreement_payments_municipality_money (municipality_id, status, due, amount_sek)
+    # alone, without joining the agreements, and grouped in that index's order (per day, a few thousand rows),
+    # so no row is sorted; the days are added up to years here. (Grouped by year, SQLite sorted every payment.)
     rows = session.execute(
-        select(year, municipality, func.sum(AgreementPayment.amount_sek), paid)
-        # read from the covering ix_agreement_payments_municipality_money (municipality_id, status, due,
-        # amount_sek) alone, without joining the agreements: no large row is read and no row is sorted per
-        # agreement
+        select(year, municipality, AgreementPayment.status, func.sum(AgreementPayment.amount_sek))
         .where(_in(municipality, municipality_ids), AgreementPayment.status != "cancelled")
         .with_hint(AgreementPayment, "INDEXED BY ix_agreement_payments_municipality_money", dialect_name="sqlite")
-        .group_by(year, municipality))
-    return sorted((YearMoney(int(y), muni, int(committed or 0), int(paid_sek or 0))
-                   for y, muni, committed, paid_sek in rows), key=lambda r: (r.year, r.municipality_id))
+        .group_by(municipality, AgreementPayment.status, AgreementPayment.due))
+    sums: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+    for y, muni, status, amount in rows:
+        if muni is None:  # every payment gets its agreement's municipality (projection, migration 0020)
+            continue
+        found = sums[(int(y), muni)]
+        found[0] += int(amount or 0)
+        if status == "paid":
+            found[1] += int(amount or 0)
+    return [YearMoney(y, muni, committed, paid_sek) for (y, muni), (committed, paid_sek) in sorted(sums.items())]
