@@ -252,8 +252,19 @@ def follow(api: ApiClient, url: str, pages: int) -> tuple[str | None, int]:
 
 def run(services: Services, made: Generated, repeat: int, warmup: int, deep_pages: int,
         log: Callable[[str], None]) -> list[Result]:
+    """Measure every request; logging is off meanwhile (a failing page shows as its status in the table, not as a
+    trace) and back as it was afterwards, so a caller in the same process (the tiny test) keeps its logs."""
+    previous = logging.root.manager.disable
+    logging.disable(logging.CRITICAL)
+    try:
+        return _measure_all(services, made, repeat, warmup, deep_pages, log)
+    finally:
+        logging.disable(previous)
+
+
+def _measure_all(services: Services, made: Generated, repeat: int, warmup: int, deep_pages: int,
+                 log: Callable[[str], None]) -> list[Result]:
     app = create_app(services.settings, services=services)
-    logging.disable(logging.CRITICAL)  # a failing page shows as its status in the table, not as a trace
     counter = Counter(services)
     admin = page_client(app, "bench_admin")
     officer = page_client(app, "bench_officer")

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from collections.abc import Iterator
@@ -56,6 +57,7 @@ def test_tiny_benchmark_makes_the_mix_and_measures_every_request(bench_url: str,
         assert 10 <= made.officer_tasks <= 13  # 5,000 at 100,000 cases (and the demo templates' three)
         assert task_ids and len(task_ids) == len({t.lower() for t in task_ids})
         results = run(services, made, repeat=1, warmup=1, deep_pages=2, log=lambda _text: None)
+        assert logging.root.manager.disable == logging.NOTSET  # the harness gives the process its logs back
     finally:
         services.db.dispose()
     names = [r.name for r in results]
