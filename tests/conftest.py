@@ -3,8 +3,6 @@ the app with a manual clock, and log-in helpers per role."""
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,7 +11,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from app import create_app
 from app.clock import ManualClock
@@ -22,6 +20,7 @@ from app.db import Base
 from app.domain.accounts import add_organisation, add_user
 from app.models import User
 from app.services import Services, build_services, deploy_processes, prepare_database
+from tests.scratch_database import scratch_database
 
 PASSWORD = "correct-horse-battery"
 ORG_A = "802400-0005"
@@ -29,27 +28,10 @@ ORG_B = "802470-0000"
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 09:00 in Stockholm
 
 
-def _postgres_url(base: str, schema: str) -> str:
-    sep = "&" if "?" in base else "?"
-    return f"{base}{sep}options=-csearch_path%3D{schema}"
-
-
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    pg = os.environ.get("IOP_TEST_DATABASE_URL")
-    if not pg:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
-        return
-    schema = f"t_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(pg)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    try:
-        yield _postgres_url(pg, schema)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+    with scratch_database(tmp_path_factory.mktemp("db") / "test.sqlite3") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -4,8 +4,6 @@ and the revision goes down again. On SQLite, and on PostgreSQL when IOP_TEST_DAT
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,31 +13,19 @@ from alembic import command
 from sqlalchemy import Engine, create_engine, text
 
 from app.migrate import alembic_config
-from tests.conftest import _postgres_url
+from tests.scratch_database import scratch_database
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 @pytest.fixture
 def fresh(tmp_path: Path) -> Iterator[Engine]:
-    base = os.environ.get("IOP_TEST_DATABASE_URL")
-    if not base:
-        engine = create_engine(f"sqlite:///{tmp_path / 'owners.sqlite3'}")
-        yield engine
-        engine.dispose()
-        return
-    schema = f"o_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    engine = create_engine(_postgres_url(base, schema))
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+    with scratch_database(tmp_path / "owners.sqlite3", prefix="o") as url:
+        engine = create_engine(url)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
 
 
 def _run(engine: Engine, action: str, revision: str) -> None:

@@ -5,35 +5,22 @@
 from __future__ import annotations
 
 import logging
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from app.models import Case, CaseEvent, OpenTask
 from bench.bigdata import bench_services, generate
 from bench.staff_bench import run
+from tests.scratch_database import scratch_database
 
 
 @pytest.fixture
 def bench_url(tmp_path: Path) -> Iterator[str]:
-    pg = os.environ.get("IOP_TEST_DATABASE_URL")
-    if not pg:
-        yield f"sqlite:///{tmp_path / 'bench.sqlite3'}"
-        return
-    schema = f"b_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(pg)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    try:
-        yield f"{pg}{'&' if '?' in pg else '?'}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+    with scratch_database(tmp_path / "bench.sqlite3", prefix="b") as url:
+        yield url
 
 
 def test_tiny_benchmark_makes_the_mix_and_measures_every_request(bench_url: str, tmp_path: Path) -> None:

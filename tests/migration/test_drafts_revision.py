@@ -3,40 +3,26 @@ revision goes down and up again. On SQLite, and on PostgreSQL when IOP_TEST_DATA
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy import Engine, create_engine, inspect
 
 from app.migrate import alembic_config
-from tests.conftest import _postgres_url
+from tests.scratch_database import scratch_database
 
 
 @pytest.fixture
 def fresh(tmp_path: Path) -> Iterator[Engine]:
-    base = os.environ.get("IOP_TEST_DATABASE_URL")
-    if not base:
-        engine = create_engine(f"sqlite:///{tmp_path / 'drafts.sqlite3'}")
-        yield engine
-        engine.dispose()
-        return
-    schema = f"d_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    engine = create_engine(_postgres_url(base, schema))
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+    with scratch_database(tmp_path / "drafts.sqlite3", prefix="d") as url:
+        engine = create_engine(url)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
 
 
 def _run(engine: Engine, action: str, revision: str) -> None:

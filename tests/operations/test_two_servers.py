@@ -17,7 +17,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +24,7 @@ from typing import Any
 
 import pytest
 import requests
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from app.config import Settings
 from app.domain.accounts import add_organisation, add_user, municipality_by_slug, organisation_by_number
@@ -33,6 +32,7 @@ from app.models import CaseEvent
 from app.services import Services, build_services, deploy_processes, prepare_database
 from tests import falun_steps as steps
 from tests.conftest import ORG_A, PASSWORD
+from tests.scratch_database import scratch_database
 from tests.timers.helpers import FIXTURES as TIMER_FIXTURES
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -58,21 +58,8 @@ def _free_port() -> int:
 
 
 def _database(tmp: Path) -> Iterator[str]:
-    pg = os.environ.get("IOP_TEST_DATABASE_URL")
-    if not pg:
-        yield f"sqlite:///{tmp / 'shared.sqlite3'}"
-        return
-    schema = f"t_ops_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(pg)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    try:
-        sep = "&" if "?" in pg else "?"
-        yield f"{pg}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+    with scratch_database(tmp / "shared.sqlite3", prefix="t_ops") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
