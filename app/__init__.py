@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import Flask
 
-from app.clock import Clock
 from app.config import Settings
+from app.core.clock import Clock
 from app.services import Services, build_services
 
 

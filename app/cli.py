@@ -10,9 +10,9 @@ from typing import Any
 import click
 
 from app.config import Settings
+from app.core.errors import DefinitionInvalid
+from app.core.roles import ROLES
 from app.domain.accounts import AccountError, add_organisation, add_user, change_password, user_by_username
-from app.domain.roles import ROLES
-from app.engine.errors import DefinitionInvalid
 from app.services import Services, build_services, prepare_database
 
 

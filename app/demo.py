@@ -11,12 +11,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.clock import ManualClock
+from app.core.calendar import add_months, at_local_time
+from app.core.clock import ManualClock
 from app.demo_common import DEMO_LOGIN, DEMO_PASSWORD, ensure_people, user_for
 from app.demo_stenungsund import load_stenungsund_demo
 from app.domain.accounts import municipality_by_slug
 from app.domain.agreements.payments import period_end
-from app.domain.calendar import add_months, at_local_time
 from app.models import Case, OpenTask, Organisation, User
 from app.services import Services
 from app.simulation import with_clock

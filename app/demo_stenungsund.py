@@ -19,7 +19,7 @@ The cases are made the real way: started on the Stenungsund diagram and driven t
 engine by completing each task as the right person, on a ManualClock that replays the
 history from the first interest up to "now". Timers due before now fire on the way; what
 is due later stays as waiting timers for the real scheduler. Months are counted as a
-person counts them (app.domain.calendar.add_months: end of month, leap days).
+person counts them (app.core.calendar.add_months: end of month, leap days).
 
 Idempotent: users and organisations are created when missing, the cases only when
 Stenungsund has none.
@@ -34,11 +34,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.clock import ManualClock
+from app.core.calendar import add_months
+from app.core.clock import ManualClock
 from app.demo_common import ensure_people, user_for
 from app.domain.accounts import municipality_by_slug
 from app.domain.agreements.payments import next_period_start
-from app.domain.calendar import add_months
 from app.domain.orgnumber import with_check_digit
 from app.models import Case, OpenTask, Organisation, User
 from app.services import Services

@@ -12,11 +12,11 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.clock import Clock, make_clock
 from app.config import Settings
+from app.core.clock import Clock, make_clock
+from app.core.errors import Conflict
 from app.db import make_engine, make_session_factory
 from app.engine.definitions import bundle_from_directory
-from app.engine.errors import Conflict
 from app.engine.runtime import CaseEngine
 
 log = logging.getLogger(__name__)

@@ -35,9 +35,9 @@ from xml.sax.saxutils import escape
 
 from sqlalchemy import select
 
-from app.clock import ManualClock
 from app.config import Settings
-from app.domain import calendar
+from app.core import calendar
+from app.core.clock import ManualClock
 from app.domain.agreements.payments import INTERVALS
 from app.domain.agreements.requirements import CRITERIA, DOCUMENTS
 from app.domain.agreements.settings import load_settings

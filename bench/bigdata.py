@@ -30,8 +30,8 @@ from typing import Any, cast
 
 from sqlalchemy import Date, Table, func, insert, select, text, update
 
-from app.clock import ManualClock
 from app.config import Settings
+from app.core.clock import ManualClock
 from app.domain.accounts import add_user
 from app.domain.orgnumber import with_check_digit
 from app.domain.passwords import hash_password

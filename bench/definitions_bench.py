@@ -39,8 +39,8 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import Table, create_engine, func, select, text  # noqa: E402
 
 from app import create_app  # noqa: E402
-from app.clock import ManualClock  # noqa: E402
 from app.config import Settings  # noqa: E402
+from app.core.clock import ManualClock  # noqa: E402
 from app.domain.accounts import add_organisation, add_user, municipality_by_slug  # noqa: E402
 from app.engine.definitions import bundle_from_directory, parse_bundle  # noqa: E402
 from app.engine.runtime import CaseEngine  # noqa: E402

@@ -28,8 +28,8 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser  # noqa: E402
 from SpiffWorkflow.util.task import TaskState  # noqa: E402
 from sqlalchemy import func, select, text  # noqa: E402
 
-from app.clock import ManualClock  # noqa: E402
 from app.config import Settings  # noqa: E402
+from app.core.clock import ManualClock  # noqa: E402
 from app.domain.accounts import add_organisation, add_user, municipality_by_slug  # noqa: E402
 from app.models import Case, OpenTask, Organisation  # noqa: E402
 from app.services import Services, build_services, prepare_database  # noqa: E402

@@ -30,8 +30,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, insert, select, text
 
 from app import create_app
-from app.clock import ManualClock
 from app.config import Settings
+from app.core.clock import ManualClock
 from app.domain.orgnumber import with_check_digit
 from app.models import Case, Municipality, OpenTask, Organisation, User
 from app.services import Services, build_services, prepare_database

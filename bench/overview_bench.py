@@ -30,8 +30,8 @@ from sqlalchemy import event, insert, select
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app import create_app  # noqa: E402
-from app.clock import ManualClock  # noqa: E402
 from app.config import Settings  # noqa: E402
+from app.core.clock import ManualClock  # noqa: E402
 from app.domain.accounts import add_user  # noqa: E402
 from app.models import Case, CaseEvent, DefinitionVersion, Municipality, OpenTask, Organisation  # noqa: E402
 from app.models.agreement import Agreement, AgreementFollowUp, AgreementPayment, AgreementPeriod  # noqa: E402

@@ -52,9 +52,9 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, func, select, text, update  # noqa: E402
 
-from app.clock import ManualClock  # noqa: E402
 from app.config import Settings  # noqa: E402
-from app.domain import calendar  # noqa: E402
+from app.core import calendar  # noqa: E402
+from app.core.clock import ManualClock  # noqa: E402
 from app.domain.accounts import add_organisation, municipality_by_slug, organisation_by_number  # noqa: E402
 from app.domain.agreements.projection import sync_case  # noqa: E402
 from app.domain.agreements.settings import load_settings  # noqa: E402

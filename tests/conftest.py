@@ -14,8 +14,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from app import create_app
-from app.clock import ManualClock
 from app.config import Settings
+from app.core.clock import ManualClock
 from app.db import Base
 from app.domain.accounts import add_organisation, add_user
 from app.models import User

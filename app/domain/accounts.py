@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from app.clock import Clock
+from app.core.clock import Clock
+from app.core.roles import ROLES
 from app.domain.orgnumber import normalise_org_number
 from app.domain.passwords import hash_password, password_problem
-from app.domain.roles import ROLES
 from app.models import LoginSession, Municipality, Organisation, User
 
 MUNICIPAL_ROLES = ("lawyer", "officer", "board", "finance", "process_owner")

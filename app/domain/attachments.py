@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from app.clock import Clock
-from app.engine.errors import InvalidData
+from app.core.clock import Clock
+from app.core.errors import InvalidData
 from app.models import Attachment, Case, User
 
 MAX_BYTES = 10 * 1024 * 1024

@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.core.errors import Conflict, Forbidden, InvalidData, NotFound
 from app.domain import permissions
 from app.domain.task_actions import get_case
 from app.engine import incidents
-from app.engine.errors import Conflict, Forbidden, InvalidData, NotFound
 from app.engine.runtime import CaseEngine
 from app.models import Case, CaseEvent, OpenTask, User
 from app.notifications import notices

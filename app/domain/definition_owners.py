@@ -11,9 +11,9 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from app.core.errors import Forbidden
 from app.domain import permissions
 from app.engine import ownership
-from app.engine.errors import Forbidden
 from app.models import Municipality, User
 
 ROLE_REFUSAL = "only process owners and administrators can validate, deploy or change process definitions"

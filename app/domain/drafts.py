@@ -31,9 +31,9 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from app.core.errors import Conflict, Forbidden, InvalidData
 from app.domain import attachments, permissions, task_actions
 from app.domain.start_data import MAX_ITEMS, MAX_TEXT
-from app.engine.errors import Conflict, Forbidden, InvalidData
 from app.engine.form_paths import Step, path_name
 from app.engine.runtime import CaseEngine
 from app.models import Attachment, Case, OpenTask, User

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from app.core.errors import EngineError
 from app.domain import migrations
-from app.engine.errors import EngineError
 from app.engine.migration import MigrationReport
 from app.models import Case
 from app.services import Services

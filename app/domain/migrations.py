@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.core.errors import Conflict, Forbidden, InvalidData, NotFound
 from app.domain import definition_owners, permissions
 from app.engine import migration
-from app.engine.errors import Conflict, Forbidden, InvalidData, NotFound
 from app.engine.runtime import CaseEngine
 from app.engine.serialization import workflow_from_json
 from app.models import Case, CaseMigration, DefinitionVersion, User

@@ -24,8 +24,8 @@ from jsonschema import Draft202012Validator
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy.orm import Session
 
+from app.core.errors import InvalidData, NotFound
 from app.engine.definitions import ProcessDefinition
-from app.engine.errors import InvalidData, NotFound
 from app.engine.forms import validate_form
 from app.engine.runtime import CaseEngine
 from app.engine.task_meta import task_role

@@ -13,11 +13,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.core.errors import Conflict, Forbidden, InvalidData, NotFound
 from app.domain import permissions, start_data
 from app.domain.accounts import AccountError, municipality_by_slug, organisation_by_number
 from app.domain.agreements import late_renewal
 from app.engine import incidents
-from app.engine.errors import Conflict, Forbidden, InvalidData, NotFound
 from app.engine.runtime import CaseEngine
 from app.models import Case, CaseEvent, OpenTask, Organisation, User
 from app.notifications import notices

@@ -17,7 +17,8 @@ from typing import Any
 
 from lxml import etree
 
-from app.domain.roles import role_for_lane
+from app.core.errors import Problem
+from app.core.roles import role_for_lane
 from app.engine.camunda_expressions import (
     DialectError,
     bare_iso_kind,
@@ -28,7 +29,6 @@ from app.engine.camunda_expressions import (
 )
 from app.engine.camunda_forms import forms_of_document, generated_form_name
 from app.engine.camunda_services import is_camunda_service, service_call
-from app.engine.errors import Problem
 
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import re
 
-from app.domain import calendar
-from app.engine.errors import ScriptFailure
+from app.core import calendar
+from app.core.errors import ScriptFailure
 from app.engine.safe_expressions import compile_expression
 
 

@@ -14,9 +14,9 @@ from jsonschema import Draft202012Validator
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
+from app.core.errors import DefinitionInvalid, Problem
 from app.engine.camunda_dialect import bundle_forms
 from app.engine.elements import ElementInfo, read_elements
-from app.engine.errors import DefinitionInvalid, Problem
 from app.engine.parser import make_parser
 from app.engine.serialization import spec_from_json, spec_to_json
 from app.engine.validation.documents import (

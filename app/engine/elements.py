@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from app.domain.roles import role_for_lane
+from app.core.roles import role_for_lane
 from app.engine.camunda_forms import form_key_name, generated_form_name, has_form_data
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"

@@ -1,7 +1,7 @@
 """The documented helpers that diagram expressions, conditions, scripts and timers may call.
 
 Everything here is pure and uses the injected clock; nothing reaches the operating system. Dates are
-ISO text (YYYY-MM-DD); date arithmetic is the calendar a person means (app.domain.calendar): months
+ISO text (YYYY-MM-DD); date arithmetic is the calendar a person means (app.core.calendar): months
 clamp to the month's last day, and local wall times keep their meaning across summer time.
 
 | helper | returns |
@@ -23,8 +23,8 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 from typing import Any
 
-from app.clock import Clock
-from app.domain import calendar
+from app.core import calendar
+from app.core.clock import Clock
 from app.engine.timer_clock import engine_now
 
 

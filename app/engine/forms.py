@@ -23,7 +23,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry
 from referencing.exceptions import Unresolvable
 
-from app.engine.errors import InvalidData
+from app.core.errors import InvalidData
 from app.engine.form_keys import KEYS_FROM, keys_for
 from app.engine.form_paths import Step, path_name
 

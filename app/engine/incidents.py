@@ -26,7 +26,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from app.engine.errors import Conflict, InvalidData
+from app.core.errors import Conflict, InvalidData
 from app.engine.timer_clock import engine_clock
 from app.engine.timer_state import next_due, pending_timers, timer_definitions
 from app.engine.workflow_tasks import all_tasks

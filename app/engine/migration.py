@@ -37,9 +37,9 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
+from app.core.errors import Conflict, InvalidData
 from app.engine.compaction import pruned
 from app.engine.definitions import ProcessDefinition
-from app.engine.errors import Conflict, InvalidData
 from app.engine.serialization import workflow_from_json, workflow_to_json
 from app.engine.timer_clock import engine_clock
 from app.engine.workflow_tasks import all_tasks

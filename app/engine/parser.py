@@ -21,9 +21,9 @@ from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.specs.defaults import ServiceTask
 
+from app.core.errors import Problem
 from app.engine.camunda_dialect import normalise
 from app.engine.camunda_services import CamundaAwareServiceTaskParser
-from app.engine.errors import Problem
 
 
 class IopBpmnParser(SpiffBpmnParser):  # type: ignore[misc]

@@ -15,7 +15,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from app.engine.errors import ScriptFailure
+from app.core.errors import ScriptFailure
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

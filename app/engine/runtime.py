@@ -30,11 +30,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from app.clock import Clock
+from app.core.clock import Clock
+from app.core.errors import Conflict, EngineError, InvalidData, NotFound, ScriptFailure
 from app.engine import incidents, ownership
 from app.engine.compaction import compact
 from app.engine.definitions import DefinitionCache, ProcessDefinition, parse_bundle, serialized_spec
-from app.engine.errors import Conflict, EngineError, InvalidData, NotFound, ScriptFailure
 from app.engine.expression_helpers import build_helpers
 from app.engine.forms import validate_form
 from app.engine.registration import next_registration_number

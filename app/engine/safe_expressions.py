@@ -27,8 +27,8 @@ from RestrictedPython.Guards import (
 )
 from SpiffWorkflow.bpmn.script_engine.python_environment import TaskDataEnvironment
 
+from app.core.errors import ScriptFailure
 from app.engine import sandbox_builtins, script_limits
-from app.engine.errors import ScriptFailure
 
 _EXTRA_BUILTINS = {name: getattr(_py_builtins, name) for name in ("min", "max", "any", "all")}
 

@@ -34,7 +34,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.engine.errors import ScriptFailure
+from app.core.errors import ScriptFailure
 
 log = logging.getLogger(__name__)
 

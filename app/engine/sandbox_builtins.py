@@ -26,8 +26,8 @@ from typing import Any, cast
 
 from RestrictedPython.Guards import safer_getattr
 
+from app.core.errors import ScriptFailure
 from app.engine import script_limits
-from app.engine.errors import ScriptFailure
 
 _SIZED_NATIVE: tuple[type, ...] = (str, bytes, list, tuple, dict, set, frozenset, range, type({}.keys()),
                                    type({}.values()), type({}.items()))

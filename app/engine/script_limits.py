@@ -33,7 +33,7 @@ from typing import Any, cast
 
 from RestrictedPython import RestrictingNodeTransformer
 
-from app.engine.errors import ScriptFailure
+from app.core.errors import ScriptFailure
 
 MAX_STEPS = 100_000
 MAX_SECONDS = 2.0

@@ -14,10 +14,10 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from app.domain import calendar
+from app.core import calendar
+from app.core.errors import ScriptFailure
 from app.engine.camunda_expressions import DialectError, bare_iso_kind, mentions_juel, translate_expression
 from app.engine.elements import ElementInfo
-from app.engine.errors import ScriptFailure
 from app.engine.safe_expressions import SafeEnvironment
 
 log = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ How we make the injected clock govern it:
     - timeDate: a date alone means 00:00 Europe/Stockholm of that day; a naive date-time is a
       Stockholm wall time; an aware value is kept; a duration (``"P9M"``) counts from now.
     - timeDuration (``"P14D"``, ``"P1M"``): the due instant is computed with
-      ``app.domain.calendar`` (months clamped to the month end, days on the local calendar, so 09:00
+      ``app.core.calendar`` (months clamped to the month end, days on the local calendar, so 09:00
       stays 09:00 across summer time) and handed to SpiffWorkflow as exact seconds (``"PT…S"``).
     - timeCycle (``"R5/2024-02-29/P1Y"``, ``"R/P1M"``): the first instant is explicit; after every
       firing ``app.engine.timer_state`` moves the next instant to anchor + k·period on the calendar,
@@ -45,8 +45,8 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimerEventDefinition,
 )
 
-from app.clock import Clock
-from app.domain import calendar
+from app.core import calendar
+from app.core.clock import Clock
 
 EPSILON = timedelta(microseconds=1)
 CYCLE_KEY = "iop_cycle"

@@ -21,7 +21,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
-from app.domain import calendar
+from app.core import calendar
 from app.engine.timer_clock import CYCLE_KEY, as_instant, times
 
 

@@ -26,7 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from app.engine.errors import Conflict
+from app.core.errors import Conflict
 from app.engine.timer_state import Firing
 from app.models import Case
 from app.notifications.reminders import send_due_reminders

@@ -1,6 +1,6 @@
 """The manual clock (IOP_CLOCK=manual) kept in the database, so that every process sees one time.
 
-One row (id 1). Web workers and `iop scheduler` read it (app.clock.StoredClock); moving it is a
+One row (id 1). Web workers and `iop scheduler` read it (app.core.clock.StoredClock); moving it is a
 conditional UPDATE that only goes forward, so two processes moving it at once cannot set it back.
 """
 

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.clock import Clock
+from app.core.clock import Clock
 from app.models.notification import Notification
 from app.notifications.transport import Transport, transport_from_url
 

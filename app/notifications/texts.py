@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from app.domain.roles import ROLE_TITLES
+from app.core.roles import ROLE_TITLES
 
 Language = Literal["sv", "en"]
 Text = Callable[[Language], tuple[str, str]]  # a mail's (subject, body) in the given language

@@ -35,7 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import quoted_name
 
-from app.engine.errors import InvalidData
+from app.core.errors import InvalidData
 from app.models import Case, CaseEvent, DefinitionVersion, OpenTask, Organisation, User
 from app.models.types import UTCDateTime
 

@@ -30,7 +30,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.orm import Session
 
-from app.domain import calendar
+from app.core import calendar
 from app.models import Case, CaseEvent, DefinitionVersion, Municipality, OpenTask
 from app.models.agreement import Agreement, AgreementFollowUp, AgreementPayment, AgreementPeriod
 

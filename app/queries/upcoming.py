@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session
 
-from app.domain import calendar
+from app.core import calendar
 from app.models import Case, Organisation
 from app.models.agreement import Agreement, AgreementFollowUp, AgreementPayment, AgreementPeriod
 

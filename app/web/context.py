@@ -6,7 +6,7 @@ from flask import current_app, g
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.engine.errors import Conflict
+from app.core.errors import Conflict
 from app.services import Services
 
 

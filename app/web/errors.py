@@ -11,7 +11,7 @@ from sqlalchemy.exc import DataError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from app.engine.errors import (
+from app.core.errors import (
     Conflict,
     DefinitionInvalid,
     Forbidden,

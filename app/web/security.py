@@ -25,8 +25,8 @@ from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import delete, func, select
 
 from app.config import Settings
+from app.core.errors import Forbidden
 from app.domain.passwords import verify_password
-from app.engine.errors import Forbidden
 from app.models import LoginAttempt, LoginSession, User
 from app.web.context import db, services
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from app.core.errors import DefinitionInvalid
 from app.engine.definitions import bundle_from_directory, parse_bundle
-from app.engine.errors import DefinitionInvalid
 from app.engine.validation import validate_bundle
 
 CORPUS = Path(__file__).parent / "corpus"

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
+from app.core.errors import ScriptFailure
 from app.engine.definitions import bundle_from_directory
-from app.engine.errors import ScriptFailure
 from app.engine.safe_expressions import SafeEnvironment
 from app.engine.sandbox import Sandbox
 from app.engine.validation import validate_bundle

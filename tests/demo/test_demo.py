@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from app import create_app
-from app.clock import ManualClock
+from app.core.clock import ManualClock
 from app.demo import USERS as FALUN_USERS
 from app.demo import load_demo
 from app.demo_stenungsund import KVINNOJOUREN, LAXHJALPEN, MOTESPLATS, PELIKANEN, SECOND_HAND

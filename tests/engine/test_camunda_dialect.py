@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from app.core.errors import DefinitionInvalid
 from app.engine.camunda_expressions import DialectError, translate_condition, translate_timer
 from app.engine.definitions import ProcessDefinition, bundle_from_directory, parse_bundle
-from app.engine.errors import DefinitionInvalid
 from app.engine.task_meta import task_assignee_username, task_due, task_role
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -216,7 +216,7 @@ def test_generated_forms_validate_like_form_files() -> None:
                        "when": {"type": "string", "format": "date", "title": "När"}},
         "required": ["title"],
     }
-    from app.engine.errors import InvalidData
+    from app.core.errors import InvalidData
     from app.engine.forms import validate_form
 
     with pytest.raises(InvalidData) as err:
@@ -303,7 +303,7 @@ SERVICE = HEAD + """<bpmn:process id="p" isExecutable="true">
 def _call(name: str, value: str, data: dict[str, object]) -> object:
     from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
-    from app.clock import ManualClock
+    from app.core.clock import ManualClock
     from app.engine.runtime import CaseEngine
 
     engine = CaseEngine(ManualClock(NOW), handlers={"greet": lambda **kw: json.dumps(kw)})

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from app.core.errors import Conflict, InvalidData
 from app.domain.accounts import municipality_by_slug, organisation_by_number
-from app.engine.errors import Conflict, InvalidData
 from app.engine.serialization import workflow_to_json
 from app.models import Case, CaseEvent, OpenTask
 from app.services import Services

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
-from app.clock import ManualClock
+from app.core.clock import ManualClock
+from app.core.errors import ScriptFailure
 from app.engine.definitions import bundle_from_directory, parse_bundle
-from app.engine.errors import ScriptFailure
 from app.engine.runtime import CaseEngine
 
 FIXTURE = Path(__file__).parent / "fixtures" / "service_call.bpmn"

@@ -8,7 +8,7 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from app.clock import ManualClock
+from app.core.clock import ManualClock
 from app.services import Services
 from tests.inbox.conftest import Statements
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from app import create_app
-from app.clock import ManualClock
+from app.core.clock import ManualClock
 from app.demo import USERS as FALUN_USERS
 from app.demo import load_demo
 from app.demo_stenungsund import USERS as STENUNGSUND_USERS

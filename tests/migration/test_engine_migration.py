@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.core.errors import Conflict
 from app.engine import migration
-from app.engine.errors import Conflict
 from app.engine.serialization import workflow_from_json
 from app.models import Case, CaseEvent, CaseMigration, DefinitionVersion
 from app.services import Services

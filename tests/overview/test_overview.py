@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import event
 
-from app.clock import ManualClock
+from app.core.clock import ManualClock
 from app.domain.accounts import add_user
 from app.queries.overview import overview
 from app.services import Services

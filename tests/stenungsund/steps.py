@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.domain import calendar
+from app.core import calendar
 from app.domain.accounts import municipality_by_slug, organisation_by_number
 from app.domain.agreements.requirements import CRITERIA, DOCUMENTS
 from app.engine.timers import fire_due_timers

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.domain import calendar
+from app.core import calendar
 from app.domain.agreements import settings as settings_module
 from app.domain.agreements import state
 from app.domain.agreements.payments import check_period, derive_payment_plan, next_period_start, period_end

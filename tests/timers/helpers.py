@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from app.clock import ManualClock
+from app.core.clock import ManualClock
 from app.domain.accounts import municipality_by_slug, organisation_by_number
 from app.engine.timers import fire_due_timers
 from app.models import Case, CaseEvent, OpenTask

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import SpiffWorkflow.bpmn.specs.event_definitions.timer as spiff_timer
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from app.clock import ManualClock
+from app.core.clock import ManualClock
 from app.engine.expression_helpers import build_helpers
 from app.engine.timer_clock import engine_clock, install
 from app.scheduler import NEXT_JOB, _add_jobs

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 import app.scheduler
 from app import create_app
-from app.clock import ClockWentBack, ManualClock, StoredClock, make_clock
 from app.config import Settings
+from app.core.clock import ClockWentBack, ManualClock, StoredClock, make_clock
 from app.engine.timers import fire_due_timers
 from app.models.clock import StoredClockRow
 from app.services import Services, build_services

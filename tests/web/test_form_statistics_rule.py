@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from app.engine.errors import InvalidData
+from app.core.errors import InvalidData
 from app.services import Services
 from tests.stenungsund import steps
 

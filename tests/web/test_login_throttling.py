@@ -6,7 +6,7 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from app.clock import ManualClock
+from app.core.clock import ManualClock
 from app.services import Services
 from tests.conftest import PASSWORD
 from tests.web.pages import Browser, text_of

@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app import create_app
-from app.clock import ManualClock
+from app.core.clock import ManualClock
 from app.models import User
 from app.services import Services
 from tests.conftest import PASSWORD

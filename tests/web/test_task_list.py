@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from app.clock import ManualClock
+from app.core.clock import ManualClock
 from tests import falun_steps as steps
 from tests.web.conftest import Flow
 from tests.web.pages import open_task, text_of

@@ -21,9 +21,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.clock import Clock
+from app.core.clock import Clock
+from app.core.errors import InvalidData
 from app.domain.agreements import settings as agreement_settings
-from app.engine.errors import InvalidData
 from app.models import Case, CaseEvent, OpenTask, User
 from app.models.agreement import Agreement
 

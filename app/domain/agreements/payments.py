@@ -1,7 +1,7 @@
 """The payment plan of one agreement period: derived from amount, period and interval.
 
 Dates are computed from the period's start with month-end clamping and no drift
-(app.domain.calendar.series). Amounts are whole kronor; a year's support is split
+(app.core.calendar.series). Amounts are whole kronor; a year's support is split
 evenly over its payments and any remainder öre-free krona goes to the year's first
 payment, so every year sums exactly to the yearly support.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from app.domain import calendar
+from app.core import calendar
 
 # interval name -> months between payments (0: one lump sum at the start)
 INTERVALS: dict[str, int] = {"yearly": 12, "half_yearly": 6, "quarterly": 3, "lump_sum": 0}

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from app.domain import calendar
+from app.core import calendar
 from app.domain.agreements.payments import PlannedPayment, anniversary
 from app.domain.agreements.settings import AgreementSettings
 

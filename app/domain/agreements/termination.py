@@ -16,11 +16,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.core.errors import Conflict, Forbidden, InvalidData
 from app.domain import permissions
 from app.domain.agreements import state as agreement_state
 from app.domain.agreements.actions import terminate_agreement
 from app.domain.agreements.repayment import PaidPayment, compute_repayment
-from app.engine.errors import Conflict, Forbidden, InvalidData
 from app.engine.runtime import CaseEngine
 from app.models import Case, User
 from app.models.agreement import Agreement, AgreementPeriod

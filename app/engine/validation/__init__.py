@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from app.engine.errors import DefinitionInvalid, Problem
+from app.core.errors import DefinitionInvalid, Problem
 
 
 def validate_bundle(files: dict[str, str], *, operations: Collection[str] | None = None,

@@ -16,7 +16,7 @@ from functools import lru_cache
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import XSD_PATH, BpmnValidator
 
-from app.engine.errors import Problem
+from app.core.errors import Problem
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 B = f"{{{BPMN_NS}}}"

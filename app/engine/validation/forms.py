@@ -16,7 +16,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
-from app.engine.errors import Problem
+from app.core.errors import Problem
 from app.engine.form_keys import spec_problem
 
 try:  # the regular-expression parser behind `re`, to look at a pattern's structure

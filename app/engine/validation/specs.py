@@ -28,9 +28,9 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimerEventDefinition,
 )
 
-from app.clock import ManualClock
-from app.domain import calendar
-from app.engine.errors import Problem, ScriptFailure
+from app.core import calendar
+from app.core.clock import ManualClock
+from app.core.errors import Problem, ScriptFailure
 from app.engine.expression_helpers import build_helpers
 from app.engine.safe_expressions import restriction_errors, trial_evaluate
 from app.engine.sandbox import SandboxUnavailable, shared_sandbox

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 
 from lxml import etree
 
-from app.engine.errors import Problem
+from app.core.errors import Problem
 from app.engine.validation.documents import Document, display_name, is_bpmn, local
 
 SCOPE_TAGS = {"process", "subProcess", "transaction", "adHocSubProcess"}

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from app.domain.roles import ROLE_TITLES
+from app.core.errors import Problem
+from app.core.roles import ROLE_TITLES
 from app.engine.elements import ElementInfo
-from app.engine.errors import Problem
 from app.engine.validation.documents import Document, display_name, is_bpmn
 
 FORM_PROPERTY_NAMES = ("formJsonSchemaFilename", "formKey", "form")

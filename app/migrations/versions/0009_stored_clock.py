@@ -4,7 +4,7 @@ Revision ID: 0009
 Revises: 0008
 
 With IOP_CLOCK=manual the clock is one row of `stored_clock`, so that web workers and a separate
-`iop scheduler` see the same time and a restart keeps it (app.clock.StoredClock). The row is
+`iop scheduler` see the same time and a restart keeps it (app.core.clock.StoredClock). The row is
 written on first use; a system clock never touches the table.
 """
 

@@ -14,9 +14,9 @@ from typing import Any
 from flask import jsonify, request
 from sqlalchemy import select
 
+from app.core.errors import InvalidData, NotFound
 from app.domain import task_actions
 from app.domain.permissions import STAFF_ROLES
-from app.engine.errors import InvalidData, NotFound
 from app.models.agreement import Agreement
 from app.queries.upcoming import upcoming
 from app.web.api import api

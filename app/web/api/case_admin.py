@@ -7,8 +7,8 @@ from typing import Any
 
 from flask import jsonify
 
+from app.core.errors import NotFound
 from app.domain import case_admin
-from app.engine.errors import NotFound
 from app.web.api import api
 from app.web.api.common import authenticated, caller, json_body, row_id
 from app.web.api.tasks import TASK_ID

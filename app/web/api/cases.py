@@ -11,9 +11,9 @@ from typing import Any
 from flask import Response, jsonify, request, send_file, stream_with_context
 from sqlalchemy import select
 
+from app.core.errors import InvalidData, NotFound
 from app.domain import task_actions
 from app.domain.attachments import Upload, reference, store_upload
-from app.engine.errors import InvalidData, NotFound
 from app.models import Attachment
 from app.queries import case_list
 from app.web.api import api, jsonbody

@@ -1,6 +1,6 @@
 """The manual clock (IOP_CLOCK=manual only): read it, move it forward, fire what became due.
 
-The clock is stored in the database (app.clock.StoredClock): a move made here is what every web
+The clock is stored in the database (app.core.clock.StoredClock): a move made here is what every web
 worker and a separate `iop scheduler` see, and it survives a restart. Tests inject a ManualClock."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from typing import Any
 
 from flask import jsonify
 
-from app.clock import ClockWentBack, ManualClock, StoredClock
-from app.engine.errors import Forbidden, InvalidData, NotFound
+from app.core.clock import ClockWentBack, ManualClock, StoredClock
+from app.core.errors import Forbidden, InvalidData, NotFound
 from app.web.api import api
 from app.web.api.common import authenticated, caller, json_body, string_field
 from app.web.context import services

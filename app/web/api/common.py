@@ -9,8 +9,8 @@ from typing import Any, TypeVar, cast
 from flask import request
 from sqlalchemy import select
 
-from app.engine.errors import Forbidden, InvalidData
-from app.engine.errors import Unauthenticated as Unauthorized
+from app.core.errors import Forbidden, InvalidData
+from app.core.errors import Unauthenticated as Unauthorized
 from app.models import Municipality, User
 from app.web.api import jsonbody
 from app.web.context import db

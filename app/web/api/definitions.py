@@ -7,9 +7,9 @@ from typing import Any
 from flask import jsonify, request
 from sqlalchemy import func, select
 
+from app.core.errors import DefinitionInvalid, Forbidden, InvalidData, Problem
 from app.domain import definition_owners
 from app.domain.permissions import can_deploy
-from app.engine.errors import DefinitionInvalid, Forbidden, InvalidData, Problem
 from app.engine.validation import validate_bundle
 from app.models import Case, DefinitionVersion
 from app.web.api import api

@@ -11,8 +11,8 @@ from typing import Any
 
 from flask import jsonify, request
 
+from app.core.errors import NotFound
 from app.domain import drafts
-from app.engine.errors import NotFound
 from app.models.draft import TaskDraft
 from app.web.api import api
 from app.web.api.common import authenticated, caller, json_body

@@ -15,7 +15,7 @@ from typing import Any
 from flask import request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from app.engine.errors import InvalidData
+from app.core.errors import InvalidData
 
 MAX_BODY_BYTES = 256 * 1024  # a JSON request body; file uploads (multipart) have limits of their own
 TOO_LARGE = f"the JSON body is larger than {MAX_BODY_BYTES // 1024} kB; send less data"

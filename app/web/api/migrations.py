@@ -7,8 +7,8 @@ from typing import Any
 from flask import jsonify, request
 from sqlalchemy import select
 
+from app.core.errors import InvalidData, NotFound
 from app.domain import migrations
-from app.engine.errors import InvalidData, NotFound
 from app.models import Case, CaseMigration
 from app.web.api import api
 from app.web.api.common import authenticated, caller, json_body, row_id

@@ -8,8 +8,8 @@ from typing import Any
 
 from flask import current_app, jsonify, request
 
+from app.core.errors import InvalidData, NotFound
 from app.domain import permissions, task_actions
-from app.engine.errors import InvalidData, NotFound
 from app.queries import inbox
 from app.queries.inbox import parse_query
 from app.web.api import api

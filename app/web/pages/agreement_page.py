@@ -15,10 +15,10 @@ from typing import Any
 from flask import Blueprint, render_template
 from sqlalchemy import select
 
+from app.core.errors import NotFound
 from app.domain import permissions
 from app.domain.agreements import termination
 from app.domain.agreements.payments import period_end
-from app.engine.errors import NotFound
 from app.models import Case, CaseEvent, OpenTask, User
 from app.models.agreement import Agreement, AgreementFollowUp, AgreementPayment, AgreementPeriod
 from app.web import formatting

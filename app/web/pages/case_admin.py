@@ -17,9 +17,9 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from markupsafe import Markup
 from sqlalchemy import select
 
+from app.core.errors import Conflict, InvalidData
 from app.domain import case_admin, permissions
 from app.engine import incidents
-from app.engine.errors import Conflict, InvalidData
 from app.models import Case, OpenTask, User
 from app.web import formatting
 from app.web.context import commit, db, services

@@ -21,7 +21,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
-from app.domain.roles import ROLE_TITLES, role_for_lane
+from app.core.roles import ROLE_TITLES, role_for_lane
 from app.engine.compaction import pruned
 from app.engine.definitions import ProcessDefinition
 from app.engine.elements import BPMN_NS

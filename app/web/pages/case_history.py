@@ -17,7 +17,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from app.domain.roles import ROLE_TITLES
+from app.core.roles import ROLE_TITLES
 from app.models import Case, CaseEvent
 from app.web import formatting
 from app.web.i18n import translate

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
-from app.engine.errors import NotFound
+from app.core.errors import NotFound
 from app.models import Municipality, User
 from app.models.saved_filter import SavedFilter
 from app.queries import case_list

@@ -10,9 +10,9 @@ from flask import Blueprint, Response, render_template, send_file
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import select
 
+from app.core.errors import NotFound
 from app.domain import task_actions
 from app.engine.definitions import ProcessDefinition
-from app.engine.errors import NotFound
 from app.models import Attachment, Case, CaseEvent, OpenTask, User
 from app.models.agreement import Agreement
 from app.web import formatting

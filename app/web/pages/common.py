@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 from flask import Blueprint, request, session
 from sqlalchemy import select
 
+from app.core.roles import ROLE_TITLES
 from app.domain import permissions
-from app.domain.roles import ROLE_TITLES
 from app.engine.definitions import ProcessDefinition
 from app.models import Case, OpenTask, User
 from app.web.context import db, services

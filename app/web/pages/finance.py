@@ -18,8 +18,8 @@ from typing import Any
 from flask import Blueprint, Response, render_template, request
 from sqlalchemy import select
 
+from app.core.errors import NotFound
 from app.domain.agreements.settings import load_settings
-from app.engine.errors import NotFound
 from app.models import Municipality, User
 from app.queries.payments import STATES, Filters, PaymentRow, Payments, parse_filters, payments
 from app.web import formatting

@@ -9,8 +9,8 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from sqlalchemy import func, select
 
+from app.core.errors import Conflict, Forbidden
 from app.domain import migrations
-from app.engine.errors import Conflict, Forbidden
 from app.engine.migration import Blocker, Change, MigrationReport, revert_blocker
 from app.models import Case, DefinitionVersion
 from app.web.context import commit, db, services

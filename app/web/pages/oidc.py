@@ -37,8 +37,8 @@ from flask.blueprints import BlueprintSetupState
 from sqlalchemy import select
 
 from app.config import Settings
+from app.core.roles import ROLES
 from app.domain.accounts import MUNICIPAL_ROLES
-from app.domain.roles import ROLES
 from app.models import Municipality, User
 from app.models.identity import ExternalIdentity
 from app.web.context import commit, db, services

@@ -8,8 +8,8 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import String, cast, select
 
+from app.core.errors import InvalidData
 from app.domain import permissions, task_actions
-from app.engine.errors import InvalidData
 from app.models import Case, Municipality, OpenTask
 from app.models.agreement import Agreement
 from app.web.context import commit, db, services

@@ -16,9 +16,9 @@ from lxml import etree
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
+from app.core.errors import DefinitionInvalid, Forbidden, InvalidData, NotFound
 from app.domain import definition_owners, permissions
 from app.engine import validation
-from app.engine.errors import DefinitionInvalid, Forbidden, InvalidData, NotFound
 from app.models import Case, DefinitionVersion, Municipality, User
 from app.web.api.definitions import MAX_FILE_BYTES
 from app.web.api.definitions import _uploaded_files as uploaded_files  # the API's checks: type, size, UTF-8

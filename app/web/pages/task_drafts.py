@@ -14,8 +14,8 @@ from typing import Any
 from flask import Blueprint, flash, redirect, request, url_for
 from werkzeug.datastructures import MultiDict
 
+from app.core.errors import Conflict, Forbidden, InvalidData
 from app.domain import drafts, permissions, task_actions
-from app.engine.errors import Conflict, Forbidden, InvalidData
 from app.models import Case, OpenTask
 from app.web.context import commit, db, services
 from app.web.i18n import translate

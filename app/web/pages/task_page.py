@@ -8,8 +8,8 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from app.core.errors import Conflict, Forbidden, InvalidData, NotFound
 from app.domain import attachments, permissions, task_actions
-from app.engine.errors import Conflict, Forbidden, InvalidData, NotFound
 from app.engine.forms import validate_form
 from app.models import Attachment, Case, CaseEvent, OpenTask
 from app.web.context import commit, db, services

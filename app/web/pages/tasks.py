@@ -10,8 +10,8 @@ from urllib.parse import urlencode
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from app.core.errors import InvalidData
 from app.domain import permissions, task_actions
-from app.engine.errors import InvalidData
 from app.models import DefinitionVersion, OpenTask, User
 from app.queries import inbox
 from app.queries.inbox import FinishedPage, InboxPage, InboxQuery, InboxRow

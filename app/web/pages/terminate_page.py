@@ -14,9 +14,9 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from app.core.errors import Conflict, Forbidden
 from app.domain import task_actions
 from app.domain.agreements import termination
-from app.engine.errors import Conflict, Forbidden
 from app.models import Case
 from app.models.agreement import Agreement
 from app.web import formatting

@@ -14,7 +14,7 @@ from babel.numbers import format_decimal
 from flask import Blueprint, Response, render_template, request, url_for
 from sqlalchemy import select
 
-from app.engine.errors import NotFound
+from app.core.errors import NotFound
 from app.models import Municipality
 from app.queries.upcoming import Item, upcoming
 from app.web import calendar_feed

@@ -1,0 +1,1 @@
+"""The small core every layer may use: clock, calendar, roles, errors."""
