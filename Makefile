@@ -28,6 +28,7 @@ test: setup
 lint: setup
 	$(BIN)/ruff check app handlers tests bench scripts
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 bench: setup
 	$(BIN)/python bench/falun_bench.py

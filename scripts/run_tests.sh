@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite: lint, types, then pytest on SQLite (with the browser tests) and on PostgreSQL.
+# The whole test suite: lint, types, the import layers, then pytest on SQLite (with the browser tests) and on PostgreSQL.
 # The two database runs go side by side (each in its own PostgreSQL schema or SQLite file, so they
 # share nothing); each writes to its own log, printed whole when both are done.
 set -uo pipefail
@@ -32,6 +32,7 @@ fi
 
 echo "== ruff"; "$BIN/ruff" check app handlers tests bench scripts || status=1
 echo "== mypy"; "$BIN/mypy" || status=1
+echo "== import-linter (the layers, docs/architecture.md)"; "$BIN/lint-imports" --no-cache || status=1
 
 start=$(date +%s)
 (IOP_TEST_DATABASE_URL= run_pytest "SQLite" tests > "$LOGS/sqlite.log" 2>&1; echo $? > "$LOGS/sqlite.rc") &

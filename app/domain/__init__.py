@@ -1,0 +1,1 @@
+"""The application rules: accounts, permissions, task actions, agreements, drafts, case migrations."""
