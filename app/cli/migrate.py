@@ -1,4 +1,6 @@
-"""`iop migrate`: the command line's use of app/domain/migrations.py (prints, returns the exit status)."""
+"""`iop migrate`: the command line's use of app/domain/migrations.py (prints, returns the exit status).
+
+Command-line output, so it sits in the CLI layer (it was app/domain/migration_commands.py)."""
 
 from __future__ import annotations
 

@@ -8,12 +8,25 @@ from pathlib import Path
 from typing import Any
 
 import click
+from sqlalchemy import select
+from waitress import serve as waitress_serve
 
+from app import create_app
+from app.cli.migrate import run_migrate
 from app.config import Settings
 from app.core.errors import DefinitionInvalid
 from app.core.roles import ROLES
+from app.demo import DEMO_LOGIN, DEMO_PASSWORD, load_demo
 from app.domain.accounts import AccountError, add_organisation, add_user, change_password, user_by_username
+from app.domain.passwords import verify_password
+from app.engine.definitions import bundle_from_directory
+from app.engine.validation.bundle import validate_files
+from app.logging_setup import configure_logging
+from app.models import User
+from app.scheduler import run_blocking_scheduler, start_background_scheduler
 from app.services import Services, build_services, prepare_database
+from app.simulation import InvalidOptions, SimulationError, format_table, parse_options, render_svg
+from app.simulation import simulate as run_simulation
 
 
 def _services() -> Services:
@@ -25,8 +38,6 @@ def _services() -> Services:
 @click.pass_context
 def main(ctx: click.Context, verbose: bool) -> None:
     """IOP workflow: idea-based public partnerships between municipalities and non-profits."""
-    from app.logging_setup import configure_logging
-
     try:  # the long-running commands log JSON lines unless IOP_LOG_FORMAT=text (docs/operations.md)
         configure_logging(verbose, "json" if ctx.invoked_subcommand in ("serve", "scheduler") else "text")
     except ValueError as exc:
@@ -40,17 +51,11 @@ def main(ctx: click.Context, verbose: bool) -> None:
 @click.option("--threads", default=8, show_default=True, type=int)
 def serve(host: str, port: int, no_scheduler: bool, threads: int) -> None:
     """Run the web app (with the timer scheduler unless --no-scheduler)."""
-    from waitress import serve as waitress_serve
-
-    from app import create_app
-
     services = _services()
     prepare_database(services)
     app = create_app(services.settings, services=services)
     scheduler = None
     if not no_scheduler:
-        from app.scheduler import start_background_scheduler
-
         scheduler = start_background_scheduler(services)
     for line in _start_lines(services, host, port):
         click.echo(line)
@@ -63,15 +68,9 @@ def serve(host: str, port: int, no_scheduler: bool, threads: int) -> None:
 
 def _start_lines(services: Services, host: str, port: int) -> list[str]:
     """The last lines before serving: the address, and how to log in (the demo's officer when loaded)."""
-    from app.demo import DEMO_LOGIN, DEMO_PASSWORD
-    from app.domain.passwords import verify_password
-    from app.models import User
-
     shown = "127.0.0.1" if host in ("0.0.0.0", "") else host  # noqa: S104 - only the text shown
     lines = [f"IOP körs på http://{shown}:{port}/ (Ctrl+C stoppar)"]
     with services.unit_of_work() as session:
-        from sqlalchemy import select
-
         demo = session.scalar(select(User).where(User.username == DEMO_LOGIN, User.active.is_(True)))
         known = demo is not None and bool(demo.password_hash) and verify_password(demo.password_hash, DEMO_PASSWORD)
     if known:
@@ -84,8 +83,6 @@ def _start_lines(services: Services, host: str, port: int) -> list[str]:
 @main.command()
 def scheduler() -> None:
     """Run the timer scheduler alone (for deployments with several web workers)."""
-    from app.scheduler import run_blocking_scheduler
-
     services = _services()
     prepare_database(services)
     run_blocking_scheduler(services)
@@ -107,8 +104,6 @@ def db_upgrade() -> None:
 @main.command()
 def demo() -> None:
     """Load demo municipalities, users, organisations and cases (idempotent)."""
-    from app.demo import load_demo
-
     services = _services()
     prepare_database(services)
     if logging.getLogger().level > logging.DEBUG:  # the replayed history's mail stays in the outbox, unlogged
@@ -207,8 +202,6 @@ def _bundles(paths: tuple[str, ...]) -> list[tuple[str, dict[str, str]]]:
 
     A .bpmn file brings the forms it names from its folder or the folder's forms/ subfolder, unless
     they are given as well."""
-    from app.engine.definitions import bundle_from_directory
-
     missing = [raw for raw in paths if not Path(raw).exists()]
     if missing:
         raise click.ClickException("; ".join(f"{raw}: no such file or folder" for raw in missing))
@@ -253,8 +246,6 @@ def validate(paths: tuple[str, ...]) -> None:
 
     The files named together are one bundle (a diagram with its forms); a folder is checked
     diagram by diagram, each with the forms it names."""
-    from app.engine.validation import validate_files
-
     problems = []
     for _label, files in _bundles(paths):
         problems.extend(validate_files(files))
@@ -301,9 +292,6 @@ def deploy(paths: tuple[str, ...]) -> None:
 def simulate(municipality: str, yearly_amount_sek: int, start: str, years: int, interval: str, late_follow_up: bool,
              renew: bool, plot_path: str | None, lang: str) -> None:
     """Run one agreement on a virtual clock in a throwaway database and print its timeline."""
-    from app.simulation import InvalidOptions, SimulationError, format_table, parse_options, render_svg
-    from app.simulation import simulate as run_simulation
-
     if logging.getLogger().level > logging.DEBUG:  # keep the table readable unless -v
         for name in ("spiff", "alembic", "app.services"):
             logging.getLogger(name).setLevel(logging.WARNING)
@@ -346,8 +334,6 @@ def migrate(case_id: int | None, to_version: int | None, process_id: str | None,
     iop migrate --process PROCESS_ID --to VERSION --all-eligible [--dry-run]
     iop migrate --revert MIGRATION_ID
     """
-    from app.domain.migration_commands import run_migrate
-
     services = _services()
     prepare_database(services)
     sys.exit(run_migrate(services, case_id=case_id, to_version=to_version, process_id=process_id,
