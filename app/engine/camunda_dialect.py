@@ -29,6 +29,7 @@ from app.engine.camunda_expressions import (
 )
 from app.engine.camunda_forms import forms_of_document, generated_form_name
 from app.engine.camunda_services import is_camunda_service, service_call
+from app.engine.validation.forms import form_problems
 
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -176,8 +177,6 @@ def bundle_forms(root: etree._Element, filename: str, forms: dict[str, dict[str,
 
     A generated form goes through the checks of a form file (app.engine.validation.forms); its
     problems are placed on the user task that draws it."""
-    from app.engine.validation.forms import form_problems  # imported late: validation imports definitions
-
     problems: list[Problem] = []
     for task, form in forms_of_document(root):
         if form.name in forms:

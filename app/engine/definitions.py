@@ -221,6 +221,8 @@ def _refuse(problems: list[Problem | str]) -> NoReturn:
 def _operations(given: Collection[str] | None) -> Collection[str]:
     if given is not None:
         return given
+    # Inside the function for now: handlers import the domain, which imports the engine. It goes when
+    # app/engine/runtime.py passes its registry's names like every other caller (pyproject.toml, ignore_imports).
     from handlers import registry
 
     return set(registry())

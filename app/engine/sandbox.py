@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.errors import ScriptFailure
+from app.engine.sample_trials import sample_evaluate, timer_trial
 
 log = logging.getLogger(__name__)
 
@@ -46,15 +47,11 @@ _HEADER = struct.Struct(">I")
 
 
 def _timer_trial(kind: str, expression: str) -> str | None:
-    from app.engine.validation.specs import timer_trial
-
     return timer_trial(kind, expression)
 
 
 def _evaluate(expression: str) -> str:
     """Evaluate an expression with sample data and describe its value (used by the tests)."""
-    from app.engine.validation.specs import sample_evaluate
-
     return repr(sample_evaluate(expression))[:200]
 
 
@@ -191,7 +188,7 @@ def _limit_cpu(seconds: int) -> None:
 
 
 def _serve(memory_mb: int, cpu_seconds: int) -> None:
-    for name in ("app.engine.validation.specs", "app.engine.safe_expressions"):
+    for name in ("app.engine.sample_trials", "app.engine.safe_expressions"):
         __import__(name)  # everything a job needs, before the memory limit
     _limit_memory(memory_mb)
     stdin, stdout = sys.stdin.buffer.fileno(), sys.stdout.buffer.fileno()

@@ -1,32 +1,7 @@
-"""Validate a bundle without deploying it: the messages `iop validate`, the API and the upload page show.
+"""The checks of a bundle (documents, forms, structure, tasks, specs, translate), run inside
+`app.engine.definitions.parse_bundle`, so deploying checks exactly what validating checks.
 
-The checks themselves live in this package (documents, forms, structure, tasks, specs, translate)
-and run inside `app.engine.definitions.parse_bundle`, so deploying checks exactly what validating
-checks.
+Validating without deploying (the messages `iop validate`, the API and the upload page show) is
+app/engine/validate.py; it sits beside this package, not in it, because it calls
+`parse_bundle`, whose module imports the checks here.
 """
-
-from __future__ import annotations
-
-from collections.abc import Collection
-
-from app.core.errors import DefinitionInvalid, Problem
-
-
-def validate_bundle(files: dict[str, str], *, operations: Collection[str] | None = None,
-                    deployed_processes: Collection[str] = ()) -> list[Problem]:
-    """Every problem of the bundle, structured; [] if it could be deployed."""
-    from app.engine.definitions import parse_bundle
-
-    try:
-        parse_bundle(files, operations=operations, deployed_processes=deployed_processes)
-    except DefinitionInvalid as exc:
-        return list(exc.details)
-    return []
-
-
-def validate_files(files: dict[str, str]) -> list[str]:
-    """Every problem of the bundle as one line of text ("file:line [id 'name']: message")."""
-    return [str(problem) for problem in validate_bundle(files)]
-
-
-__all__ = ["validate_bundle", "validate_files"]

@@ -18,7 +18,7 @@ from sqlalchemy.orm import defer
 
 from app.core.errors import DefinitionInvalid, Forbidden, InvalidData, NotFound
 from app.domain import definition_owners, permissions
-from app.engine import validation
+from app.engine.validate import validate_bundle
 from app.models import Case, DefinitionVersion, Municipality, User
 from app.web.api.definitions import MAX_FILE_BYTES
 from app.web.api.definitions import _uploaded_files as uploaded_files  # the API's checks: type, size, UTF-8
@@ -122,12 +122,8 @@ def refused_problems(exc: DefinitionInvalid, files: dict[str, str]) -> list[Prob
 
 def check_bundle(files: dict[str, str]) -> list[ProblemView]:
     """What validating the bundle finds, checked the way the API's POST /validate checks it."""
-    structured = getattr(validation, "validate_bundle", None)
-    if structured is not None:
-        deployed = set(db().scalars(select(DefinitionVersion.process_id).distinct()))
-        found: list[Any] = list(structured(files, deployed_processes=deployed))
-    else:  # the engine gives text lines only
-        found = list(validation.validate_files(files))
+    deployed = set(db().scalars(select(DefinitionVersion.process_id).distinct()))
+    found: list[Any] = list(validate_bundle(files, deployed_processes=deployed))
     return problem_views(found, files) if found else []
 
 
