@@ -9,6 +9,7 @@ from flask import Flask
 from app.config import Settings
 from app.core.clock import Clock
 from app.services import Services, build_services
+from app.web import register
 
 
 def create_app(config: Settings | None = None, *, clock: Clock | None = None,
@@ -27,8 +28,6 @@ def create_app(config: Settings | None = None, *, clock: Clock | None = None,
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]  # forms keep their field order
     app.extensions["iop"] = svc
-    from app.web import register
-
     register(app)
     return app
 

@@ -6,7 +6,8 @@ Europe/Stockholm).
 
 With IOP_CLOCK=manual the clock is a ``StoredClock``: its time is one row in the database, so
 that every process (web workers, ``iop scheduler``) sees the time set through the API and a
-restart keeps it. Tests inject an in-memory ``ManualClock`` instead.
+restart keeps it. Tests inject an in-memory ``ManualClock`` instead. That row is the one thing of the
+models the core reads, which is why app.models sits below app.core in the layers (docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
-if TYPE_CHECKING:
-    from sqlalchemy import Engine
+from sqlalchemy import Engine, insert, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from app.models.clock import ROW_ID, StoredClockRow
 
 log = logging.getLogger(__name__)
 
@@ -114,10 +117,6 @@ class StoredClock:
 
     def reload(self) -> datetime:
         """Read the stored time now, whatever the cache holds."""
-        from sqlalchemy import select
-
-        from app.models.clock import ROW_ID, StoredClockRow
-
         with self._db.connect() as conn:
             stored = conn.scalar(select(StoredClockRow.now).where(StoredClockRow.id == ROW_ID))
         if stored is None:
@@ -126,10 +125,6 @@ class StoredClock:
 
     def set(self, when: datetime) -> None:
         """Move the clock to `when` (aware); ClockWentBack if it already shows a later time."""
-        from sqlalchemy import update
-
-        from app.models.clock import ROW_ID, StoredClockRow
-
         if when.tzinfo is None:
             raise ValueError("the clock needs an aware datetime (with a UTC offset)")
         when = when.astimezone(UTC)
@@ -146,11 +141,6 @@ class StoredClock:
         self.set(self.reload() + timedelta(**delta))
 
     def _create(self) -> datetime:
-        from sqlalchemy import insert, select
-        from sqlalchemy.exc import IntegrityError, OperationalError
-
-        from app.models.clock import ROW_ID, StoredClockRow
-
         start = (self._start or datetime.now(UTC)).astimezone(UTC)
         self._start = start  # until it is stored, this process keeps showing the same start
         try:

@@ -19,7 +19,7 @@ from app.domain.accounts import AccountError, municipality_by_slug, organisation
 from app.domain.agreements import late_renewal
 from app.engine import incidents
 from app.engine.runtime import CaseEngine
-from app.models import Case, CaseEvent, OpenTask, Organisation, User
+from app.models import Attachment, Case, CaseEvent, OpenTask, Organisation, User
 from app.notifications import notices
 
 WITHDRAW_MESSAGE = "withdraw"
@@ -116,8 +116,6 @@ def complete(session: Session, engine: CaseEngine, user: User, task_id: str, dat
 
 
 def _check_attachments(session: Session, case: Case, data: dict[str, Any]) -> None:
-    from app.models import Attachment
-
     for key, value in data.items():
         if isinstance(value, list) and value and all(isinstance(v, dict) and "id" in v for v in value):
             ids = [v["id"] for v in value]

@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 import app.models  # noqa: F401  (registers the tables)
+from app.config import Settings
 from app.db import Base
 
 config = context.config
@@ -16,8 +17,6 @@ def _url() -> str:
     url = config.get_main_option("sqlalchemy.url")
     if url:
         return url
-    from app.config import Settings
-
     return Settings.from_env().database_url
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import event
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
+from app.models import Case
 from app.observability.logs import sane_request_id
 from app.observability.metrics import observe_request
 
@@ -77,8 +78,6 @@ def _seen_case(target: Any, *_args: Any) -> None:
     """A Case loaded or stored during a request: remember its id and registration number (a few at most)."""
     if not has_request_context() or g.get("log_cases_many"):
         return
-    from app.models import Case
-
     if not isinstance(target, Case):
         return
     seen: dict[int, str] | None = g.get("log_cases")
@@ -137,8 +136,6 @@ def install(app: Flask) -> None:
     """Register the hooks; the first before_request of the app, so the id is set for everything after."""
     global _listening
     if not _listening:
-        from app.models import Case
-
         event.listen(Case, "load", _seen_case)  # read from the database in this request
         event.listen(Session, "pending_to_persistent", _seen_case_of_session)  # created in this request
         _listening = True

@@ -9,6 +9,8 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, ValidationError
 
+from app.observability.requests import install as install_request_log
+from app.web import blueprints
 from app.web.context import close_db
 from app.web.errors import register_error_handlers
 from app.web.security import SessionCookies, security_headers
@@ -29,8 +31,6 @@ class RowIdConverter(IntegerConverter):
 
 
 def register(app: Flask) -> None:
-    from app.web import blueprints
-
     settings = app.extensions["iop"].settings
     app.url_map.converters["int"] = RowIdConverter  # before any route is added
     if settings.trusted_proxies:
@@ -41,8 +41,6 @@ def register(app: Flask) -> None:
     csrf.init_app(app)
     app.teardown_appcontext(close_db)
     app.after_request(security_headers)
-    from app.observability.requests import install as install_request_log
-
     install_request_log(app)  # request id, one log line and the HTTP metrics per request
     register_error_handlers(app)
     blueprints.register_all(app, csrf)

@@ -17,8 +17,12 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
+from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import func, select, text
 
+from app.models import Case
+from app.observability.heartbeat import scheduler_state, wall_now
+from app.observability.metrics import render
 from app.services import Services
 
 bp = Blueprint("operations", __name__)
@@ -34,9 +38,6 @@ def _services() -> Services:
 
 def _probe(services: Services) -> dict[str, Any]:
     """SELECT 1, then the scheduler's heartbeat and the earliest due timer (runs in a worker thread)."""
-    from app.models import Case
-    from app.observability.heartbeat import scheduler_state, wall_now
-
     with services.db.connect() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text(f"SET LOCAL statement_timeout = {int(HEALTH_TIMEOUT * 1000)}"))
@@ -93,10 +94,6 @@ def _no_store(response: Response) -> Response:
 
 @bp.get("/metrics")
 def metrics() -> Any:
-    from prometheus_client import CONTENT_TYPE_LATEST
-
-    from app.observability.metrics import render
-
     services = _services()
     expected = services.settings.metrics_token
     if expected:

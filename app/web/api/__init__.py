@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
-
-api = Blueprint("api", __name__, url_prefix="/api/v1")
-
-from app.web.api import (  # noqa: E402,F401  (routes register on import)
+from app.web.api import (  # noqa: F401  (routes register on import)
     agreement_actions,
     agreements,
     auth,
@@ -22,3 +18,6 @@ from app.web.api import (  # noqa: E402,F401  (routes register on import)
     tasks,
     users,
 )
+from app.web.api.blueprint import api
+
+__all__ = ["api"]

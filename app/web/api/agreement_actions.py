@@ -14,8 +14,8 @@ from flask import jsonify
 from app.core.errors import Forbidden, NotFound
 from app.domain import task_actions
 from app.domain.agreements import termination
-from app.web.api import api
 from app.web.api.agreements import agreement_json
+from app.web.api.blueprint import api
 from app.web.api.common import authenticated, caller, json_body, row_id, string_field
 from app.web.context import commit, db, services
 

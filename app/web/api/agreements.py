@@ -19,7 +19,7 @@ from app.domain import task_actions
 from app.domain.permissions import STAFF_ROLES
 from app.models.agreement import Agreement
 from app.queries.upcoming import upcoming
-from app.web.api import api
+from app.web.api.blueprint import api
 from app.web.api.common import authenticated, caller, municipality_for, row_id
 from app.web.context import db, services
 

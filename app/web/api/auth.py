@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import jsonify
 
-from app.web.api import api
+from app.web.api.blueprint import api
 from app.web.api.common import Unauthorized, authenticated, json_body, string_field
 from app.web.errors import error_response
 from app.web.security import (

@@ -9,7 +9,7 @@ from flask import jsonify
 
 from app.core.errors import NotFound
 from app.domain import case_admin
-from app.web.api import api
+from app.web.api.blueprint import api
 from app.web.api.common import authenticated, caller, json_body, row_id
 from app.web.api.tasks import TASK_ID
 from app.web.api.views import case_detail, task_json

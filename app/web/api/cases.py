@@ -16,7 +16,8 @@ from app.domain import task_actions
 from app.domain.attachments import Upload, reference, store_upload
 from app.models import Attachment
 from app.queries import case_list
-from app.web.api import api, jsonbody
+from app.web.api import jsonbody
+from app.web.api.blueprint import api
 from app.web.api.common import authenticated, caller, json_body, paging, row_id, string_field
 from app.web.api.views import case_detail, iso
 from app.web.context import commit, db, services

@@ -12,7 +12,8 @@ from flask import jsonify
 
 from app.core.clock import ClockWentBack, ManualClock, StoredClock
 from app.core.errors import Forbidden, InvalidData, NotFound
-from app.web.api import api
+from app.scheduler import sweep
+from app.web.api.blueprint import api
 from app.web.api.common import authenticated, caller, json_body, string_field
 from app.web.context import services
 
@@ -60,7 +61,5 @@ def move_clock() -> Any:
     except ClockWentBack as exc:
         raise InvalidData("the clock only moves forward", {"now": f"must be after {exc.current.isoformat()}"}) \
             from exc
-    from app.scheduler import sweep
-
     fired = sweep(services())
     return jsonify({"now": clock.now().isoformat(), "fired": fired})

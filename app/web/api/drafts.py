@@ -14,7 +14,7 @@ from flask import jsonify, request
 from app.core.errors import NotFound
 from app.domain import drafts
 from app.models.draft import TaskDraft
-from app.web.api import api
+from app.web.api.blueprint import api
 from app.web.api.common import authenticated, caller, json_body
 from app.web.api.tasks import TASK_ID
 from app.web.context import commit, db, services

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.core.errors import InvalidData, NotFound
 from app.domain import migrations
 from app.models import Case, CaseMigration
-from app.web.api import api
+from app.web.api.blueprint import api
 from app.web.api.common import authenticated, caller, json_body, row_id
 from app.web.context import commit, db, services
 

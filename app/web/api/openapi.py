@@ -7,7 +7,7 @@ from typing import Any
 from flask import jsonify
 
 from app.domain.attachments import ALLOWED
-from app.web.api import api
+from app.web.api.blueprint import api
 from app.web.api.openapi_schemas import BODIES, SCHEMAS, ref
 
 _ERROR_MEANING = {

@@ -14,7 +14,7 @@ from sqlalchemy import Select, exists, func, or_, select
 from app.core.errors import Forbidden, InvalidData
 from app.domain.accounts import AccountError, add_organisation
 from app.models import Case, Organisation, User
-from app.web.api import api
+from app.web.api.blueprint import api
 from app.web.api.common import authenticated, caller, json_body, paging, string_field
 from app.web.context import commit, db, services
 

@@ -17,7 +17,7 @@ from flask import jsonify, request
 from app.core.errors import InvalidData
 from app.domain.agreements.settings import load_settings
 from app.queries.payments import FILTER_MESSAGES, PaymentRow, parse_filters, payments
-from app.web.api import api
+from app.web.api.blueprint import api
 from app.web.api.common import authenticated, caller, municipality_for, paging
 from app.web.context import db, services
 

@@ -12,7 +12,7 @@ from app.core.errors import InvalidData, NotFound
 from app.domain import permissions, task_actions
 from app.queries import inbox
 from app.queries.inbox import parse_query
-from app.web.api import api
+from app.web.api.blueprint import api
 from app.web.api.common import authenticated, caller, json_body
 from app.web.api.views import case_detail, inbox_json, task_json
 from app.web.context import commit, db, services

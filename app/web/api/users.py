@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app.core.errors import Forbidden, InvalidData
 from app.domain.accounts import AccountError, add_user
 from app.models import User
-from app.web.api import api
+from app.web.api.blueprint import api
 from app.web.api.common import authenticated, caller, json_body, paging, string_field
 from app.web.context import commit, db, services
 

@@ -22,6 +22,7 @@ from app.models import Case, CaseEvent
 from app.web import formatting
 from app.web.i18n import translate
 from app.web.pages.answers import Answer, event_answers
+from app.web.pages.case_timers import when
 
 _SUMMARY_TITLES = 3
 
@@ -154,8 +155,6 @@ def _moment(value: Any, tz: ZoneInfo, lang: str) -> str:
         except ValueError:
             return value
         if moment.tzinfo is not None:
-            from app.web.pages.case_timers import when
-
             return when(moment, tz, lang)
     return formatting.day(value, lang)
 

@@ -8,44 +8,24 @@ the form's fields only, capped in size). A refused draft re-renders the page (42
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, flash, redirect, request, url_for
-from werkzeug.datastructures import MultiDict
 
 from app.core.errors import Conflict, Forbidden, InvalidData
 from app.domain import drafts, permissions, task_actions
-from app.models import Case, OpenTask
+from app.models import OpenTask
 from app.web.context import commit, db, services
 from app.web.i18n import translate
-from app.web.pages import forms
+from app.web.pages import forms, task_page
 from app.web.pages.common import definition_of, lang, user
 from app.web.security import login_required
 
 bp = Blueprint("task_drafts", __name__, url_prefix="/tasks")
 
 
-def prefill(task: OpenTask, case: Case) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]], datetime | None]:
-    """The current user's draft of the task as the page's typed values and kept files, and when it was saved;
-    empty when there is no draft or the user cannot complete the task now."""
-    me = user()
-    if not permissions.can_complete(me, task):
-        return {}, {}, None
-    draft = drafts.own_draft(db(), me, task.id)
-    if draft is None:
-        return {}, {}, None
-    schema = definition_of(case).form(task.form) or {"properties": {}}
-    raw = forms.raw_values(schema, MultiDict(drafts.as_form(draft.data)))
-    files = {name: list(draft.data.get(name) or []) for name in forms.attachment_fields(schema)
-             if isinstance(draft.data.get(name), list)}
-    return raw, files, draft.saved_at
-
-
 def _workable(task_id: str) -> tuple[OpenTask | None, Any]:
     """The task the user may complete now, or the page to answer instead (the same as a stale submission)."""
-    from app.web.pages import task_page
-
     me = user()
     try:
         task = task_page._open_task(task_id)
@@ -61,8 +41,6 @@ def _workable(task_id: str) -> tuple[OpenTask | None, Any]:
 @bp.post("/<task_id>/draft")
 @login_required()
 def save(task_id: str) -> Any:
-    from app.web.pages import task_page
-
     task, answer = _workable(task_id)
     if task is None:
         return answer

@@ -14,7 +14,7 @@ from app.engine.forms import validate_form
 from app.models import Attachment, Case, CaseEvent, OpenTask
 from app.web.context import commit, db, services
 from app.web.i18n import translate
-from app.web.pages import form_context, forms, task_drafts
+from app.web.pages import draft_prefill, form_context, forms
 from app.web.pages.answers import shown_answers
 from app.web.pages.auth import start_page
 from app.web.pages.common import definition_of, lang, next_task_for, schema_text, task_title, user
@@ -67,7 +67,7 @@ def _render(task: OpenTask, case: Case, raw: dict[str, str], errors: dict[str, s
 def show(task_id: str) -> Any:
     task = _open_task(task_id)
     case = task_actions.get_case(db(), user(), task.case_id)
-    raw, files, saved = task_drafts.prefill(task, case)  # the user's own draft, if any
+    raw, files, saved = draft_prefill.prefill(task, case)  # the user's own draft, if any
     return _render(task, case, raw, {}, files, draft_saved=saved)
 
 
