@@ -44,7 +44,7 @@ from app.core.clock import ManualClock  # noqa: E402
 from app.domain.accounts import add_organisation, add_user, municipality_by_slug  # noqa: E402
 from app.engine.definitions import bundle_from_directory, parse_bundle  # noqa: E402
 from app.engine.runtime import CaseEngine  # noqa: E402
-from app.engine.validation.bundle import validate_files  # noqa: E402
+from app.engine.validate import validate_files  # noqa: E402
 from app.models import Case, DefinitionVersion, Municipality, Organisation  # noqa: E402
 from app.services import Services, build_services, prepare_database  # noqa: E402
 

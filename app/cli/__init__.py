@@ -20,7 +20,7 @@ from app.demo import DEMO_LOGIN, DEMO_PASSWORD, load_demo
 from app.domain.accounts import AccountError, add_organisation, add_user, change_password, user_by_username
 from app.domain.passwords import verify_password
 from app.engine.definitions import bundle_from_directory
-from app.engine.validation.bundle import validate_files
+from app.engine.validate import validate_files
 from app.logging_setup import configure_logging
 from app.models import User
 from app.scheduler import run_blocking_scheduler, start_background_scheduler

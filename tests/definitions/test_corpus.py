@@ -12,7 +12,7 @@ import pytest
 
 from app.core.errors import DefinitionInvalid
 from app.engine.definitions import bundle_from_directory, parse_bundle
-from app.engine.validation.bundle import validate_bundle
+from app.engine.validate import validate_bundle
 
 CORPUS = Path(__file__).parent / "corpus"
 OPERATIONS = {"sum_amounts", "agreement_plan"}

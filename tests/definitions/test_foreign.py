@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from app.cli import main
-from app.engine.validation.bundle import validate_bundle
+from app.engine.validate import validate_bundle
 
 FOREIGN = Path(__file__).parent / "foreign"
 

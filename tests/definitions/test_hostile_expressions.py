@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import select
 
 from app.engine.safe_expressions import SafeEnvironment
-from app.engine.validation.bundle import validate_bundle
+from app.engine.validate import validate_bundle
 from app.models import Case, CaseEvent
 from app.services import Services
 from tests.timers.helpers import local, move, start

@@ -19,7 +19,7 @@ from app.core.errors import ScriptFailure
 from app.engine.definitions import bundle_from_directory
 from app.engine.safe_expressions import SafeEnvironment
 from app.engine.sandbox import Sandbox
-from app.engine.validation.bundle import validate_bundle
+from app.engine.validate import validate_bundle
 from app.models import Case
 from app.services import Services
 from tests.timers.helpers import open_tasks, start

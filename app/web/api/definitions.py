@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app.core.errors import DefinitionInvalid, Forbidden, InvalidData, Problem
 from app.domain import definition_owners
 from app.domain.permissions import can_deploy
-from app.engine.validation.bundle import validate_bundle
+from app.engine.validate import validate_bundle
 from app.models import Case, DefinitionVersion
 from app.web.api.blueprint import api
 from app.web.api.common import authenticated, caller
