@@ -339,6 +339,3 @@ def migrate(case_id: int | None, to_version: int | None, process_id: str | None,
     sys.exit(run_migrate(services, case_id=case_id, to_version=to_version, process_id=process_id,
                          all_eligible=all_eligible, dry_run=dry_run, revert_id=revert_id, echo=click.echo))
 
-
-if __name__ == "__main__":
-    main()

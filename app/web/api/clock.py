@@ -10,9 +10,9 @@ from typing import Any
 
 from flask import jsonify
 
+from app import scheduler
 from app.core.clock import ClockWentBack, ManualClock, StoredClock
 from app.core.errors import Forbidden, InvalidData, NotFound
-from app.scheduler import sweep
 from app.web.api.blueprint import api
 from app.web.api.common import authenticated, caller, json_body, string_field
 from app.web.context import services
@@ -61,5 +61,5 @@ def move_clock() -> Any:
     except ClockWentBack as exc:
         raise InvalidData("the clock only moves forward", {"now": f"must be after {exc.current.isoformat()}"}) \
             from exc
-    fired = sweep(services())
+    fired = scheduler.sweep(services())
     return jsonify({"now": clock.now().isoformat(), "fired": fired})
