@@ -26,7 +26,8 @@ class ApiDriver:
     def __init__(self, call: Call) -> None:
         self.call = call
 
-    def _expect(self, status: int, method: str, path: str, body: Any = None) -> Any:
+    def expect(self, status: int, method: str, path: str, body: Any = None) -> Any:
+        """One request; its JSON when the status is `status`, else ApiRefused."""
         got, payload = self.call(method, path, body)
         if got != status:
             raise ApiRefused(method, path, got, payload)
@@ -34,11 +35,11 @@ class ApiDriver:
 
     def start(self, municipality: str, **fields: Any) -> dict[str, Any]:
         """Start a case (POST /api/v1/cases); the case as the API returns it."""
-        return dict(self._expect(201, "POST", "/api/v1/cases", {"municipality": municipality, **fields}))
+        return dict(self.expect(201, "POST", "/api/v1/cases", {"municipality": municipality, **fields}))
 
     def open_tasks(self, case_id: int) -> list[dict[str, Any]]:
         """The case's open tasks this caller may see."""
-        payload = self._expect(200, "GET", f"/api/v1/tasks?case_id={case_id}")
+        payload = self.expect(200, "GET", f"/api/v1/tasks?case_id={case_id}")
         items = payload["items"] if isinstance(payload, dict) else payload
         return [dict(t) for t in items if t.get("case_id", case_id) == case_id]
 
@@ -51,5 +52,7 @@ class ApiDriver:
 
     def complete(self, case_id: int, name: str, data: Mapping[str, Any]) -> dict[str, Any]:
         """Complete the caller's open task `name`; the case as the API returns it."""
-        task = self.task(case_id, name)
-        return dict(self._expect(200, "POST", f"/api/v1/tasks/{task['id']}/complete", {"data": dict(data)}))
+        return self.complete_task(str(self.task(case_id, name)["id"]), data)
+
+    def complete_task(self, task_id: str, data: Mapping[str, Any]) -> dict[str, Any]:
+        return dict(self.expect(200, "POST", f"/api/v1/tasks/{task_id}/complete", {"data": dict(data)}))
