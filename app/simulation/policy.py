@@ -21,8 +21,6 @@ from app.simulation.scenarios import report_data
 from app.simulation.snapshot import Snapshot
 from app.simulation.timeline import SimulationError
 
-__all__ = ["WORK_TIME", "People"]
-
 # how long people take (days after the task opens)
 PAY_AFTER_DAYS = 2
 REPORT_AFTER_DAYS = 14
