@@ -30,12 +30,15 @@ from sqlalchemy import func, select, text  # noqa: E402
 
 from app.config import Settings  # noqa: E402
 from app.core.clock import ManualClock  # noqa: E402
-from app.domain.accounts import add_organisation, add_user, municipality_by_slug  # noqa: E402
-from app.models import Case, OpenTask, Organisation  # noqa: E402
+from app.domain.accounts import add_organisation, add_user  # noqa: E402
+from app.driving.api_driver import ApiDriver  # noqa: E402
+from app.driving.case_driver import CaseDriver  # noqa: E402
+from app.models import Case  # noqa: E402
 from app.services import Services, build_services, prepare_database  # noqa: E402
 from tests.falun_steps import HAPPY_PATH  # noqa: E402
 
 PASSWORD = "bench-password-1"
+ORG_NUMBER = "802400-0005"
 
 
 def in_memory(cases: int) -> float:
@@ -68,7 +71,7 @@ def make_services(url: str | None, workdir: Path) -> Services:
             conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     prepare_database(svc)
     with svc.unit_of_work() as s:
-        org = add_organisation(s, svc.clock, "Benchföreningen", "802400-0005")
+        org = add_organisation(s, svc.clock, "Benchföreningen", ORG_NUMBER)
         add_user(s, svc.clock, "b_org", PASSWORD, "organisation", organisation=org.org_number)
         add_user(s, svc.clock, "b_lawyer", PASSWORD, "lawyer", municipality="falun")
         add_user(s, svc.clock, "b_officer", PASSWORD, "officer", municipality="falun")
@@ -76,23 +79,16 @@ def make_services(url: str | None, workdir: Path) -> Services:
 
 
 def engine_flow(svc: Services, cases: int, timings: list[float] | None = None) -> float:
-    """Cases per second for the whole flow through the engine, each step in its own committed transaction."""
-    with svc.unit_of_work() as s:
-        muni_id = municipality_by_slug(s, "falun").id
-        org_id = s.scalars(select(Organisation.id)).first()
+    """Cases per second for the whole flow through the engine, each step in its own committed transaction
+    (app.driving.case_driver; `timings` gets each completion's own transaction, the task lookup before it not)."""
     started = time.perf_counter()
     for _ in range(cases):
-        with svc.unit_of_work() as s:
-            case = svc.engine.start_case(s, municipality=s.get_one(type(municipality_by_slug(s, "falun")), muni_id),
-                                         organisation=s.get_one(Organisation, org_id),
-                                         process_id="falun_initiative", actor=None)
-            case_id = case.id
+        driver = CaseDriver.start(svc, "falun", ORG_NUMBER, process_id="falun_initiative")
         for name, _actor, data in HAPPY_PATH:
+            [task] = driver.open_tasks()
+            assert task.name == name
             t0 = time.perf_counter()
-            with svc.unit_of_work() as s:
-                task = s.scalars(select(OpenTask).where(OpenTask.case_id == case_id)).one()
-                assert task.name == name
-                svc.engine.complete_task(s, s.get_one(Case, case_id), task.id, None, data)
+            driver.complete(name, data, task=task)
             if timings is not None:
                 timings.append((time.perf_counter() - t0) * 1000)
     return cases / (time.perf_counter() - started)
@@ -134,29 +130,29 @@ def http_flow(svc: Services, cases: int) -> list[float]:
     thread.start()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 
-    def call(method: str, path: str, body: Any = None, token: str | None = None) -> Any:
-        headers = {"Content-Type": "application/json"}
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
-        resp = conn.getresponse()
-        payload = json.loads(resp.read() or b"null")
-        if resp.status >= 400:
-            raise RuntimeError(f"{method} {path}: {resp.status} {payload}")
-        return payload
+    def caller(token: str | None) -> ApiDriver:
+        def call(method: str, path: str, body: Any) -> tuple[int, Any]:
+            headers = {"Content-Type": "application/json"}
+            if token:
+                headers["Authorization"] = f"Bearer {token}"
+            conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
+            resp = conn.getresponse()
+            return resp.status, json.loads(resp.read() or b"null")
 
-    tokens = {role: call("POST", "/api/v1/auth/token", {"username": user, "password": PASSWORD})["token"]
-              for role, user in (("org_a", "b_org"), ("lawyer", "b_lawyer"), ("officer", "b_officer"))}
+        return ApiDriver(call)
+
+    anonymous = caller(None)
+    tokens = {role: anonymous.expect(200, "POST", "/api/v1/auth/token", {"username": user, "password": PASSWORD})
+              ["token"] for role, user in (("org_a", "b_org"), ("lawyer", "b_lawyer"), ("officer", "b_officer"))}
+    drivers = {role: caller(token) for role, token in tokens.items()}
     timings: list[float] = []
     try:
         for _ in range(cases):
-            case = call("POST", "/api/v1/cases", {"municipality": "falun"}, tokens["org_a"])
+            case = drivers["org_a"].start("falun")
             for name, actor, data in HAPPY_PATH:
-                tasks = call("GET", f"/api/v1/tasks?case_id={case['id']}", token=tokens[actor])
-                items = tasks["items"] if isinstance(tasks, dict) else tasks
-                [task] = [t for t in items if t["case_id"] == case["id"] and t["name"] == name]
+                task = drivers[actor].task(case["id"], name)
                 t0 = time.perf_counter()
-                call("POST", f"/api/v1/tasks/{task['id']}/complete", {"data": data}, tokens[actor])
+                drivers[actor].complete_task(str(task["id"]), data)
                 timings.append((time.perf_counter() - t0) * 1000)
     finally:
         conn.close()

@@ -1,31 +1,32 @@
-"""Driving Falun cases through the API as the right role."""
+"""Driving Falun cases through the API as the right role (app.driving.api_driver over the test client)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from app.driving.api_driver import ApiDriver
 from tests import falun_steps as steps
 
 
+def driver(client: Any) -> ApiDriver:
+    """An ApiDriver for a tests.conftest.Api client (a logged-in user's bearer token)."""
+    def call(method: str, path: str, body: Any) -> tuple[int, Any]:
+        resp = client.get(path) if method == "GET" else client.post(path, body)
+        return resp.status_code, resp.get_json()
+
+    return ApiDriver(call)
+
+
 def start(org: Any) -> dict[str, Any]:
-    resp = org.post("/api/v1/cases", {"municipality": "falun"})
-    assert resp.status_code == 201, resp.get_json()
-    return dict(resp.get_json())
+    return driver(org).start("falun")
 
 
 def task_of(client: Any, case_id: int, name: str) -> dict[str, Any]:
-    resp = client.get(f"/api/v1/tasks?case_id={case_id}")
-    assert resp.status_code == 200, resp.get_json()
-    found = [t for t in resp.get_json()["items"] if t["name"] == name]
-    assert found, f"{name} not among {[t['name'] for t in resp.get_json()['items']]}"
-    return dict(found[0])
+    return driver(client).task(case_id, name)
 
 
 def complete(client: Any, case_id: int, name: str, data: dict[str, Any]) -> dict[str, Any]:
-    task = task_of(client, case_id, name)
-    resp = client.post(f"/api/v1/tasks/{task['id']}/complete", {"data": data})
-    assert resp.status_code == 200, resp.get_json()
-    return dict(resp.get_json())
+    return driver(client).complete(case_id, name, data)
 
 
 def walk(api: Any, path: list[tuple[str, str, dict[str, Any]]]) -> dict[str, Any]:

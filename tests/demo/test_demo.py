@@ -12,16 +12,16 @@ from sqlalchemy import func, select
 
 from app import create_app
 from app.core.clock import ManualClock
-from app.demo import USERS as FALUN_USERS
 from app.demo import load_demo
-from app.demo_stenungsund import KVINNOJOUREN, LAXHJALPEN, MOTESPLATS, PELIKANEN, SECOND_HAND
-from app.demo_stenungsund import USERS as STENUNGSUND_USERS
+from app.demo.falun import USERS as FALUN_USERS
+from app.demo.stenungsund import KVINNOJOUREN, LAXHJALPEN, MOTESPLATS, PELIKANEN, SECOND_HAND
+from app.demo.stenungsund import USERS as STENUNGSUND_USERS
 from app.domain import permissions
 from app.domain.orgnumber import normalise_org_number
+from app.driving.case_driver import next_timer_at
 from app.models import Case, OpenTask, Organisation, User
 from app.models.agreement import Agreement
 from app.services import Services
-from app.simulation import next_timer_at
 
 # 09:00 in Stockholm on each day; 2028-02-29 is a leap day
 DATES = [datetime(2026, 12, 6, 8, 0, tzinfo=UTC), datetime(2028, 2, 29, 8, 0, tzinfo=UTC),

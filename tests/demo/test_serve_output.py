@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app.demo_common import DEMO_LOGIN, DEMO_PASSWORD
+from app.demo.people import DEMO_LOGIN, DEMO_PASSWORD
 from app.domain.accounts import add_user
 from app.services import Services
 

@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from app import create_app
 from app.core.clock import ManualClock
-from app.demo import USERS as FALUN_USERS
 from app.demo import load_demo
-from app.demo_stenungsund import USERS as STENUNGSUND_USERS
+from app.demo.falun import USERS as FALUN_USERS
+from app.demo.stenungsund import USERS as STENUNGSUND_USERS
 from app.models import User
 from app.services import Services
 from tests.demo.test_demo import _log_in

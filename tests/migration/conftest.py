@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
-from app.domain.accounts import municipality_by_slug, organisation_by_number
+from app.driving.case_driver import CaseDriver
+from app.driving.case_driver import start_case as start_falun_case
 from app.engine.definitions import bundle_from_directory
 from app.models import Case, DefinitionVersion, OpenTask
 from app.services import Services
@@ -35,27 +35,18 @@ def v2_files() -> dict[str, str]:
 
 
 def open_tasks(services: Services, case_id: int) -> list[OpenTask]:
-    with services.unit_of_work() as s:
-        return list(s.scalars(select(OpenTask).where(OpenTask.case_id == case_id)))
+    return CaseDriver(services, case_id).open_tasks()
 
 
 def complete(services: Services, case_id: int, name: str, data: dict[str, Any] | None = None) -> Case:
     [task] = open_tasks(services, case_id)
     assert task.name == name, (task.name, name)
-    with services.unit_of_work() as s:
-        case = s.get(Case, case_id)
-        assert case is not None
-        services.engine.complete_task(s, case, task.id, None, data if data is not None else DATA[name])
-        return case
+    return CaseDriver(services, case_id).complete(name, data if data is not None else DATA[name], task=task)
 
 
 def start_case(services: Services, until: str) -> int:
     """A Falun case whose open task is `until` (completing the happy path's earlier steps)."""
-    with services.unit_of_work() as s:
-        case = services.engine.start_case(
-            s, municipality=municipality_by_slug(s, "falun"), organisation=organisation_by_number(s, ORG_A),
-            process_id="falun_initiative", actor=None)
-        case_id = case.id
+    case_id = start_falun_case(services, "falun", ORG_A, process_id="falun_initiative")
     for name, _, data in steps.HAPPY_PATH:
         if name == until:
             break

@@ -1,4 +1,4 @@
-"""Valid data for Stenungsund's tasks and helpers that drive a case through the engine."""
+"""Valid data for Stenungsund's tasks, and thin helpers over app.driving.case_driver that drive a case."""
 
 from __future__ import annotations
 
@@ -7,10 +7,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.core import calendar
-from app.domain.accounts import municipality_by_slug, organisation_by_number
 from app.domain.agreements.requirements import CRITERIA, DOCUMENTS
-from app.engine.timers import fire_due_timers
+from app.driving.case_driver import CaseDriver, TaskNotOpen, local_moment, move_clock, set_clock, start_case
 from app.models import Case, OpenTask
 from app.models.agreement import Agreement
 from app.services import Services
@@ -42,30 +40,22 @@ RETURN = {"dialogue_date": "2026-11-15", "follow_up_approved": False, "follow_up
 
 
 def start(services: Services) -> int:
-    with services.unit_of_work() as s:
-        case = services.engine.start_case(
-            s, municipality=municipality_by_slug(s, "stenungsund"), organisation=organisation_by_number(s, ORG),
-            process_id="stenungsund_agreement", actor=None)
-        return case.id
+    return start_case(services, "stenungsund", ORG, process_id="stenungsund_agreement")
 
 
 def open_tasks(services: Services, case_id: int) -> list[OpenTask]:
-    with services.unit_of_work() as s:
-        return list(s.scalars(select(OpenTask).where(OpenTask.case_id == case_id).order_by(OpenTask.created_at)))
+    return CaseDriver(services, case_id).open_tasks()
 
 
 def names(services: Services, case_id: int) -> list[str]:
-    return sorted(t.name for t in open_tasks(services, case_id))
+    return CaseDriver(services, case_id).names()
 
 
 def complete(services: Services, case_id: int, name: str, data: dict[str, Any]) -> Case:
-    matching = [t for t in open_tasks(services, case_id) if t.name == name]
-    assert matching, f"{name} is not open; open: {names(services, case_id)}"
-    with services.unit_of_work() as s:
-        case = s.get(Case, case_id)
-        assert case is not None
-        services.engine.complete_task(s, case, matching[0].id, None, data)
-        return case
+    try:
+        return CaseDriver(services, case_id).complete(name, data)
+    except TaskNotOpen as exc:
+        raise AssertionError(str(exc)) from exc
 
 
 def terminate(services: Services, case_id: int, on: str, reason: str) -> None:
@@ -79,12 +69,11 @@ def terminate(services: Services, case_id: int, on: str, reason: str) -> None:
 
 def to_decision(services: Services, plan: dict[str, Any] | None = None,
                 decision: dict[str, Any] | None = None, today: str = "2025-11-20") -> int:
-    services.clock.set(midnight(today))  # type: ignore[attr-defined]
+    set_clock(services, midnight(today))
     case_id = start(services)
-    for name, data in [("interest", INTEREST), ("dialogue", DIALOGUE), ("economic_plan", plan or PLAN),
-                       ("documents", DOCS), ("documents_check", ALL_RECEIVED), ("suitability", SUITABLE),
-                       ("board_decision", decision or DECISION)]:
-        complete(services, case_id, name, data)
+    CaseDriver(services, case_id).complete_all(
+        [("interest", INTEREST), ("dialogue", DIALOGUE), ("economic_plan", plan or PLAN), ("documents", DOCS),
+         ("documents_check", ALL_RECEIVED), ("suitability", SUITABLE), ("board_decision", decision or DECISION)])
     return case_id
 
 
@@ -99,10 +88,9 @@ def agreement(services: Services, case_id: int) -> Agreement:
 
 
 def midnight(day: str | date) -> datetime:
-    return calendar.at_local_time(date.fromisoformat(str(day)), datetime.min.time())
+    return local_moment(date.fromisoformat(str(day)))
 
 
 def advance(services: Services, day: str) -> int:
     """Move the injected clock to one second past midnight (Stockholm) of `day` and run the real timer sweep."""
-    services.clock.set(midnight(day) + timedelta(seconds=1))  # type: ignore[attr-defined]
-    return fire_due_timers(services)
+    return move_clock(services, midnight(day) + timedelta(seconds=1))

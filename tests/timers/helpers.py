@@ -1,4 +1,5 @@
-"""Driving the timer fixtures: deploy, start a case with data, move the clock, sweep, read events."""
+"""Driving the timer fixtures (app.driving.case_driver): deploy, start a case with data, move the clock, sweep,
+read events."""
 
 from __future__ import annotations
 
@@ -10,8 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from app.core.clock import ManualClock
-from app.domain.accounts import municipality_by_slug, organisation_by_number
-from app.engine.timers import fire_due_timers
+from app.driving.case_driver import CaseDriver, move_clock, start_case
 from app.models import Case, CaseEvent, OpenTask
 from app.services import Services, deploy_processes
 from tests.conftest import ORG_A
@@ -30,25 +30,16 @@ def deploy(services: Services) -> None:
 
 
 def start(services: Services, process_id: str, data: dict[str, Any], municipality: str = "falun") -> int:
-    with services.unit_of_work() as s:
-        case = services.engine.start_case(
-            s, municipality=municipality_by_slug(s, municipality), organisation=organisation_by_number(s, ORG_A),
-            process_id=process_id, actor=None, data=data)
-        return case.id
+    return start_case(services, municipality, ORG_A, process_id=process_id, data=data)
 
 
 def case_row(services: Services, case_id: int) -> Case:
-    with services.unit_of_work() as s:
-        case = s.get(Case, case_id)
-        assert case is not None
-        return case
+    return CaseDriver(services, case_id).case()
 
 
 def move(services: Services, when: datetime) -> int:
-    clock = services.clock
-    assert isinstance(clock, ManualClock)
-    clock.set(when)
-    return fire_due_timers(services)
+    assert isinstance(services.clock, ManualClock)
+    return move_clock(services, when)
 
 
 def fired(services: Services, case_id: int | None = None) -> list[CaseEvent]:
@@ -60,13 +51,9 @@ def fired(services: Services, case_id: int | None = None) -> list[CaseEvent]:
 
 
 def open_tasks(services: Services, case_id: int) -> list[OpenTask]:
-    with services.unit_of_work() as s:
-        return list(s.scalars(select(OpenTask).where(OpenTask.case_id == case_id).order_by(OpenTask.name)))
+    """The open tasks by name."""
+    return sorted(CaseDriver(services, case_id).open_tasks(), key=lambda t: t.name)
 
 
 def complete(services: Services, case_id: int, name: str, data: dict[str, Any] | None = None) -> None:
-    [task] = [t for t in open_tasks(services, case_id) if t.name == name]
-    with services.unit_of_work() as s:
-        case = s.get(Case, case_id)
-        assert case is not None
-        services.engine.complete_task(s, case, task.id, None, data or {})
+    CaseDriver(services, case_id).complete(name, data)

@@ -1,4 +1,4 @@
-"""What the demo loaders share: the password, creating organisations and users when missing, who acts on a task."""
+"""The demo's people: the password, creating organisations and users when missing, who acts on a task."""
 
 from __future__ import annotations
 
@@ -45,3 +45,22 @@ def user_for(session: Session, task: OpenTask) -> User | None:
     else:
         query = query.where(User.municipality_id == task.municipality_id)
     return session.scalars(query.order_by(User.id)).first()
+
+
+def actor_for(services: Services, task: OpenTask) -> User | None:
+    """`user_for` in a unit of work of its own (a detached row)."""
+    with services.unit_of_work() as session:
+        user = user_for(session, task)
+        if user is not None:
+            session.expunge(user)
+        return user
+
+
+def first_user_of(services: Services, org_number: str) -> User | None:
+    """The organisation's first user (who starts its demo cases), detached."""
+    with services.unit_of_work() as session:
+        user = session.scalars(select(User).join(Organisation, Organisation.id == User.organisation_id)
+                               .where(Organisation.org_number == org_number).order_by(User.id)).first()
+        if user is not None:
+            session.expunge(user)
+        return user

@@ -15,43 +15,22 @@ test clock in tests), so the demo shows the same story whichever day it is loade
   economic plan after the dialogue meeting;
 - Läxhjälpen i Stenungsund (omar): prepared and found suitable; the board's decision is open.
 
-The cases are made the real way: started on the Stenungsund diagram and driven through the
-engine by completing each task as the right person, on a ManualClock that replays the
-history from the first interest up to "now". Timers due before now fire on the way; what
-is due later stays as waiting timers for the real scheduler. Months are counted as a
-person counts them (app.core.calendar.add_months: end of month, leap days).
-
-Idempotent: users and organisations are created when missing, the cases only when
-Stenungsund has none.
+The cases are replayed from the first interest up to "now" by app.demo.agreement (the engine, the
+right person for each task, a ManualClock, the timers firing on the way); app.demo.loader loads them
+when Stenungsund has no case yet.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
-
 from app.core.calendar import add_months
-from app.core.clock import ManualClock
-from app.demo_common import ensure_people, user_for
-from app.domain.accounts import municipality_by_slug
+from app.demo.agreement import AgreementCase
+from app.demo.municipality import MunicipalityDemo
 from app.domain.agreements.payments import next_period_start
 from app.domain.orgnumber import with_check_digit
-from app.models import Case, OpenTask, Organisation, User
-from app.services import Services
-from app.simulation import (
-    WORK_TIME,
-    Driver,
-    interest_data,
-    local_moment,
-    preparation_steps,
-    report_data,
-    start_case,
-    with_clock,
-)
+from app.simulation.scenarios import interest_data
 
 MUNICIPALITY = "stenungsund"
 
@@ -88,33 +67,6 @@ USERS: list[dict[str, Any]] = [
 ]
 
 
-@dataclass
-class Scenario:
-    org_number: str
-    interest: dict[str, Any]
-    decision_on: date
-    start: date
-    years: int
-    yearly_amount_sek: int
-    interval: str
-    statistics: list[str]
-    minute_reference: str
-    # tasks that open on or after this day are left open for the demo's users
-    hands_off: date
-    # the preparation task left open (the case is still in preparation); None: decided and running
-    prepare_until: str | None = None
-    report_after_days: int = 14
-    review_after_days: int = 7
-    pay_after_days: int = 2
-    # renewals to agree to, in order: (yearly amount, years, interval, minute reference)
-    renewals: list[tuple[int, int, str, str]] = field(default_factory=list)
-
-
-# days before the board's decision on which each preparation task is done
-PREPARATION_DAYS_BEFORE = {"interest": 75, "dialogue": 60, "economic_plan": 45, "documents": 40,
-                           "documents_check": 35, "suitability": 20, "board_decision": 0}
-
-
 def _minute(day: date, paragraph: int) -> str:
     return f"KS {day.isoformat()} § {paragraph}"
 
@@ -123,7 +75,7 @@ def _first_of_next_month(day: date, months: int = 1) -> date:
     return add_months(day.replace(day=1), months)
 
 
-def scenarios(today: date) -> list[Scenario]:
+def scenarios(today: date) -> list[AgreementCase]:
     """The demo's agreements, every date counted from `today`."""
     # Kvinnojouren: the renewed period (3 years, quarterly) ends E; its dialogue opens at E - 9 months,
     # the day before its 10th payment (start + 27 months). That payment falls on yesterday (or, when
@@ -144,7 +96,7 @@ def scenarios(today: date) -> list[Scenario]:
     laxhjalpen_decision = today + timedelta(days=7)
     motesplats_decision = today + timedelta(days=40)
     return [
-        Scenario(
+        AgreementCase(
             org_number=KVINNOJOUREN,
             interest=interest_data(
                 "Kvinnojouren i Stenungsund", KVINNOJOUREN, title="Stöd, rådgivning och skyddat boende",
@@ -156,7 +108,7 @@ def scenarios(today: date) -> list[Scenario]:
             minute_reference=_minute(first_decision, 212), report_after_days=13, review_after_days=10,
             hands_off=add_months(next_period_start(renewed_start, 3) - timedelta(days=1), -9),
             renewals=[(420_000, 3, "quarterly", _minute(renewal_decided, 98))]),
-        Scenario(
+        AgreementCase(
             org_number=SECOND_HAND,
             interest=interest_data(
                 "Svenska kyrkan i Stenungsund, second hand-butiken", SECOND_HAND, legal_form="trossamfund",
@@ -169,7 +121,7 @@ def scenarios(today: date) -> list[Scenario]:
             statistics=["deltagare i arbetsträning", "unika besökare"],
             minute_reference=_minute(second_hand_start - timedelta(days=33), 187),
             hands_off=add_months(second_hand_anniversary, -2)),
-        Scenario(
+        AgreementCase(
             org_number=PELIKANEN,
             interest=interest_data(
                 "Svenska kyrkan i Stenungsund, Pelikanen", PELIKANEN, legal_form="trossamfund",
@@ -182,7 +134,7 @@ def scenarios(today: date) -> list[Scenario]:
             statistics=["barn i stödgrupp", "gruppträffar", "informationsträffar"],
             minute_reference=_minute(pelikanen_start - timedelta(days=21), 121), review_after_days=10,
             hands_off=add_months(pelikanen_anniversary, -2)),
-        Scenario(
+        AgreementCase(
             org_number=MOTESPLATS,
             interest=interest_data(
                 "Föreningen Mötesplats Stenungsund", MOTESPLATS, title="Öppen mötesplats för äldre",
@@ -191,7 +143,7 @@ def scenarios(today: date) -> list[Scenario]:
             decision_on=motesplats_decision, start=_first_of_next_month(motesplats_decision, 2), years=3,
             yearly_amount_sek=200_000, interval="half_yearly", statistics=["besökare", "luncher"],
             minute_reference="", hands_off=today, prepare_until="economic_plan"),
-        Scenario(
+        AgreementCase(
             org_number=LAXHJALPEN,
             interest=interest_data(
                 "Läxhjälpen i Stenungsund", LAXHJALPEN, title="Läxhjälp och studiero för högstadieelever",
@@ -204,125 +156,5 @@ def scenarios(today: date) -> list[Scenario]:
     ]
 
 
-def load_stenungsund_demo(services: Services) -> list[str]:
-    report = ensure_people(services, ORGANISATIONS, USERS)
-    with services.unit_of_work() as session:
-        stenungsund = municipality_by_slug(session, MUNICIPALITY)
-        if session.scalar(select(Case.id).where(Case.municipality_id == stenungsund.id).limit(1)) is not None:
-            return report
-    now = services.clock.now()
-    for scenario in scenarios(services.clock.today()):
-        case_id = _run_scenario(services, scenario, now)
-        with services.unit_of_work() as session:
-            case = session.get(Case, case_id)
-            assert case is not None
-            report.append(f"case {case.registration_number}: {case.current_step or case.status}")
-    return report
-
-
-def _actor(services: Services, task: OpenTask) -> User | None:
-    with services.unit_of_work() as session:
-        user = user_for(session, task)
-        if user is not None:
-            session.expunge(user)
-        return user
-
-
-Plan = tuple[datetime, dict[str, Any]] | None
-
-
-def _planner(scenario: Scenario) -> Callable[[Driver, OpenTask], Plan]:
-    renewals = list(scenario.renewals)
-
-    def plan(driver: Driver, task: OpenTask) -> Plan:
-        opened = task.created_at.astimezone(driver.clock.tz).date()
-        if opened >= scenario.hands_off:
-            return None  # left for the demo's users
-
-        def on(days: int) -> datetime:
-            return local_moment(opened + timedelta(days=days), WORK_TIME)
-
-        if task.name == "pay":
-            return on(scenario.pay_after_days), {"paid_on": (opened + timedelta(days=scenario.pay_after_days))
-                                                 .isoformat(), "payment_reference": f"VER {opened.year}-{opened:%m%d}"}
-        if task.name == "report":
-            return on(scenario.report_after_days), report_data(
-                scenario.statistics, "Verksamheten har bedrivits enligt överenskommelsen; se bifogad statistik.")
-        if task.name == "review":
-            day = opened + timedelta(days=scenario.review_after_days)
-            return on(scenario.review_after_days), {
-                "dialogue_date": day.isoformat(), "follow_up_approved": True,
-                "follow_up_feedback": "Tack för redogörelsen. Uppföljningen är godkänd."}
-        if task.name == "escalate_hold":
-            return on(3), {"action_taken": "Ringde föreningen om redogörelsen."}
-        if task.name == "renewal_dialogue" and renewals:
-            return on(20), {"meeting_date": (opened + timedelta(days=20)).isoformat(),
-                            "participants": "Föreningens ordförande och verksamhetsledare, kommunens handläggare",
-                            "changed_conditions": "Fler stödsamtal än planerat; behovet av skyddat boende består.",
-                            "minutes": "Båda parter vill fortsätta med en reviderad överenskommelse.",
-                            "renewal_declined_by": "none"}
-        if task.name == "renewal_decision" and renewals:
-            amount, years, interval, minute = renewals.pop(0)
-            day = opened + timedelta(days=28)
-            return on(28), {"board_renews": True, "renewal_decision_date": day.isoformat(),
-                            "renewal_minute_reference": minute, "renewal_yearly_support_sek": amount,
-                            "renewal_years": years, "renewal_interval": interval}
-        return None  # left for the demo's users
-
-    return plan
-
-
-def _drive(driver: Driver, stop: datetime, plan: Callable[[Driver, OpenTask], Plan], limit: int = 2000) -> None:
-    """Complete planned tasks and fire timers in time order until `stop`; later work stays open."""
-    planned: dict[str, tuple[datetime, dict[str, Any]] | None] = {}
-    for _ in range(limit):
-        tasks = {t.id: t for t in driver.open_tasks()}
-        planned = {k: v for k, v in planned.items() if k in tasks}
-        for tid, task in tasks.items():
-            if tid not in planned:
-                planned[tid] = plan(driver, task)
-        due = sorted((p[0], tid) for tid, p in planned.items() if p is not None)
-        timer = driver.next_timer()
-        moments = [m for m in ([due[0][0]] if due else []) + ([timer + timedelta(seconds=1)] if timer else [])]
-        if not moments or min(moments) >= stop:
-            break
-        if due and (timer is None or due[0][0] <= timer):
-            when, tid = due[0]
-            entry = planned.pop(tid)
-            assert entry is not None
-            driver.at(when.astimezone(driver.clock.tz).date(), when.astimezone(driver.clock.tz).time())
-            driver.complete(tasks[tid].name, entry[1], _actor(driver.services, tasks[tid]))
-        else:
-            assert timer is not None
-            driver.advance_to(timer + timedelta(seconds=1))
-    if stop > driver.clock.now():
-        driver.clock.set(stop)
-        driver.fire()
-
-
-def _run_scenario(services: Services, scenario: Scenario, now: datetime) -> int:
-    first = scenario.decision_on - timedelta(days=PREPARATION_DAYS_BEFORE["interest"])
-    clock = ManualClock(local_moment(first, time(10, 0)), tz=str(services.clock.tz))
-    history = with_clock(services, clock)
-    with history.unit_of_work() as session:
-        starter = session.scalar(select(User).join(Organisation, Organisation.id == User.organisation_id)
-                                 .where(Organisation.org_number == scenario.org_number))
-        if starter is not None:
-            session.expunge(starter)
-    case_id = start_case(history, MUNICIPALITY, scenario.org_number, starter)
-    driver = Driver(history, case_id)
-    steps = preparation_steps(
-        org_name=str(scenario.interest["organisation_name"]), org_number=scenario.org_number,
-        decision_on=scenario.decision_on, start=scenario.start, years=scenario.years,
-        yearly_amount_sek=scenario.yearly_amount_sek, interval=scenario.interval, statistics=scenario.statistics,
-        interest=scenario.interest, minute_reference=scenario.minute_reference)
-    for name, data in steps:
-        if name == scenario.prepare_until:
-            break
-        driver.at(scenario.decision_on - timedelta(days=PREPARATION_DAYS_BEFORE[name]), time(10, 0))
-        task = next(t for t in driver.open_tasks() if t.name == name)
-        if name == "dialogue":
-            data = dict(data, meeting_date=driver.clock.today().isoformat())
-        driver.complete(name, data, _actor(history, task))
-    _drive(driver, now, _planner(scenario))
-    return case_id
+DEMO = MunicipalityDemo(slug=MUNICIPALITY, process_id="stenungsund_agreement", organisations=ORGANISATIONS,
+                        users=USERS, cases=scenarios)

@@ -1,0 +1,27 @@
+"""Simulate one agreement on a virtual clock: the real engine, the real diagram, a throwaway database.
+
+By idea: `options` (what is asked, checked), `scenarios` (plausible task data), `policy` (when and how people
+act), `snapshot` (the agreement read back), `harness` (the throwaway database and the loop: `simulate`),
+`timeline` (what is returned) and `report` (table and SVG). The case itself is driven by
+app.driving.case_driver, like the tests, the demo and the benchmarks. This package sits below the web and the
+CLI and imports neither; the names they use are importable from here.
+"""
+
+from app.simulation.harness import simulate
+from app.simulation.options import (
+    MAX_AMOUNT_SEK,
+    PAYMENT_INTERVALS,
+    PROCESSES,
+    FieldProblem,
+    InvalidOptions,
+    SimulationOptions,
+    parse_options,
+)
+from app.simulation.report import format_sek, format_table, kind_title, render_svg, timeline_rows
+from app.simulation.timeline import KINDS, SimulatedPeriod, SimulationError, SimulationResult, TimelineEvent
+
+__all__ = [
+    "KINDS", "MAX_AMOUNT_SEK", "PAYMENT_INTERVALS", "PROCESSES", "FieldProblem", "InvalidOptions",
+    "SimulatedPeriod", "SimulationError", "SimulationOptions", "SimulationResult", "TimelineEvent", "format_sek",
+    "format_table", "kind_title", "parse_options", "render_svg", "simulate", "timeline_rows",
+]

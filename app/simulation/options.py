@@ -1,0 +1,91 @@
+"""What a simulation is asked: the municipality, the agreement's terms and how people behave (form-like input
+checked by `parse_options`; each bad field named with a code for the page's texts and a message in English)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from app.domain.agreements.payments import INTERVALS
+from app.domain.agreements.settings import load_settings
+
+# municipality slug -> the agreement process the simulation drives
+PROCESSES: dict[str, str] = {"stenungsund": "stenungsund_agreement"}
+PAYMENT_INTERVALS: tuple[str, ...] = tuple(INTERVALS)  # yearly, half_yearly, quarterly, lump_sum
+MAX_AMOUNT_SEK = 1_000_000_000
+
+
+@dataclass(frozen=True)
+class SimulationOptions:
+    municipality: str = "stenungsund"
+    yearly_amount_sek: int = 400_000
+    start: date = date(2027, 1, 1)
+    years: int = 5
+    interval: str = "yearly"
+    late_follow_up: bool = False
+    renew: bool = False
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    code: str  # i18n key suffix: simulation.error.<code>
+    params: dict[str, Any] = field(default_factory=dict)
+    message: str = ""  # the same in English, for the command line and logs
+
+
+class InvalidOptions(ValueError):
+    def __init__(self, problems: dict[str, FieldProblem]) -> None:
+        super().__init__("; ".join(f"{name}: {p.message}" for name, p in problems.items()))
+        self.problems = problems
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value or "").strip().lower() in ("1", "true", "yes", "on", "ja")
+
+
+def parse_options(raw: Mapping[str, Any]) -> SimulationOptions:
+    """Options from form-like input (strings); InvalidOptions names each bad field."""
+    problems: dict[str, FieldProblem] = {}
+    municipality = str(raw.get("municipality") or "stenungsund").strip()
+    if municipality not in PROCESSES:
+        problems["municipality"] = FieldProblem("municipality", {"choices": ", ".join(PROCESSES)},
+                                                f"choose one of {', '.join(PROCESSES)}")
+    max_years = load_settings(municipality).max_agreement_years if municipality in PROCESSES else 5
+
+    def integer(name: str, low: int, high: int) -> int:
+        text = str(raw.get(name) if raw.get(name) is not None else "").strip().replace(" ", "").replace("\u00a0", "")
+        try:
+            value = int(text)
+        except ValueError:
+            problems[name] = FieldProblem("integer", {}, "write a whole number")
+            return 0
+        if not low <= value <= high:
+            problems[name] = FieldProblem(f"{name}_range", {"low": low, "high": high},
+                                          f"must be between {low} and {high}")
+        return value
+
+    amount = integer("yearly_amount_sek", 1, MAX_AMOUNT_SEK)
+    years = integer("years", 1, max_years)
+    start = date(2000, 1, 1)
+    text = str(raw.get("start") or "").strip()
+    try:
+        start = date.fromisoformat(text)
+        if len(text) != 10 or not 2000 <= start.year <= 2100:
+            raise ValueError(text)
+    except ValueError:
+        problems["start"] = FieldProblem("date", {}, "write the date as YYYY-MM-DD (years 2000-2100)")
+    interval = str(raw.get("interval") or "").strip()
+    if interval not in PAYMENT_INTERVALS:
+        problems["interval"] = FieldProblem("interval", {"choices": ", ".join(PAYMENT_INTERVALS)},
+                                            f"choose one of {', '.join(PAYMENT_INTERVALS)}")
+    if problems:
+        raise InvalidOptions(problems)
+    return SimulationOptions(municipality=municipality, yearly_amount_sek=amount, start=start, years=years,
+                             interval=interval, late_follow_up=_flag(raw.get("late_follow_up")),
+                             renew=_flag(raw.get("renew")))
+
+
