@@ -59,12 +59,12 @@ from app.domain.accounts import add_organisation, municipality_by_slug, organisa
 from app.domain.agreements.projection import sync_case  # noqa: E402
 from app.domain.agreements.settings import load_settings  # noqa: E402
 from app.driving.case_driver import start_case  # noqa: E402
+from app.driving.scenarios import preparation_steps, report_data  # noqa: E402
 from app.engine.registration import next_registration_number  # noqa: E402
 from app.engine.timers import fire_due_timers  # noqa: E402
 from app.models import Case, CaseEvent, OpenTask  # noqa: E402
 from app.models.agreement import Agreement, AgreementPayment  # noqa: E402
 from app.services import Services, build_services, prepare_database  # noqa: E402
-from app.simulation.scenarios import preparation_steps, report_data  # noqa: E402
 
 YEARS = 5
 YEARLY_SEK = 400_000

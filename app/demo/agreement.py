@@ -18,9 +18,9 @@ from typing import Any
 from app.core.clock import ManualClock
 from app.demo.people import actor_for, first_user_of
 from app.driving.case_driver import WORK_TIME, CaseDriver, local_moment, with_clock
+from app.driving.scenarios import preparation_steps, report_data
 from app.models import OpenTask
 from app.services import Services
-from app.simulation.scenarios import preparation_steps, report_data
 
 
 @dataclass

@@ -30,7 +30,7 @@ from app.demo.agreement import AgreementCase
 from app.demo.municipality import MunicipalityDemo
 from app.domain.agreements.payments import next_period_start
 from app.domain.orgnumber import with_check_digit
-from app.simulation.scenarios import interest_data
+from app.driving.scenarios import interest_data
 
 MUNICIPALITY = "stenungsund"
 

@@ -1,8 +1,8 @@
 """Simulate one agreement on a virtual clock: the real engine, the real diagram, a throwaway database.
 
-By idea: `options` (what is asked, checked), `scenarios` (plausible task data), `policy` (when and how people
-act), `snapshot` (the agreement read back), `harness` (the throwaway database and the loop: `simulate`),
-`timeline` (what is returned) and `report` (table and SVG). The case itself is driven by
+By idea: `options` (what is asked, checked), `policy` (when and how people act; the plausible task data
+is app.driving.scenarios), `snapshot` (the agreement read back), `harness` (the throwaway database and the
+loop: `simulate`), `timeline` (what is returned) and `report` (table and SVG). The case itself is driven by
 app.driving.case_driver, like the tests, the demo and the benchmarks. This package sits below the web and the
 CLI and imports neither; the names they use are importable from here.
 """

@@ -20,10 +20,10 @@ from app.core import calendar
 from app.core.clock import ManualClock
 from app.domain.accounts import add_organisation
 from app.driving.case_driver import WORK_TIME, CaseDriver, local_moment, start_case, with_clock
+from app.driving.scenarios import SIM_ORGANISATION, preparation_steps
 from app.services import Services, build_services, prepare_database
 from app.simulation.options import PROCESSES, FieldProblem, InvalidOptions, SimulationOptions
 from app.simulation.policy import People
-from app.simulation.scenarios import SIM_ORGANISATION, preparation_steps
 from app.simulation.snapshot import Snapshot, read_snapshot
 from app.simulation.timeline import SimulatedPeriod, SimulationError, SimulationResult, TimelineEvent
 

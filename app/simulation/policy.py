@@ -15,9 +15,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from app.driving.case_driver import WORK_TIME, CaseDriver, local_moment
+from app.driving.scenarios import report_data
 from app.models import OpenTask
 from app.simulation.options import SimulationOptions
-from app.simulation.scenarios import report_data
 from app.simulation.snapshot import Snapshot
 from app.simulation.timeline import SimulationError
 

@@ -1,5 +1,5 @@
 """Plausible data for an agreement's tasks: the simulated organisation, its interest, every preparation step up
-to the board's decision, and a follow-up report. The Stenungsund demo (app.demo.stenungsund) uses it too."""
+to the board's decision, and a follow-up report. The simulation and the Stenungsund demo use it."""
 
 from __future__ import annotations
 
