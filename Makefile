@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test setup lint bench bench-staff clean lock
+.PHONY: run test check setup lint bench bench-staff clean lock
 
 # Installs exactly what requirements.lock pins (with hashes), then the project itself without dependencies.
 $(BIN)/iop: pyproject.toml requirements.lock
@@ -24,6 +24,10 @@ run: setup
 
 test: setup
 	@bash scripts/run_tests.sh
+
+# What needs neither PostgreSQL nor a browser: `make lint`, then pytest on SQLite over every CPU (pytest-xdist).
+check: lint
+	IOP_TEST_DATABASE_URL= $(BIN)/python -m pytest tests -m "not browser and not postgres" -n auto
 
 lint: setup
 	$(BIN)/ruff check app handlers tests bench scripts

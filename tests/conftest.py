@@ -4,6 +4,7 @@ the app with a manual clock, and log-in helpers per role."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -11,16 +12,17 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import select
 
 from app import create_app
 from app.config import Settings
 from app.core.clock import ManualClock
 from app.db import Base
 from app.domain.accounts import add_organisation, add_user
-from app.models import User
+from app.engine.definitions import ProcessDefinition
+from app.models import DefinitionVersion, User
 from app.services import Services, build_services, deploy_processes, prepare_database
-from tests.scratch_database import scratch_database
+from tests.scratch_database import Template, scratch_database
 
 PASSWORD = "correct-horse-battery"
 ORG_A = "802400-0005"
@@ -30,27 +32,36 @@ START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 09:00 in Stockholm
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with scratch_database(tmp_path_factory.mktemp("db") / "test.sqlite3") as url:
+    """The session's database: the template SQLite file, or a PostgreSQL schema of this session."""
+    with scratch_database(tmp_path_factory.mktemp("db") / "template.sqlite3") as url:
         yield url
 
 
+def _test_settings(instance_path: Path, database_url: str) -> Settings:
+    # sessions outlive the clock moves of the tests (tests/web/test_sessions.py sets the real timeouts)
+    return Settings.from_env(instance_path=instance_path, database_url=database_url, testing=True,
+                             secret_key="test-secret-key", clock="manual",
+                             session_idle_minutes=100 * 365 * 24 * 60, session_max_hours=100 * 365 * 24)
+
+
+@dataclass
+class Prepared:
+    """The database as `prepare_database` leaves it at START, and the definitions it deployed."""
+
+    template: Template
+    definitions: list[ProcessDefinition]
+
+
 @pytest.fixture(scope="session")
-def migrated(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
-    settings = Settings.from_env(instance_path=tmp_path_factory.mktemp("inst"), database_url=database_url)
-    svc = build_services(settings)
+def prepared(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Prepared:
+    """Migrate, load config/ and deploy processes/ (parsing and checking both bundles) once per session."""
+    svc = build_services(_test_settings(tmp_path_factory.mktemp("inst"), database_url), ManualClock(START))
     prepare_database(svc)
+    with svc.unit_of_work() as s:
+        definitions = [svc.engine.definition(s, vid) for vid in s.scalars(select(DefinitionVersion.id))]
+    template = Template(database_url, Base.metadata, svc.db)
     svc.db.dispose()
-    return database_url
-
-
-def _wipe(services: Services) -> None:
-    with services.db.begin() as conn:
-        tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
-        if services.db.dialect.name == "postgresql":
-            conn.execute(text("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE"))
-        else:
-            for name in tables:
-                conn.execute(text(f"DELETE FROM {name}"))
+    return Prepared(template, definitions)
 
 
 @pytest.fixture
@@ -59,18 +70,18 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def settings(migrated: str, tmp_path: Path) -> Settings:
-    # sessions outlive the clock moves of the tests (tests/web/test_sessions.py sets the real timeouts)
-    return Settings.from_env(instance_path=tmp_path / "instance", database_url=migrated, testing=True,
-                             secret_key="test-secret-key", clock="manual",
-                             session_idle_minutes=100 * 365 * 24 * 60, session_max_hours=100 * 365 * 24)
+def settings(prepared: Prepared, tmp_path: Path) -> Settings:
+    """A database of this test's own, as `prepare_database` leaves it (see `services`)."""
+    return _test_settings(tmp_path / "instance", prepared.template.database_for_test(tmp_path))
 
 
 @pytest.fixture
-def services(settings: Settings, clock: ManualClock) -> Iterator[Services]:
+def services(settings: Settings, clock: ManualClock, prepared: Prepared) -> Iterator[Services]:
+    """The services on the test's database, with the deployed definitions already parsed, as after
+    `prepare_database` in this process: each test gets its own copy (the parsed specs are shared)."""
     svc = build_services(settings, clock)
-    _wipe(svc)
-    prepare_database(svc)
+    for definition in prepared.definitions:
+        svc.engine.definitions.put(replace(definition, _validators={}, start_forms={}))
     yield svc
     svc.db.dispose()
 
