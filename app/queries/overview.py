@@ -223,8 +223,7 @@ def _months(session: Session, municipality_ids: Sequence[int] | None, today: dat
             found = counts[(day.year, day.month)]
             found[kind] = found.get(kind, 0) + n
 
-    count("payment", AgreementPayment.due, (Agreement, Agreement.id == AgreementPayment.agreement_id),
-          AgreementPayment.status.in_(OPEN_PAYMENT), source=AgreementPayment, index="ix_agreement_payments_open_due")
+    _count_payments(session, municipality_ids, first, end, counts)
     count("follow_up", AgreementFollowUp.due, (Agreement, Agreement.id == AgreementFollowUp.agreement_id),
           AgreementFollowUp.status.in_(OPEN_FOLLOW_UP), source=AgreementFollowUp,
           index="ix_agreement_follow_ups_open_due")
@@ -238,6 +237,24 @@ def _months(session: Session, municipality_ids: Sequence[int] | None, today: dat
         found = counts.get((day.year, day.month), {})
         months.append(Month(day, {kind: found.get(kind, 0) for kind in KINDS}))
     return months
+
+
+def _count_payments(session: Session, municipality_ids: Sequence[int] | None, first: date, end: date,
+                    counts: dict[tuple[int, int], dict[str, int]]) -> None:
+    """The open payments due in the window, of running agreements, per month into `counts`. The payments are
+    many (42,000 in the window of 100,000 cases), the agreements that are not running few: the payments are read
+    from an index alone, by their own municipality (the agreement's, 0020), and checked against the list of
+    agreements not running (built once) instead of each looking up its agreement. (An ended agreement keeps
+    its open payments; a terminated one cancels only those of its current version.)"""
+    not_running = select(Agreement.id).where(Agreement.status != "running").correlate(None)
+    query = (select(AgreementPayment.due, func.count())
+             .where(_in(AgreementPayment.municipality_id, municipality_ids),
+                    AgreementPayment.status.in_(OPEN_PAYMENT), AgreementPayment.due >= first,
+                    AgreementPayment.due < end, AgreementPayment.agreement_id.not_in(not_running))
+             .group_by(AgreementPayment.due))
+    for day, n in session.execute(query):
+        found = counts[(day.year, day.month)]
+        found["payment"] = found.get("payment", 0) + n
 
 
 def _money(session: Session, municipality_ids: Sequence[int] | None) -> list[YearMoney]:
