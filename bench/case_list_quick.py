@@ -81,7 +81,8 @@ def generate(services: Any, cases: int) -> None:
         for case_id, muni, org, number in running[:tasks_left]:
             name, title, role = rnd.choice(STEPS)
             rows.append({"id": str(uuid.uuid4()), "case_id": case_id, "municipality_id": muni, "organisation_id": org,
-                         "registration_number": number, "name": name, "title": title, "role": role, "created_at": START, "meta": {},
+                         "registration_number": number,
+                         "name": name, "title": title, "role": role, "created_at": START, "meta": {},
                          "due_at": START + timedelta(days=rnd.randint(-60, 120)) if rnd.random() < 0.8 else None})
         conn.execute(insert(OpenTask), rows)
 

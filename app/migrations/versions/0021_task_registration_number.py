@@ -37,8 +37,8 @@ def upgrade() -> None:
         op.execute(f"ALTER TABLE {TABLE} ADD COLUMN {COLUMN} VARCHAR(40) NOT NULL DEFAULT ''")
     else:
         op.add_column(TABLE, sa.Column(COLUMN, sa.String(40), nullable=True))
-    op.execute(f"UPDATE {TABLE} SET {COLUMN} = (SELECT cases.registration_number FROM cases "
-               f"WHERE cases.id = {TABLE}.case_id)")
+    op.execute("UPDATE open_tasks SET registration_number = (SELECT cases.registration_number FROM cases "
+               "WHERE cases.id = open_tasks.case_id)")
     if not sqlite:
         op.alter_column(TABLE, COLUMN, existing_type=sa.String(40), nullable=False)
     op.drop_index(INDEX, table_name=TABLE)
