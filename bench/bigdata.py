@@ -272,6 +272,7 @@ def generate(services: Services, cases: int = FULL_SCALE, seed: int = 11, log: A
                 workflow = workflow.replace(task["id"], new_id)
                 row = shifted("open_tasks", task, delta)
                 row.update(id=new_id, case_id=case_id, municipality_id=m_id, organisation_id=org_id,
+                           registration_number=case["registration_number"],
                            assignee_id=None, created_at=min(row["created_at"], NOW))
                 if row["due_at"] is not None:  # about one task in six is overdue
                     row["due_at"] = NOW + timedelta(days=rng.randint(-10, 50), hours=rng.randint(0, 23))

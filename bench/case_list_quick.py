@@ -74,13 +74,14 @@ def generate(services: Any, cases: int) -> None:
                 batch = []
         if batch:
             conn.execute(insert(Case), batch)
-        running = list(conn.execute(select(Case.id, Case.municipality_id, Case.organisation_id)
-                                    .where(Case.status == "running")))
+        running = list(conn.execute(select(Case.id, Case.municipality_id, Case.organisation_id,
+                                           Case.registration_number).where(Case.status == "running")))
         rnd.shuffle(running)
         rows = []
-        for case_id, muni, org in running[:tasks_left]:
+        for case_id, muni, org, number in running[:tasks_left]:
             name, title, role = rnd.choice(STEPS)
             rows.append({"id": str(uuid.uuid4()), "case_id": case_id, "municipality_id": muni, "organisation_id": org,
+                         "registration_number": number,
                          "name": name, "title": title, "role": role, "created_at": START, "meta": {},
                          "due_at": START + timedelta(days=rnd.randint(-60, 120)) if rnd.random() < 0.8 else None})
         conn.execute(insert(OpenTask), rows)

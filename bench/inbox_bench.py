@@ -76,7 +76,7 @@ def clone_open_tasks(services: Services, *, role: str, municipality: str, count:
                 due = None if rng.random() < 0.1 else now + timedelta(days=rng.randint(-30, 60),
                                                                      hours=rng.randint(0, 23))
                 task.update(id=str(uuid.UUID(int=rng.getrandbits(128))), case_id=case_id, organisation_id=org_id,
-                            due_at=due, created_at=created,
+                            registration_number=row["registration_number"], due_at=due, created_at=created,
                             assignee_id=claimed_by if claimed_by and rng.random() < 0.05 else None)
                 tasks.append(task)
             s.execute(insert(Case), cases)

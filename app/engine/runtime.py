@@ -423,7 +423,8 @@ class CaseEngine:
                 assignee_id = session.scalar(select(User.id).where(User.username == username))
             row = OpenTask(
                 id=key, case_id=case.id, municipality_id=case.municipality_id,
-                organisation_id=case.organisation_id, name=task.task_spec.bpmn_id,
+                organisation_id=case.organisation_id, registration_number=case.registration_number,
+                name=task.task_spec.bpmn_id,
                 title=info.name if info else task.task_spec.bpmn_name or task.task_spec.name,
                 role=role, assignee_id=assignee_id, due_at=due, created_at=now,
                 form=definition.form_name_for(task.task_spec.bpmn_id), meta={},

@@ -23,13 +23,16 @@ class OpenTask(Base):
                       Index("ix_open_tasks_inbox", "role", "municipality_id", "assignee_id", "due_at", "created_at",
                             "id", "title"),
                       # migration 0019_inbox_search: the inbox search reads every searched column from the index
+                      # (0021_task_registration_number: with the registration number)
                       Index("ix_open_tasks_inbox_search", "role", "municipality_id", "assignee_id", "title",
-                            "organisation_id", "case_id", "due_at", "created_at", "id"))
+                            "organisation_id", "registration_number", "case_id", "due_at", "created_at", "id"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the SpiffWorkflow task UUID
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    # the case's (it never changes), copied so the inbox search reads open_tasks alone (0021)
+    registration_number: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(120))
     title: Mapped[str] = mapped_column(String(300))
     role: Mapped[str] = mapped_column(String(20))

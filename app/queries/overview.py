@@ -208,30 +208,35 @@ def _months(session: Session, municipality_ids: Sequence[int] | None, today: dat
     first, end = month_window(today)
     running = (_in(Agreement.municipality_id, municipality_ids), Agreement.status == "running")
     counts: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
-    # Each open payment or follow-up of the window is read from its (status, due, agreement_id) index and its
-    # agreement from ix_agreements_scope (id, status, municipality_id): no large row is read. (Checking the
-    # ids against `IN (SELECT id FROM agreements ...)` instead was slower on SQLite with these indexes.)
 
-    def count(kind: str, column: Any, *joins_and_filters: Any, source: Any, index: str = "") -> None:
-        # grouped by the day itself (at most 366 rows per kind), so no date function runs per row
-        query = select(column, func.count()).select_from(source)
-        if index:  # SQLite picks the narrower (status, due) index when a municipality is chosen: 5x slower
-            query = query.with_hint(source, f"INDEXED BY {index}", dialect_name="sqlite")
-        for item in joins_and_filters:
-            query = query.join(*item) if isinstance(item, tuple) else query.where(item)
-        for day, n in session.execute(query.where(*running, column >= first, column < end).group_by(column)):
+    def add(kind: str, rows: Any) -> None:
+        for day, n in rows:
             found = counts[(day.year, day.month)]
             found[kind] = found.get(kind, 0) + n
 
-    count("payment", AgreementPayment.due, (Agreement, Agreement.id == AgreementPayment.agreement_id),
-          AgreementPayment.status.in_(OPEN_PAYMENT), source=AgreementPayment, index="ix_agreement_payments_open_due")
-    count("follow_up", AgreementFollowUp.due, (Agreement, Agreement.id == AgreementFollowUp.agreement_id),
-          AgreementFollowUp.status.in_(OPEN_FOLLOW_UP), source=AgreementFollowUp,
-          index="ix_agreement_follow_ups_open_due")
-    current = (Agreement, (AgreementPeriod.agreement_id == Agreement.id)
-               & (AgreementPeriod.version == Agreement.current_version))
-    count("renewal_dialogue", AgreementPeriod.renewal_dialogue_opens, current, source=AgreementPeriod)
-    count("renewal_deadline", AgreementPeriod.renewal_decision_deadline, current, source=AgreementPeriod)
+    # The open payments and follow-ups of the window are many (27,000 and 19,000 of 100,000 cases): each is
+    # read from its covering (status, due, agreement_id) index and its agreement checked in the list of the
+    # running agreements in scope, built once from the agreements' covering scope index, instead of looking up
+    # each one's agreement (SQLite read the agreement's wide row: CPU 130 → 25 ms for the payments). Grouped in
+    # the index's order (status, then the day), no row is sorted. (The agreement's status is needed: an ended
+    # agreement keeps its open payments, a terminated one cancels only those of its current version.)
+    running_ids = (select(Agreement.id).where(*running)
+                   .with_hint(Agreement, "INDEXED BY ix_agreements_scope", dialect_name="sqlite").correlate(None))
+    for kind, table, statuses, index in (
+            ("payment", AgreementPayment, OPEN_PAYMENT, "ix_agreement_payments_open_due"),
+            ("follow_up", AgreementFollowUp, OPEN_FOLLOW_UP, "ix_agreement_follow_ups_open_due")):
+        add(kind, session.execute(
+            select(table.due, func.count())
+            .with_hint(table, f"INDEXED BY {index}", dialect_name="sqlite")
+            .where(table.status.in_(statuses), table.due >= first, table.due < end,
+                   table.agreement_id.in_(running_ids))
+            .group_by(table.status, table.due)))
+    # the renewal dates of the current periods (a few thousand in the window), each with its agreement
+    current = (AgreementPeriod.agreement_id == Agreement.id) & (AgreementPeriod.version == Agreement.current_version)
+    for kind, column in (("renewal_dialogue", AgreementPeriod.renewal_dialogue_opens),
+                         ("renewal_deadline", AgreementPeriod.renewal_decision_deadline)):
+        add(kind, session.execute(select(column, func.count()).select_from(AgreementPeriod).join(Agreement, current)
+                                  .where(*running, column >= first, column < end).group_by(column)))
     months = []
     for offset in range(12):
         day = calendar.add_months(first, offset)

@@ -72,7 +72,8 @@ def insert_cases(services: Services, specs: tuple[Spec, ...] | list[Spec]) -> di
             s.flush()
             for name, title, role, due in spec.tasks:
                 s.add(OpenTask(id=str(uuid.uuid4()), case_id=case.id, municipality_id=case.municipality_id,
-                               organisation_id=org.id, name=name, title=title, role=role,
+                               organisation_id=org.id, registration_number=case.registration_number,
+                               name=name, title=title, role=role,
                                due_at=None if due is None else START + timedelta(days=due), created_at=START,
                                meta={}))
             made[(spec.muni, spec.reg)] = case.id

@@ -47,8 +47,11 @@ class _Writer:
 
     def task(self, case_id: int, muni: str, role: str, due: datetime | None) -> None:
         self.n += 1
+        case = self.s.get(Case, case_id)
+        assert case is not None
         self.s.add(OpenTask(id=f"task-{self.n}", case_id=case_id, municipality_id=self.munis[muni],
-                            organisation_id=self.orgs[0], name="t", title="Uppgift", role=role, due_at=due,
+                            organisation_id=self.orgs[0], registration_number=case.registration_number,
+                            name="t", title="Uppgift", role=role, due_at=due,
                             created_at=NOW - timedelta(days=20), meta={}))
 
     def agreement(self, case_id: int, muni: str, payments: list[tuple[date, int, str]],

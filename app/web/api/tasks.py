@@ -32,7 +32,7 @@ def list_tasks() -> Any:
     """The caller's inbox, keyset-paged: `next` is the cursor of the following page (pass it as `after`)."""
     user = caller()
     query = parse_query(request.args)
-    page = inbox.inbox_page(db(), permissions.workable_tasks(user), query, services().clock.now(), user.id)
+    page = inbox.inbox_items(db(), permissions.workable_tasks(user), query, services().clock.now(), user.id)
     items = inbox_json(db(), services().engine, page.rows, services().clock.now())
     # Every item carries its form's JSON Schema, and a page holds few distinct forms: each is serialised once
     # and its text spliced into every item that carries it (building that JSON was most of a long page's time).

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from app.engine.runtime import CaseEngine
 from app.models import Case, CaseEvent, DefinitionVersion, OpenTask, User
-from app.queries.inbox import InboxRow
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -72,19 +71,41 @@ def tasks_json(session: Session, engine: CaseEngine, tasks: list[OpenTask], now:
     return [task_json(session, engine, t, now, names, registration, definitions) for t in tasks]
 
 
-def inbox_json(session: Session, engine: CaseEngine, rows: list[InboxRow], now: datetime) -> list[dict[str, Any]]:
-    """A page of the inbox (app.queries.inbox): no statement beyond the page's own, but one per definition
-    version not yet in the engine's cache."""
-    names = {r.task.assignee_id: r.assignee for r in rows if r.task.assignee_id and r.assignee}
-    registration = {r.task.case_id: r.registration_number for r in rows}
-    definitions = {r.task.case_id: r.definition_id for r in rows}
-    items = []
+def inbox_json(session: Session, engine: CaseEngine, rows: list[Row[Any]], now: datetime) -> list[dict[str, Any]]:
+    """A page of the inbox as plain rows (app.queries.inbox.inbox_items), each item the shape of task_json with
+    the organisation and the process: no statement beyond the page's own, but one per definition version not
+    yet in the engine's cache. The forms are looked up once per definition version and form."""
     forms: dict[tuple[int, str], Any] = {}
+    processes: dict[int, str] = {}
+    items = []
     for row in rows:
-        item = task_json(session, engine, row.task, now, names, registration, definitions, forms)
-        item["organisation"] = row.organisation_name
-        item["process"] = engine.definition(session, row.definition_id).process_id
-        items.append(item)
+        definition_id = row.definition_id
+        form = None
+        if row.form:
+            key = (definition_id, row.form)
+            if key in forms:
+                form = forms[key]
+            else:
+                form = forms[key] = engine.definition(session, definition_id).form(row.form)
+        process = processes.get(definition_id)
+        if process is None:
+            process = processes[definition_id] = engine.definition(session, definition_id).process_id
+        due = row.due_at
+        items.append({
+            "id": row.id,
+            "case_id": row.case_id,
+            "registration_number": row.registration_number,
+            "name": row.name,
+            "title": row.title,
+            "role": row.role,
+            "assignee": row.assignee if row.assignee_id else None,
+            "due": due.isoformat() if due else None,
+            "overdue": bool(due and due < now),
+            "created": iso(row.created_at),
+            "form": form,
+            "organisation": row.organisation_name,
+            "process": process,
+        })
     return items
 
 
