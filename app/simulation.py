@@ -44,6 +44,8 @@ from app.domain.agreements.settings import load_settings
 from app.domain.orgnumber import with_check_digit
 from app.engine.runtime import CaseEngine
 from app.engine.timers import fire_due_timers
+from app.i18n import plural, translate
+from app.i18n.formats import sek
 from app.models import Case, OpenTask, User
 from app.models.agreement import Agreement
 from app.services import Services, build_services, prepare_database
@@ -605,15 +607,13 @@ def _simulate(services: Services, options: SimulationOptions, decision_on: date)
 
 # ------------------------------------------------------------------------------------ output
 def kind_title(kind: str, lang: str = "sv") -> str:
-    from app.web.i18n import translate
-
     return translate(f"simulation.kind.{kind}", lang=lang)
 
 
 def format_sek(amount: int | None) -> str:
     if amount is None:
         return ""
-    return f"{amount:,}".replace(",", "\u00a0") + " kr"
+    return sek(amount)
 
 
 def timeline_rows(result: SimulationResult, lang: str = "sv") -> list[tuple[str, str, str, str, str]]:
@@ -624,7 +624,7 @@ def timeline_rows(result: SimulationResult, lang: str = "sv") -> list[tuple[str,
 
 def format_table(result: SimulationResult, lang: str = "sv") -> str:
     rows = [(d, title, amount, ref) for d, _, title, amount, ref in timeline_rows(result, lang)]
-    head = ("Datum", "Händelse", "Belopp", "Referens") if lang == "sv" else ("Date", "Event", "Amount", "Reference")
+    head = tuple(translate(f"simulation.col.{column}", lang) for column in ("date", "event", "amount", "reference"))
     widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(4)]
     lines = ["  ".join(str(c).ljust(w) if i != 2 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths,
                                                                                                      strict=True)))
@@ -671,8 +671,6 @@ def _shape(shape: str, x: float, y: float, colour: str) -> str:
 
 def render_svg(result: SimulationResult, lang: str = "sv", width: int = 960) -> str:
     """A self-contained SVG timeline: one lane per kind of event, the agreement periods as bars."""
-    from app.web.i18n import translate
-
     first = min([result.decision_on, *(e.on for e in result.events)])
     last = max([*(p.end for p in result.periods), *(e.on for e in result.events), first + timedelta(days=1)])
     start = date(first.year, 1, 1)
@@ -690,7 +688,7 @@ def render_svg(result: SimulationResult, lang: str = "sv", width: int = 960) -> 
         f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="sim-plot-title sim-plot-desc" '
         f'font-family="sans-serif" font-size="12">',
         f'<title id="sim-plot-title">{escape(title)}</title>',
-        f'<desc id="sim-plot-desc">{escape(translate("simulation.plot_desc", lang=lang, count=len(result.events)))}'
+        f'<desc id="sim-plot-desc">{escape(plural("simulation.plot_desc", len(result.events), lang))}'
         '</desc>',
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
     ]

@@ -30,6 +30,7 @@ from app.core.errors import Conflict, InvalidData
 from app.engine.timer_clock import engine_clock
 from app.engine.timer_state import next_due, pending_timers, timer_definitions
 from app.engine.workflow_tasks import all_tasks
+from app.i18n import translate
 from app.models import Case, OpenTask, User
 
 if TYPE_CHECKING:
@@ -113,15 +114,9 @@ def mark_failed(engine: CaseEngine, session: Session | None, case: Case, inciden
 
 
 def _mail_text(case: Case, incident: Incident, lang: str) -> tuple[str, str]:
-    if lang == "en":
-        return (f"Case {case.registration_number} has stopped on an error",
-                f"The case {case.registration_number} ({case.title}) has stopped at the step '{incident.step}'.\n\n"
-                f"{incident.detail}\n\nOn the case page an administrator can retry, skip the step, pause or "
-                "cancel the case.\n\nThis message was sent automatically. Please do not reply to it.")
-    return (f"Ärende {case.registration_number} har stoppats av ett fel",
-            f"Ärendet {case.registration_number} ({case.title}) har stoppats.\n\n{incident.message}\n\n"
-            "På ärendesidan kan en administratör försöka igen, hoppa över steget, pausa eller avbryta ärendet.\n\n"
-            "Det här meddelandet skickades automatiskt. Svara inte på det.")
+    values = {"reg": case.registration_number, "case": case.title, "step": incident.step,
+              "message": incident.message, "detail": incident.detail}
+    return translate("mail.incident.subject", lang, **values), translate("mail.incident.body", lang, **values)
 
 
 def _tell_administrators(engine: CaseEngine, session: Session, case: Case, incident: Incident) -> None:
