@@ -21,9 +21,9 @@ def catalogue(lang: str) -> dict[str, str]:
     """Key -> text of a language's catalogue (a plural's first form)."""
     with (CATALOGUES / lang / "LC_MESSAGES" / "messages.po").open("rb") as fh:
         messages = read_po(fh, locale=lang)
-    return {str(m.id[0] if isinstance(m.id, (tuple, list)) else m.id): str(m.string[0] if isinstance(m.string, (tuple, list))
-                                                                   else m.string)
-            for m in messages if m.id}
+    def first(value: object) -> str:
+        return str(value[0] if isinstance(value, (tuple, list)) else value)
+    return {first(m.id): first(m.string) for m in messages if m.id}
 
 
 def shown_keys(text: str) -> list[str]:
