@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test check setup lint bench bench-staff clean lock
+.PHONY: run test check setup lint bench bench-staff clean lock texts
 
 # Installs exactly what requirements.lock pins (with hashes), then the project itself without dependencies.
 $(BIN)/iop: pyproject.toml requirements.lock
@@ -14,7 +14,17 @@ $(BIN)/iop: pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	@touch $(BIN)/iop
 
-setup: $(BIN)/iop
+# The text catalogues: app/i18n/<lang>/LC_MESSAGES/messages.po, compiled to the messages.mo beside it (both
+# committed; tests/i18n checks they agree). Edit a .po, then `make texts` (setup does it when a .po is newer).
+CATALOGUES := $(wildcard app/i18n/*/LC_MESSAGES/messages.po)
+
+app/i18n/%/LC_MESSAGES/messages.mo: app/i18n/%/LC_MESSAGES/messages.po $(BIN)/iop
+	$(BIN)/pybabel -q compile --domain messages --input-file $< --output-file $@ --locale $*
+
+texts: $(BIN)/iop
+	$(BIN)/pybabel compile --domain messages --directory app/i18n --statistics
+
+setup: $(BIN)/iop $(CATALOGUES:.po=.mo)
 	@bash scripts/setup_frontend.sh
 
 run: setup

@@ -1,13 +1,14 @@
-"""Catalogue keys that reach a page: a text the catalogues (app/i18n/<lang>/*.json) did not have is
+"""Catalogue keys that reach a page: a text the catalogues (app/i18n/<lang>/LC_MESSAGES/messages.po) did not have is
 shown as its key, e.g. `answers.statistic`. `shown_keys(text)` finds such words in a page's text
 (whether or not any catalogue has that key yet)."""
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
 from pathlib import Path
+
+from babel.messages.pofile import read_po
 
 CATALOGUES = Path(__file__).resolve().parents[1] / "app" / "i18n"
 _DOTTED = re.compile(r"(?<![\w.@/:-])([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)(?![\w@/-])")
@@ -17,10 +18,12 @@ _FILE_ENDINGS = {"pdf", "doc", "docx", "odt", "ods", "xls", "xlsx", "csv", "txt"
 
 @cache
 def catalogue(lang: str) -> dict[str, str]:
-    data: dict[str, str] = {}
-    for path in sorted((CATALOGUES / lang).glob("*.json")):
-        data.update(json.loads(path.read_text(encoding="utf-8")))
-    return data
+    """Key -> text of a language's catalogue (a plural's first form)."""
+    with (CATALOGUES / lang / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        messages = read_po(fh, locale=lang)
+    def first(value: object) -> str:
+        return str(value[0] if isinstance(value, (tuple, list)) else value)
+    return {first(m.id): first(m.string) for m in messages if m.id}
 
 
 def shown_keys(text: str) -> list[str]:

@@ -24,8 +24,6 @@ from __future__ import annotations
 import copy
 import json
 from datetime import datetime
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -36,25 +34,18 @@ from app.domain import attachments, permissions, task_actions
 from app.domain.start_data import MAX_ITEMS, MAX_TEXT
 from app.engine.form_paths import Step, path_name
 from app.engine.runtime import CaseEngine
+from app.i18n import translate
+from app.i18n.formats import number
 from app.models import Attachment, Case, OpenTask, User
 from app.models.draft import TaskDraft
 
 MAX_BYTES = 200_000  # the whole draft as JSON (a JSON request body is at most 256 kB)
 MAX_DEPTH = 8
-_CATALOGUES = Path(__file__).resolve().parent.parent / "i18n"
 _TYPES = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object"}
 
 
-@lru_cache(maxsize=4)
-def _texts(lang: str) -> dict[str, str]:
-    def load(code: str) -> dict[str, str]:
-        path = _CATALOGUES / code / "drafts.json"
-        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    return {**load("sv"), **(load(lang) if lang != "sv" else {})}
-
-
 def _text(lang: str, key: str, **values: Any) -> str:
-    return _texts(lang).get(key, key).format(**values)
+    return translate(key, lang, **values)
 
 
 def own_draft(session: Session, user: User, task_id: str) -> TaskDraft | None:
@@ -179,7 +170,7 @@ def _walk(schema: dict[str, Any], value: Any, prop: dict[str, Any], path: list[S
         return
     if isinstance(value, str):
         if len(value) > MAX_TEXT:
-            problems[name] = _text(lang, "draft.too_long", max=f"{MAX_TEXT:,}".replace(",", "\u00a0"))
+            problems[name] = _text(lang, "draft.too_long", max=number(MAX_TEXT, lang))
         elif "\x00" in value:
             problems[name] = _text(lang, "draft.bad_character")
     elif isinstance(value, list):

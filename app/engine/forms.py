@@ -2,7 +2,7 @@
 
 Messages are keyed by the field's place (app.engine.form_paths: `parties[1][org_number]`), so the
 task page puts each next to its input and the API returns the same keys. The texts are the
-`validation.*` keys of app/i18n/<lang>/forms.json.
+`validation.*` texts of the catalogues (app.i18n).
 
 Beyond JSON Schema: `x-not-before` (a date not before another field's) and `x-keys-from` (an
 object holding exactly the named numbers listed in the task's data, see app.engine.form_keys);
@@ -11,12 +11,10 @@ the latter is checked only when the caller passes the task's data as `context`.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
@@ -26,10 +24,10 @@ from referencing.exceptions import Unresolvable
 from app.core.errors import InvalidData
 from app.engine.form_keys import KEYS_FROM, keys_for
 from app.engine.form_paths import Step, path_name
+from app.i18n import texts_under
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _FORMATS = FormatChecker()
-_CATALOGUES = Path(__file__).resolve().parent.parent / "i18n"
 
 # An empty registry resolves only references inside the form itself; without it jsonschema would
 # fetch a "$ref" URL over the network while validating a request.
@@ -51,11 +49,7 @@ def _is_date(value: object) -> bool:
 @lru_cache(maxsize=4)
 def messages(lang: str) -> dict[str, str]:
     """The `validation.*` texts of a language (without the prefix), Swedish for anything missing."""
-    def load(code: str) -> dict[str, str]:
-        path = _CATALOGUES / code / "forms.json"
-        data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-        return {k.removeprefix("validation."): v for k, v in data.items() if k.startswith("validation.")}
-    return {**load("sv"), **(load(lang) if lang != "sv" else {})}
+    return texts_under("validation.", lang)
 
 
 def _title_of(prop: Mapping[str, Any], fallback: str, lang: str) -> str:

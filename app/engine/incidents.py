@@ -30,6 +30,7 @@ from app.core.errors import Conflict, InvalidData
 from app.engine.timer_clock import engine_clock
 from app.engine.timer_state import next_due, pending_timers, timer_definitions
 from app.engine.workflow_tasks import all_tasks
+from app.i18n import translate
 from app.models import Case, OpenTask, User
 
 if TYPE_CHECKING:
@@ -57,21 +58,22 @@ def _kind_of(spec: Any) -> str:
 
 
 def _cause(exc: BaseException) -> str:
-    """What failed, in plain Swedish words, from the failing element's kind and the error."""
+    """What failed, as a code (`incident.cause.<code>` in the catalogues), from the failing element's kind
+    and the error."""
     text = str(exc)
     kind = _kind_of(getattr(exc, "task_spec", None))
     if "steps (a loop" in text or "builds a value" in text or "builds more than" in text \
             or "computes a number" in text or "was stopped after" in text or "more than" in text and "MB" in text:
-        return "ett skript i processen tog för lång tid eller för mycket minne och stoppades."
+        return "limit"
     if "operation" in text and "failed" in text or "Service" in kind:
-        return "en tjänst som steget anropar svarade med ett fel."
+        return "service"
     if "Gateway" in kind or "No conditions satisfied" in text:
-        return "inget av villkoren för vägen vidare stämde med ärendets uppgifter."
+        return "gateway"
     if "Timer" in kind or "Catch" in kind or "Boundary" in kind:
-        return "tidpunkten i processen kunde inte räknas ut."
+        return "timer"
     if "Script" in kind:
-        return "ett skript i processen gav ett fel."
-    return "ett uttryck i processen gav ett fel."
+        return "script"
+    return "expression"
 
 
 def describe(exc: BaseException, workflow: BpmnWorkflow | None = None) -> Incident:
@@ -84,9 +86,10 @@ def describe(exc: BaseException, workflow: BpmnWorkflow | None = None) -> Incide
         errored = failed_tasks(workflow)
         spec = errored[0].task_spec if errored else None
     bpmn_id = getattr(spec, "bpmn_id", None) or getattr(spec, "name", None)
-    name = getattr(spec, "bpmn_name", None) or bpmn_id or "okänt steg"
+    name = getattr(spec, "bpmn_name", None) or bpmn_id or translate("incident.unknown_step")
     name = " ".join(str(name).split())
-    message = f"Steget '{name}' kunde inte köras: {_cause(exc)}"
+    # kept in Swedish in the case's summary (the API returns it as it is)
+    message = translate("incident.message", step=name, cause=translate(f"incident.cause.{_cause(exc)}"))
     original = getattr(exc, "error", None) or exc.__cause__
     detail = f"{type(exc).__name__}: {exc}"
     if isinstance(original, BaseException) and str(original) not in str(exc):
@@ -113,15 +116,9 @@ def mark_failed(engine: CaseEngine, session: Session | None, case: Case, inciden
 
 
 def _mail_text(case: Case, incident: Incident, lang: str) -> tuple[str, str]:
-    if lang == "en":
-        return (f"Case {case.registration_number} has stopped on an error",
-                f"The case {case.registration_number} ({case.title}) has stopped at the step '{incident.step}'.\n\n"
-                f"{incident.detail}\n\nOn the case page an administrator can retry, skip the step, pause or "
-                "cancel the case.\n\nThis message was sent automatically. Please do not reply to it.")
-    return (f"Ärende {case.registration_number} har stoppats av ett fel",
-            f"Ärendet {case.registration_number} ({case.title}) har stoppats.\n\n{incident.message}\n\n"
-            "På ärendesidan kan en administratör försöka igen, hoppa över steget, pausa eller avbryta ärendet.\n\n"
-            "Det här meddelandet skickades automatiskt. Svara inte på det.")
+    values = {"reg": case.registration_number, "case": case.title, "step": incident.step,
+              "message": incident.message, "detail": incident.detail}
+    return translate("mail.incident.subject", lang, **values), translate("mail.incident.body", lang, **values)
 
 
 def _tell_administrators(engine: CaseEngine, session: Session, case: Case, incident: Incident) -> None:

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from app.core.errors import Conflict
 from app.engine.timer_state import Firing
+from app.i18n import translate
 from app.models import Case
 from app.notifications.reminders import send_due_reminders
 from app.services import Services
@@ -143,8 +144,8 @@ def _incident(services: Services, case_id: int, now: datetime, exc: Exception) -
             case = session.get(Case, case_id)
             if case is None:
                 return
-            incident = incidents.Incident(None, "Tidsstyrd händelse",
-                                          "En tidsstyrd händelse i ärendet kunde inte köras.",
+            incident = incidents.Incident(None, translate("incident.timer.step"),
+                                          translate("incident.timer.message"),
                                           f"{type(exc).__name__}: {exc}"[:4000])
             incidents.mark_failed(services.engine, session, case, incident)
             case.next_timer_at = None

@@ -1,32 +1,15 @@
 """A simulation's timeline for people: a table for the command line and a self-contained SVG plot (no plotting
-dependency). Every text comes through `text_of`, the one lookup this module makes, so the catalogue behind it can
-change in one line."""
+dependency). Every text comes from the gettext catalogues through app.i18n."""
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
-from functools import lru_cache
-from pathlib import Path
-from typing import Any
 from xml.sax.saxutils import escape
 
+from app.i18n import plural
+from app.i18n import translate as text_of
+from app.i18n.formats import sek
 from app.simulation.timeline import KINDS, SimulationResult
-
-_CATALOGUES = Path(__file__).resolve().parent.parent / "i18n"
-
-
-@lru_cache(maxsize=4)
-def _catalogue(lang: str) -> dict[str, str]:
-    data: dict[str, str] = {}
-    data.update(json.loads((_CATALOGUES / lang / "simulation.json").read_text(encoding="utf-8")))
-    return data
-
-
-def text_of(key: str, lang: str, **values: Any) -> str:
-    """The text `key` in `lang` (Swedish when missing), with `values` filled in."""
-    found = _catalogue(lang).get(key) or _catalogue("sv").get(key) or key
-    return found.format(**values) if values else found
 
 
 def kind_title(kind: str, lang: str = "sv") -> str:
@@ -36,7 +19,7 @@ def kind_title(kind: str, lang: str = "sv") -> str:
 def format_sek(amount: int | None) -> str:
     if amount is None:
         return ""
-    return f"{amount:,}".replace(",", "\u00a0") + " kr"
+    return sek(amount)
 
 
 def timeline_rows(result: SimulationResult, lang: str = "sv") -> list[tuple[str, str, str, str, str]]:
@@ -47,7 +30,7 @@ def timeline_rows(result: SimulationResult, lang: str = "sv") -> list[tuple[str,
 
 def format_table(result: SimulationResult, lang: str = "sv") -> str:
     rows = [(d, title, amount, ref) for d, _, title, amount, ref in timeline_rows(result, lang)]
-    head = ("Datum", "Händelse", "Belopp", "Referens") if lang == "sv" else ("Date", "Event", "Amount", "Reference")
+    head = tuple(text_of(f"simulation.col.{column}", lang) for column in ("date", "event", "amount", "reference"))
     widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(4)]
     lines = ["  ".join(str(c).ljust(w) if i != 2 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths,
                                                                                                      strict=True)))
@@ -111,7 +94,7 @@ def render_svg(result: SimulationResult, lang: str = "sv", width: int = 960) -> 
         f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="sim-plot-title sim-plot-desc" '
         f'font-family="sans-serif" font-size="12">',
         f'<title id="sim-plot-title">{escape(title)}</title>',
-        f'<desc id="sim-plot-desc">{escape(text_of("simulation.plot_desc", lang, count=len(result.events)))}'
+        f'<desc id="sim-plot-desc">{escape(plural("simulation.plot_desc", len(result.events), lang))}'
         '</desc>',
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
     ]

@@ -13,6 +13,7 @@ from app.observability.requests import install as install_request_log
 from app.web import blueprints
 from app.web.context import close_db
 from app.web.errors import register_error_handlers
+from app.web.i18n import init_app as init_texts
 from app.web.security import SessionCookies, security_headers
 
 csrf = CSRFProtect()
@@ -39,6 +40,7 @@ def register(app: Flask) -> None:
     app.session_interface = SessionCookies()
     app.config["SESSION_COOKIE_SECURE"] = bool(settings.https)
     csrf.init_app(app)
+    init_texts(app)
     app.teardown_appcontext(close_db)
     app.after_request(security_headers)
     install_request_log(app)  # request id, one log line and the HTTP metrics per request

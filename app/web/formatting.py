@@ -1,47 +1,15 @@
-"""Numbers, amounts and dates as a Swedish reader reads them (Babel; the page language picks the locale)."""
+"""Numbers, amounts and dates on pages: app.i18n.formats (Babel) in the page's language, and dates as stored."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
-from babel.numbers import format_decimal
+from app.i18n.formats import long_date, number, sek
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
-LOCALES = {"sv": "sv_SE", "en": "en_GB"}
-
-
-def _locale(lang: str) -> str:
-    return LOCALES.get(lang, "sv_SE")
-
-
-def _decimal(value: Any) -> Decimal | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        return Decimal(str(value).replace(" ", "").replace("\xa0", "").replace(",", "."))
-    except (InvalidOperation, ValueError):
-        return None
-
-
-def number(value: Any, lang: str = "sv") -> str:
-    """300000 -> '300 000' (no-break space grouping); text that is not a number is returned as it is."""
-    amount = _decimal(value)
-    if amount is None:
-        return "" if value is None else str(value)
-    return format_decimal(amount, locale=_locale(lang))
-
-
-def sek(value: Any, lang: str = "sv") -> str:
-    """300000 -> '300 000 kr' (whole kronor; öre shown only when there are any)."""
-    amount = _decimal(value)
-    if amount is None:
-        return "" if value is None else str(value)
-    shown = format_decimal(amount, format="#,##0.##", locale=_locale(lang))
-    return f"{shown}\xa0kr" if lang == "sv" else f"SEK\xa0{shown}"
+__all__ = ["as_date", "day", "is_amount", "number", "sek"]
 
 
 def as_date(value: Any) -> date | None:
@@ -66,7 +34,7 @@ def day(value: Any, lang: str = "sv") -> str:
     shown = as_date(value)
     if shown is None:
         return "–" if value in (None, "") else str(value)
-    return format_date(shown, "d MMMM y", locale=_locale(lang))
+    return long_date(shown, lang)
 
 
 def is_amount(name: str, prop: dict[str, Any] | None) -> bool:

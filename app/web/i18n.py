@@ -1,39 +1,39 @@
-"""Swedish by default, English selectable.
+"""The Flask side of the text system (app.i18n): which language a request is in, and Flask-Babel.
 
-Texts live in app/i18n/<lang>/*.json (one file per area of the app), keyed by short ids; the files of
-one language are merged.
+Swedish by default; `?lang=en` on a request or the language kept in the session picks English.
+Flask-Babel's locale selector answers with the same choice, so its `gettext`/`ngettext` (and the
+Jinja `_`) read the same catalogues as `translate` and `plural` below.
 """
 
 from __future__ import annotations
 
-import json
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from flask import request, session
+from flask import Flask, request, session
+from flask_babel import Babel
 
-LANGUAGES = ("sv", "en")
-_DIR = Path(__file__).resolve().parent.parent / "i18n"
+from app import i18n
+from app.i18n import LANGUAGES, Language
 
-
-@lru_cache(maxsize=4)
-def _catalog(lang: str) -> dict[str, str]:
-    data: dict[str, str] = {}
-    for path in sorted((_DIR / lang).glob("*.json")):
-        data.update(json.loads(path.read_text(encoding="utf-8")))
-    return data
+__all__ = ["LANGUAGES", "current_language", "init_app", "plural", "translate"]
 
 
-def current_language() -> str:
+def current_language() -> Language:
     lang = request.args.get("lang") if request else None
     if lang in LANGUAGES:
-        return lang
-    stored = session.get("lang")
-    return stored if stored in LANGUAGES else "sv"
+        return i18n.language(lang)
+    return i18n.language(session.get("lang")) if session.get("lang") in LANGUAGES else i18n.DEFAULT
 
 
 def translate(key: str, lang: str | None = None, **values: Any) -> str:
-    lang = lang or current_language()
-    text = _catalog(lang).get(key) or _catalog("sv").get(key) or key
-    return text.format(**values) if values else text
+    return i18n.translate(key, lang or current_language(), **values)
+
+
+def plural(key: str, count: int, lang: str | None = None, **values: Any) -> str:
+    return i18n.plural(key, count, lang or current_language(), **values)
+
+
+def init_app(app: Flask) -> None:
+    """Flask-Babel over app/i18n, the locale chosen per request as above."""
+    Babel(app, locale_selector=current_language, default_domain=i18n.DOMAIN,
+          default_translation_directories=str(i18n.CATALOGUES))

@@ -16,12 +16,13 @@ from urllib.parse import urlencode
 from flask import Blueprint, render_template, request
 from sqlalchemy import select
 
+from app.i18n import formats
 from app.models import LoginAttempt, Municipality
 from app.queries.overview import KINDS, Overview, overview
 from app.web.context import db, services
-from app.web.i18n import translate
+from app.web.i18n import plural, translate
 from app.web.pages import charts
-from app.web.pages.common import role_title, user
+from app.web.pages.common import lang, role_title, user
 from app.web.security import login_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -56,7 +57,7 @@ def sek_short(amount: int) -> str:
 
 
 def sek(amount: int) -> str:
-    return f"{amount:,}".replace(",", "\u00a0") + "\u00a0kr"
+    return formats.sek(amount, lang())
 
 
 def _cases_link(**params: Any) -> str:
@@ -64,8 +65,8 @@ def _cases_link(**params: Any) -> str:
 
 
 def _count_text(key: str, count: int) -> str:
-    """"1 ärende", "4 ärenden": the catalogue has `<key>_one` for one."""
-    return translate(f"{key}_one" if count == 1 else key, count=count)
+    """"1 ärende", "4 ärenden" (a plural in the catalogue)."""
+    return plural(key, count)
 
 
 def _month_label(month: int) -> str:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from app.i18n import formats
+
 INK = "#1b1b1b"
 MUTED = "#4a4a4a"
 GRID = "#b1b4b6"
@@ -28,7 +30,7 @@ def _chart_id(prefix: str) -> str:
 
 
 def _fmt(value: int) -> str:
-    return f"{value:,}".replace(",", "\u00a0")
+    return formats.number(value)
 
 
 def _text(x: float, y: float, body: str, *, size: int = 13, anchor: str = "start", weight: str = "400",

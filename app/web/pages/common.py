@@ -14,7 +14,7 @@ from app.domain import permissions
 from app.engine.definitions import ProcessDefinition
 from app.models import Case, OpenTask, User
 from app.web.context import db, services
-from app.web.i18n import current_language, translate
+from app.web.i18n import current_language, plural, translate
 from app.web.security import current_user
 
 # Holds the templates, the stylesheet and the template helpers; it has no views of its own.
@@ -127,6 +127,7 @@ def here() -> str:
 def _template_helpers() -> dict[str, Any]:
     return {
         "t": translate,
+        "plural": plural,
         "lang": current_language(),
         "me": current_user(),
         "here": here,

@@ -33,7 +33,7 @@ from app.simulation import (
     timeline_rows,
 )
 from app.web.context import services
-from app.web.i18n import current_language, translate
+from app.web.i18n import current_language, plural, translate
 from app.web.security import login_required
 
 bp = Blueprint("simulation", __name__, url_prefix="/simulation")
@@ -89,7 +89,7 @@ def _render(values: dict[str, str], errors: dict[str, str], result: SimulationRe
     summary = ""
     if result is not None:
         outcome = translate(f"simulation.outcome.{result.outcome or 'running'}")
-        summary = translate("simulation.summary", number=result.registration_number, count=len(result.events),
+        summary = plural("simulation.summary", len(result.events), number=result.registration_number,
                             paid=format_sek(result.total_paid_sek), ended=result.ended_on or "–", outcome=outcome)
     max_years = load_settings(values.get("municipality") if values.get("municipality") in PROCESSES
                               else "stenungsund").max_agreement_years
