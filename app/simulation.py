@@ -42,8 +42,7 @@ from app.domain.agreements.payments import INTERVALS
 from app.domain.agreements.requirements import CRITERIA, DOCUMENTS
 from app.domain.agreements.settings import load_settings
 from app.domain.orgnumber import with_check_digit
-from app.engine.runtime import CaseEngine
-from app.engine.timers import fire_due_timers
+from app.jobs.timer_sweep import fire_due_timers
 from app.models import Case, OpenTask, User
 from app.models.agreement import Agreement
 from app.services import Services, build_services, prepare_database
@@ -194,7 +193,7 @@ class SimulationResult:
 # ------------------------------------------------------------------------ clock-aware timer firing
 def with_clock(services: Services, clock: ManualClock) -> Services:
     """The same database and definitions, driven by `clock`."""
-    engine = CaseEngine(clock, services.engine.definitions, services.engine.handlers)
+    engine = services.engine.with_clock(clock)  # the same listeners (mail, agreement projection)
     return replace(services, clock=clock, engine=engine)
 
 

@@ -4,7 +4,7 @@
     .venv/bin/python bench/timers_bench.py --db postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 The real diagram (processes/stenungsund_agreement.bpmn), the real engine and the real sweep
-(app.engine.timers.fire_due_timers) in a throwaway database: a temporary SQLite file
+(app.jobs.timer_sweep.fire_due_timers) in a throwaway database: a temporary SQLite file
 (synchronous=FULL, as deployed), or a fresh PostgreSQL schema that is dropped at the end.
 
 Setup (not measured). For each of --templates start dates spread over 2027 one agreement is driven
@@ -59,7 +59,7 @@ from app.domain.accounts import add_organisation, municipality_by_slug, organisa
 from app.domain.agreements.projection import sync_case  # noqa: E402
 from app.domain.agreements.settings import load_settings  # noqa: E402
 from app.engine.registration import next_registration_number  # noqa: E402
-from app.engine.timers import fire_due_timers  # noqa: E402
+from app.jobs.timer_sweep import fire_due_timers  # noqa: E402
 from app.models import Case, CaseEvent, OpenTask  # noqa: E402
 from app.models.agreement import Agreement, AgreementPayment  # noqa: E402
 from app.services import Services, build_services, prepare_database  # noqa: E402

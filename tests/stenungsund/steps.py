@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.core import calendar
 from app.domain.accounts import municipality_by_slug, organisation_by_number
 from app.domain.agreements.requirements import CRITERIA, DOCUMENTS
-from app.engine.timers import fire_due_timers
+from app.jobs.timer_sweep import fire_due_timers
 from app.models import Case, OpenTask
 from app.models.agreement import Agreement
 from app.services import Services

@@ -81,7 +81,7 @@ def test_an_agreement_whose_state_still_travels_in_the_workflow_is_projected(ser
         "municipality": "stenungsund", "start": "2026-01-01", "years": 2, "yearly_amount_sek": 100000,
         "interval": "half_yearly", "parties": [{"name": "Föreningen", "org_number": steps.ORG}],
         "statistics": [], "decision_ref": "KS § 9"})
-    moved = json.loads(next_step({"state": full}))
+    moved = json.loads(next_step(None, {"state": full}))
     assert moved["payments"] == full["payments"]  # the whole state back, as version 1 of the diagram expects
     with services.unit_of_work() as s:
         s.execute(Agreement.__table__.delete().where(Agreement.case_id == case_id))
