@@ -56,7 +56,7 @@ from app.config import Settings  # noqa: E402
 from app.core import calendar  # noqa: E402
 from app.core.clock import ManualClock  # noqa: E402
 from app.domain.accounts import add_organisation, municipality_by_slug, organisation_by_number  # noqa: E402
-from app.domain.agreements.projection import sync_case  # noqa: E402
+from app.domain.agreements.projection import AgreementProjection  # noqa: E402
 from app.domain.agreements.settings import load_settings  # noqa: E402
 from app.engine.registration import next_registration_number  # noqa: E402
 from app.jobs.timer_sweep import fire_due_timers  # noqa: E402
@@ -124,6 +124,7 @@ def copy_agreements(services: Services, templates: list[int], count: int) -> dic
             if first is None:
                 raise SystemExit(f"setup: the prepared agreement {tid} has no payment plan")
             template_starts.append(first)
+    projection = AgreementProjection(services.engine.events)
     for offset in range(0, count, COPY_BATCH):
         with services.unit_of_work() as s:
             muni = municipality_by_slug(s, "stenungsund")
@@ -146,7 +147,8 @@ def copy_agreements(services: Services, templates: list[int], count: int) -> dic
                 s.add(CaseEvent(case_id=case.id, at=case.created_at, actor_id=None, actor_name="bench",
                                 kind="case_started", task_name=None, title="copied from a prepared agreement",
                                 data={}))
-                sync_case(s, case, case.created_at, state=json.loads(json.dumps(state)))
+                copied = json.loads(json.dumps(state))
+                projection.sync(services.engine.step(s, case), [copied], copied, [])
                 starts[case.id] = start
     return starts
 

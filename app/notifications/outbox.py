@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, or_, select, update
+from sqlalchemy import Engine, event, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.clock import Clock
@@ -43,8 +43,6 @@ class Outbox:
                            user_id=user_id, key=key, created_at=now or self.clock.now(), attempts=0)
         session.add(row)
         if not session.info.get(_LISTENING):
-            from sqlalchemy import event
-
             event.listen(session, "after_commit", self._after_commit)
             event.listen(session, "after_soft_rollback", self._after_rollback)
             session.info[_LISTENING] = True
