@@ -1,4 +1,4 @@
-"""APScheduler wiring only: it calls the timer sweep; the work itself is engine code.
+"""APScheduler wiring only: it calls the timer sweep (app/jobs/timer_sweep.py); the work itself is job code.
 
 Two jobs: an interval sweep (every SWEEP_SECONDS; it also catches whatever became due while no
 scheduler ran), and a date job at the earliest ``next_timer_at`` so a timer fires on time rather
@@ -18,6 +18,8 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import func, select
 
+from app.jobs.timer_sweep import fire_due_timers
+from app.models import Case
 from app.observability.heartbeat import Heartbeat
 from app.observability.metrics import observe_sweep
 from app.services import Services
@@ -33,8 +35,6 @@ def sweep(services: Services, heartbeat: Heartbeat | None = None) -> int:
 
     The duration and the firings go to this process's metrics; a scheduler's sweep also to its heartbeat row,
     which /health and /metrics of every web process read (app/observability/heartbeat.py)."""
-    from app.engine.timers import fire_due_timers
-
     started_wall = heartbeat.sweep_started() if heartbeat is not None else None
     started = time.perf_counter()
     fired = 0
@@ -56,10 +56,8 @@ def sweep(services: Services, heartbeat: Heartbeat | None = None) -> int:
 
 def next_due(services: Services) -> datetime | None:
     """The earliest due time of any running case's timer."""
-    from app.models import Case
-
     with services.session_factory() as session:
-        # `status || ""` keeps SQLite on ix_cases_next_timer_at (see app.engine.timers._due_case_ids)
+        # `status || ""` keeps SQLite on ix_cases_next_timer_at (see app.jobs.timer_sweep._due_case_ids)
         return session.scalar(select(func.min(Case.next_timer_at)).where((Case.status + "") == "running"))
 
 

@@ -1,4 +1,9 @@
-"""The application's collaborators, built once and handed to the web app, CLI and scheduler."""
+"""The application's collaborators, built once and handed to the web app, CLI and scheduler.
+
+The composition root: ``build_services`` makes the engine and wires what follows its steps (the
+listeners of app/engine/events.py: the agreement projection, the mail). Nothing else registers a
+listener, and importing a module registers nothing.
+"""
 
 from __future__ import annotations
 
@@ -16,8 +21,15 @@ from app.config import Settings
 from app.core.clock import Clock, make_clock
 from app.core.errors import Conflict
 from app.db import make_engine, make_session_factory
+from app.domain.accounts import load_municipalities
+from app.domain.agreements.projection import AgreementProjection
 from app.engine.definitions import bundle_from_directory
+from app.engine.events import CaseSaved, EventBus
 from app.engine.runtime import CaseEngine
+from app.migrate import upgrade
+from app.notifications import listeners
+from app.notifications.outbox import Outbox
+from handlers import registry
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +41,7 @@ class Services:
     session_factory: sessionmaker[Session]
     clock: Clock
     engine: CaseEngine
+    outbox: Outbox  # mail: queued by the listeners in the step's transaction, sent after commit
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
@@ -49,19 +62,25 @@ class Services:
 
 
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:
-    from handlers import registry
-
     db = make_engine(settings.database_url, settings.sqlite_synchronous)
     the_clock = clock or make_clock(settings.clock, settings.timezone, db)  # manual: stored in the database
-    engine = CaseEngine(the_clock, handlers=registry())
-    engine.outbox.smtp_url = lambda: settings.smtp_url  # read per delivery: IOP_SMTP_URL
+    outbox = Outbox(the_clock, smtp_url=lambda: settings.smtp_url)  # read per delivery: IOP_SMTP_URL
+    events = wire_listeners(EventBus(), outbox)
     return Services(
         settings=settings,
         db=db,
         session_factory=make_session_factory(db),
         clock=the_clock,
-        engine=engine,
+        engine=CaseEngine(the_clock, handlers=registry(), events=events),
+        outbox=outbox,
     )
+
+
+def wire_listeners(events: EventBus, outbox: Outbox) -> EventBus:
+    """What follows a step, in this order: the agreement tables (which announce AgreementChanged), then mail."""
+    events.listen(CaseSaved, AgreementProjection(events))
+    listeners.register(events, outbox)
+    return events
 
 
 def deploy_processes(services: Services, directory: Path | None = None) -> list[str]:
@@ -78,9 +97,6 @@ def deploy_processes(services: Services, directory: Path | None = None) -> list[
 
 def prepare_database(services: Services) -> None:
     """Migrate, load the municipalities from config/ and deploy processes/: what `iop serve` does first."""
-    from app.domain.accounts import load_municipalities
-    from app.migrate import upgrade
-
     upgrade(services.db)
     services.clock.now()  # a stored manual clock writes its row now, outside the transactions below
     with services.unit_of_work() as session:

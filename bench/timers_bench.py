@@ -4,7 +4,7 @@
     .venv/bin/python bench/timers_bench.py --db postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 The real diagram (processes/stenungsund_agreement.bpmn), the real engine and the real sweep
-(app.engine.timers.fire_due_timers) in a throwaway database: a temporary SQLite file
+(app.jobs.timer_sweep.fire_due_timers) in a throwaway database: a temporary SQLite file
 (synchronous=FULL, as deployed), or a fresh PostgreSQL schema that is dropped at the end.
 
 Setup (not measured). For each of --templates start dates spread over 2027 one agreement is driven
@@ -56,12 +56,12 @@ from app.config import Settings  # noqa: E402
 from app.core import calendar  # noqa: E402
 from app.core.clock import ManualClock  # noqa: E402
 from app.domain.accounts import add_organisation, municipality_by_slug, organisation_by_number  # noqa: E402
-from app.domain.agreements.projection import sync_case  # noqa: E402
+from app.domain.agreements.projection import AgreementProjection  # noqa: E402
 from app.domain.agreements.settings import load_settings  # noqa: E402
 from app.driving.case_driver import start_case  # noqa: E402
 from app.driving.scenarios import preparation_steps, report_data  # noqa: E402
 from app.engine.registration import next_registration_number  # noqa: E402
-from app.engine.timers import fire_due_timers  # noqa: E402
+from app.jobs.timer_sweep import fire_due_timers  # noqa: E402
 from app.models import Case, CaseEvent, OpenTask  # noqa: E402
 from app.models.agreement import Agreement, AgreementPayment  # noqa: E402
 from app.services import Services, build_services, prepare_database  # noqa: E402
@@ -125,6 +125,7 @@ def copy_agreements(services: Services, templates: list[int], count: int) -> dic
             if first is None:
                 raise SystemExit(f"setup: the prepared agreement {tid} has no payment plan")
             template_starts.append(first)
+    projection = AgreementProjection(services.engine.events)
     for offset in range(0, count, COPY_BATCH):
         with services.unit_of_work() as s:
             muni = municipality_by_slug(s, "stenungsund")
@@ -147,7 +148,8 @@ def copy_agreements(services: Services, templates: list[int], count: int) -> dic
                 s.add(CaseEvent(case_id=case.id, at=case.created_at, actor_id=None, actor_name="bench",
                                 kind="case_started", task_name=None, title="copied from a prepared agreement",
                                 data={}))
-                sync_case(s, case, case.created_at, state=json.loads(json.dumps(state)))
+                copied = json.loads(json.dumps(state))
+                projection.sync(services.engine.step(s, case), [copied], copied, [])
                 starts[case.id] = start
     return starts
 

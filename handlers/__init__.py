@@ -1,34 +1,22 @@
 """Service-task handlers: plain functions that diagrams call by operation name.
 
 A service task names an operation (spiffworkflow:serviceTaskOperator name, or
-camunda:topic); the engine looks it up here. Unknown names are refused when a
-diagram is deployed, not when a timer fires at night.
+camunda:topic); the engine looks it up in the table build_services hands it
+(``registry()``). Unknown names are refused when a diagram is deployed, not when a
+timer fires at night.
+
+Each handler gets the step's context (app/engine/step.py: the session, the case, the
+clock) as its first argument, then the task's parameters as keyword arguments.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from handlers import agreements, builtin
+from handlers.registration import Handler, handler, registered
 
-Handler = Callable[..., Any]
-
-_REGISTRY: dict[str, Handler] = {}
-
-
-def handler(name: str) -> Callable[[Handler], Handler]:
-    def register(func: Handler) -> Handler:
-        if name in _REGISTRY and _REGISTRY[name] is not func:
-            raise ValueError(f"a handler named {name!r} is already registered")
-        _REGISTRY[name] = func
-        return func
-
-    return register
+__all__ = ["Handler", "agreements", "builtin", "handler", "registry"]
 
 
 def registry() -> dict[str, Handler]:
-    from handlers import (
-        agreements,  # noqa: F401  (Stenungsund's agreement cycle)
-        builtin,  # noqa: F401  (registers the built-in handlers)
-    )
-
-    return dict(_REGISTRY)
+    """Every handler by operation name: the built-in ones, Stenungsund's agreement cycle, any a test added."""
+    return registered()

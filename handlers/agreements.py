@@ -1,12 +1,12 @@
 """Service-task handlers for Stenungsund's agreement cycle (processes/stenungsund_agreement.bpmn).
 
-Each takes one parameter `args`, a dict the diagram builds from case data (a dict,
-never a bare string, so the value is not evaluated twice), and returns JSON text:
+Each takes the step's context and one parameter `args`, a dict the diagram builds from case data
+(a dict, never a bare string, so the value is not evaluated twice), and returns JSON text:
 SpiffWorkflow's service task stores `json.loads(result)` in its result variable.
 
 The agreement handlers change the agreement state in the store (app/domain/agreements/store.py),
-in the transaction of the step that calls them, and return `store.view(state)`: the few values
-the diagram's timers and gateways read, which the workflow keeps as `iop`.
+in the transaction of the step that calls them (`step.session`), and return `store.view(state)`:
+the few values the diagram's timers and gateways read, which the workflow keeps as `iop`.
 """
 
 from __future__ import annotations
@@ -15,10 +15,12 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from app.domain.agreements import projection, requirements, state, store
+from app.core.errors import ScriptFailure
+from app.domain.agreements import requirements, state, store
 from app.domain.agreements.settings import load_settings
 from app.domain.agreements.state import State
-from handlers import handler
+from app.engine.step import StepContext
+from handlers.registration import handler
 
 
 def _json(value: Any) -> str:
@@ -26,7 +28,7 @@ def _json(value: Any) -> str:
 
 
 @handler("stenungsund_check_interest")
-def check_interest(args: dict[str, Any]) -> str:
+def check_interest(step: StepContext | None, args: dict[str, Any]) -> str:
     refusal = requirements.company_refusal(str(args.get("org_number") or ""), args.get("legal_form"))
     if refusal:
         return _json({"code": "company", "message": refusal})
@@ -38,7 +40,7 @@ def check_interest(args: dict[str, Any]) -> str:
 
 
 @handler("stenungsund_check_plan")
-def check_plan(args: dict[str, Any]) -> str:
+def check_plan(step: StepContext | None, args: dict[str, Any]) -> str:
     problems = requirements.party_problems(list(args.get("parties") or []))
     settings = load_settings(str(args.get("municipality") or "stenungsund"))
     years = int(args.get("years") or 0)
@@ -48,7 +50,7 @@ def check_plan(args: dict[str, Any]) -> str:
 
 
 @handler("stenungsund_check_documents")
-def check_documents(args: dict[str, Any]) -> str:
+def check_documents(step: StepContext | None, args: dict[str, Any]) -> str:
     missing = requirements.missing_documents(args)
     return _json({"ok": not missing, "missing": missing, "message": requirements.missing_documents_message(missing)})
 
@@ -61,78 +63,82 @@ def _legacy(args: dict[str, Any]) -> bool:
     return isinstance(value, dict) and "payments" in value
 
 
-def _step(args: dict[str, Any], change: Callable[[State], State]) -> str:
+def _step(step: StepContext | None, args: dict[str, Any], change: Callable[[State], State]) -> str:
     """Apply `change` to the agreement and return what the workflow keeps of it (store.view)."""
     if _legacy(args):
         return _json(change(args["state"]))
-    new = change(store.current())
-    store.put(new)
+    new = change(store.current(_running(step)))
+    store.put(_running(step), new)
     return _json(store.view(new))
 
 
+def _running(step: StepContext | None) -> StepContext:
+    if step is None:
+        raise ScriptFailure("this operation needs a running case (the engine passes the step of one)")
+    return step
+
+
 @handler("agreement_plan")
-def plan(args: dict[str, Any]) -> str:
+def plan(step: StepContext | None, args: dict[str, Any]) -> str:
     new = state.new_agreement(args)
-    store.put(new)
+    store.put(_running(step), new)
     return _json(store.view(new))
 
 
 @handler("agreement_next")
-def next_step(args: dict[str, Any]) -> str:
-    return _step(args, state.next_step)
+def next_step(step: StepContext | None, args: dict[str, Any]) -> str:
+    return _step(step, args, state.next_step)
 
 
 @handler("agreement_release")
-def release(args: dict[str, Any]) -> str:
-    return _step(args, lambda s: state.release_payment(s, str(args["today"])))
+def release(step: StepContext | None, args: dict[str, Any]) -> str:
+    return _step(step, args, lambda s: state.release_payment(s, str(args["today"])))
 
 
 @handler("agreement_paid")
-def paid(args: dict[str, Any]) -> str:
+def paid(step: StepContext | None, args: dict[str, Any]) -> str:
     def change(s: State) -> State:
         # the payment this task pays (diagram version 3 on); earlier versions paid the current one
         ref = str(args.get("ref") or s["current_payment"]["id"])
         return state.payment_paid(s, ref, str(args.get("paid_on") or args["today"]),
                                   str(args.get("reference") or ""))
-    return _step(args, change)
+    return _step(step, args, change)
 
 
 @handler("agreement_hold")
-def hold(args: dict[str, Any]) -> str:
-    return _step(args, lambda s: state.hold_gated_payments(s, str(args["follow_up"]), str(args["today"])))
+def hold(step: StepContext | None, args: dict[str, Any]) -> str:
+    return _step(step, args, lambda s: state.hold_gated_payments(s, str(args["follow_up"]), str(args["today"])))
 
 
 @handler("agreement_follow_up")
-def follow_up(args: dict[str, Any]) -> str:
+def follow_up(step: StepContext | None, args: dict[str, Any]) -> str:
     def change(s: State) -> State:
         return state.follow_up_status(s, s["current_follow_up"]["id"], str(args["status"]), str(args["today"]))
-    return _step(args, change)
+    return _step(step, args, change)
 
 
 @handler("agreement_renew")
-def renew(args: dict[str, Any]) -> str:
-    return _step(args, lambda s: state.renew(s, {k: v for k, v in args.items() if k != "state"}))
+def renew(step: StepContext | None, args: dict[str, Any]) -> str:
+    return _step(step, args, lambda s: state.renew(s, {k: v for k, v in args.items() if k != "state"}))
 
 
 @handler("agreement_terminate")
-def terminate(args: dict[str, Any]) -> str:
-    return _step(args, lambda s: state.terminate(s, str(args["terminated_on"]), str(args.get("reason") or ""),
+def terminate(step: StepContext | None, args: dict[str, Any]) -> str:
+    return _step(step, args, lambda s: state.terminate(s, str(args["terminated_on"]), str(args.get("reason") or ""),
                                                  list(args.get("paid_ids") or [])))
 
 
 @handler("agreement_repayment")
-def repayment(args: dict[str, Any]) -> str:
-    return _step(args, lambda s: state.repayment_received(s, int(args["amount_sek"]), str(args["received_on"])))
+def repayment(step: StepContext | None, args: dict[str, Any]) -> str:
+    return _step(step, args, lambda s: state.repayment_received(s, int(args["amount_sek"]), str(args["received_on"])))
 
 
 @handler("agreement_finish")
-def finish(args: dict[str, Any]) -> str:
-    return _step(args, lambda s: state.finish(s, str(args["outcome"])))
+def finish(step: StepContext | None, args: dict[str, Any]) -> str:
+    return _step(step, args, lambda s: state.finish(s, str(args["outcome"])))
 
 
 @handler("agreement_notice")
-def notice(args: dict[str, Any]) -> str:
-    return _step(args, lambda s: state.notice(s, str(args["kind"]), str(args["ref"]), str(args["today"])))
+def notice(step: StepContext | None, args: dict[str, Any]) -> str:
+    return _step(step, args, lambda s: state.notice(s, str(args["kind"]), str(args["ref"]), str(args["today"])))
 
-
-projection.install()

@@ -18,9 +18,9 @@ from app.core.errors import Conflict, Forbidden, InvalidData, NotFound
 from app.domain import permissions
 from app.domain.task_actions import get_case
 from app.engine import incidents
+from app.engine.events import TaskAssigned
 from app.engine.runtime import CaseEngine
 from app.models import Case, CaseEvent, OpenTask, User
-from app.notifications import notices
 
 MAX_REASON = 2000
 ACTIONS = ("retry", "skip", "suspend", "resume", "cancel")
@@ -145,5 +145,5 @@ def assign(session: Session, engine: CaseEngine, user: User, task_id: str, usern
                           kind="task_assigned", task_name=task.name, title=task.title,
                           data={"task_id": task.id, "username": name, "previous": previous, "reason": text}))
     session.flush()
-    notices.task_assigned(engine.outbox, session, case, task)
+    engine.events.announce(TaskAssigned(engine.step(session, case, user), task))
     return task

@@ -18,9 +18,9 @@ from app.domain import permissions, start_data
 from app.domain.accounts import AccountError, municipality_by_slug, organisation_by_number
 from app.domain.agreements import late_renewal
 from app.engine import incidents
+from app.engine.events import TaskAssigned
 from app.engine.runtime import CaseEngine
 from app.models import Attachment, Case, CaseEvent, OpenTask, Organisation, User
-from app.notifications import notices
 
 WITHDRAW_MESSAGE = "withdraw"
 
@@ -69,7 +69,7 @@ def claim(session: Session, engine: CaseEngine, user: User, task_id: str) -> Ope
     _touch(session, engine, user, task, "task_claimed")
     case = session.get(Case, task.case_id)
     if case is not None:
-        notices.task_assigned(engine.outbox, session, case, task)
+        engine.events.announce(TaskAssigned(engine.step(session, case, user), task))
     return task
 
 

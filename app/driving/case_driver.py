@@ -5,7 +5,7 @@ A named user acts through app.domain.task_actions, exactly as the pages and the 
 claims, attachments, late renewals, the form's validation). Without a user the system acts: the engine
 completes the task (it still validates the form), as a timer or an import would. The clock is the
 services' injected clock; `at`, `advance_to` and `set_clock` move it (a ManualClock or the stored clock),
-and `fire` runs the real timer sweep (app.engine.timers.fire_due_timers).
+and `fire` runs the real timer sweep (app.jobs.timer_sweep.fire_due_timers).
 """
 
 from __future__ import annotations
@@ -22,8 +22,7 @@ from sqlalchemy.orm import Session
 from app.core import calendar
 from app.domain import task_actions
 from app.domain.accounts import municipality_by_slug, organisation_by_number
-from app.engine.runtime import CaseEngine
-from app.engine.timers import fire_due_timers
+from app.jobs.timer_sweep import fire_due_timers
 from app.models import Case, OpenTask, User
 from app.services import Services
 
@@ -47,7 +46,7 @@ def local_moment(day: date, wall: time = time(0, 0)) -> datetime:
 
 def with_clock(services: Services, clock: Any) -> Services:
     """The same database and definitions, driven by `clock` (to replay a history on its own clock)."""
-    engine = CaseEngine(clock, services.engine.definitions, services.engine.handlers)
+    engine = services.engine.with_clock(clock)  # the same listeners (mail, agreement projection)
     return replace(services, clock=clock, engine=engine)
 
 

@@ -27,6 +27,8 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from app.core.errors import Conflict, InvalidData
+from app.engine.events import CaseEnded
+from app.engine.step import StepContext
 from app.engine.timer_clock import engine_clock
 from app.engine.timer_state import next_due, pending_timers, timer_definitions
 from app.engine.workflow_tasks import all_tasks
@@ -101,34 +103,19 @@ def failed_tasks(workflow: BpmnWorkflow) -> list[Task]:
     return [t for t in all_tasks(workflow) if t.state == TaskState.ERROR]
 
 
-def mark_failed(engine: CaseEngine, session: Session | None, case: Case, incident: Incident,
-                actor: User | None = None) -> None:
-    """The case stops: status failed, the incident in its summary and (with a session) in its history."""
+def mark_failed(engine: CaseEngine, step: StepContext, incident: Incident) -> None:
+    """The case stops: status failed, the incident in its summary and its history; ``CaseEnded`` tells
+    the listeners (the administrators' mail, app/notifications/incidents.py)."""
+    case = step.case
     now = engine.clock.now()
     case.status = "failed"
     summary = dict(case.summary or {})
     summary["incident"] = incident.as_dict(now)
     case.summary = summary
-    if session is not None and case.id is not None:
-        engine._record(session, case, None, "incident", task_name=incident.task, title=incident.step,
+    if case.id is not None:
+        engine._record(step, None, "incident", task_name=incident.task, title=incident.step,
                        data=incident.as_dict(now))
-        _tell_administrators(engine, session, case, incident)
-
-
-def _mail_text(case: Case, incident: Incident, lang: str) -> tuple[str, str]:
-    values = {"reg": case.registration_number, "case": case.title, "step": incident.step,
-              "message": incident.message, "detail": incident.detail}
-    return translate("mail.incident.subject", lang, **values), translate("mail.incident.body", lang, **values)
-
-
-def _tell_administrators(engine: CaseEngine, session: Session, case: Case, incident: Incident) -> None:
-    """A mail to the municipality's administrators (in the same transaction as the incident)."""
-    from app.notifications.recipients import role_holders
-
-    for item in role_holders(session, case, "admin"):
-        subject, body = _mail_text(case, incident, item.language)
-        engine.outbox.queue(session, kind="incident", recipient=item.address, subject=subject, body=body,
-                            case_id=case.id, user_id=item.user_id)
+        engine.events.announce(CaseEnded(step, "failed", incident=incident))
 
 
 def ensure_open(case: Case | None) -> None:
@@ -160,10 +147,11 @@ def retry(engine: CaseEngine, session: Session, case: Case, actor: User | None, 
         workflow, definition = engine.load(session, case)
         for task in failed_tasks(workflow):
             task._set_state(TaskState.READY)
-        engine._record(session, case, actor, "case_retried", title=_step(case), data=event)
+        step = engine.step(session, case, actor)
+        engine._record(step, actor, "case_retried", title=_step(case), data=event)
         _clear(case)
-        watcher = engine._run(workflow, case, session=session)
-        engine._save(session, case, workflow, definition, actor, watcher)
+        watcher = engine._run(workflow, step)
+        engine._save(step, workflow, definition, watcher)
     return case
 
 
@@ -179,14 +167,15 @@ def skip(engine: CaseEngine, session: Session, case: Case, actor: User | None, e
         if gateways:
             raise Conflict("the error is in a choice of the way on (a gateway), which cannot be skipped: "
                            "correct the data and retry, or cancel the case")
-        engine._record(session, case, actor, "step_skipped", task_name=errored[0].task_spec.bpmn_id,
+        step = engine.step(session, case, actor)
+        engine._record(step, actor, "step_skipped", task_name=errored[0].task_spec.bpmn_id,
                        title=_step(case), data=event)
         for task in errored:
             task._set_state(TaskState.READY)
             task.complete()
         _clear(case)
-        watcher = engine._run(workflow, case, session=session)
-        engine._save(session, case, workflow, definition, actor, watcher)
+        watcher = engine._run(workflow, step)
+        engine._save(step, workflow, definition, watcher)
     return case
 
 
@@ -199,7 +188,7 @@ def suspend(engine: CaseEngine, session: Session, case: Case, actor: User | None
     case.status = "suspended"
     case.next_timer_at = None  # the sweep takes running cases only; resume computes it again
     case.updated_at = engine.clock.now()
-    engine._record(session, case, actor, "case_suspended", title=case.title, data=event)
+    engine._record(engine.step(session, case, actor), actor, "case_suspended", title=case.title, data=event)
     session.flush()
     return case
 
@@ -214,7 +203,7 @@ def resume(engine: CaseEngine, session: Session, case: Case, actor: User | None,
         workflow, _ = engine.load(session, case)
         case.next_timer_at = next_due(workflow, engine.clock.tz)
     case.updated_at = engine.clock.now()
-    engine._record(session, case, actor, "case_resumed", title=case.title, data=event)
+    engine._record(engine.step(session, case, actor), actor, "case_resumed", title=case.title, data=event)
     session.flush()
     return case
 
@@ -231,7 +220,9 @@ def cancel(engine: CaseEngine, session: Session, case: Case, actor: User | None,
     case.summary = summary
     case.updated_at = engine.clock.now()
     session.execute(delete(OpenTask).where(OpenTask.case_id == case.id))
-    engine._record(session, case, actor, "case_cancelled", title=case.title, data=event)
+    step = engine.step(session, case, actor)
+    engine._record(step, actor, "case_cancelled", title=case.title, data=event)
+    engine.events.announce(CaseEnded(step, "cancelled"))
     session.flush()
     return case
 
@@ -291,10 +282,11 @@ def move_timer(engine: CaseEngine, session: Session, case: Case, actor: User | N
         task._set_internal_data(event_value=due.isoformat())
         task.internal_data.pop("event_fired", None)
         info = definition.element(timer)
-        engine._record(session, case, actor, "timer_moved", task_name=timer,
+        step = engine.step(session, case, actor)
+        engine._record(step, actor, "timer_moved", task_name=timer,
                        title=info.name if info and info.name else timer, data=data)
         status = case.status
-        engine._save(session, case, workflow, definition, actor)
+        engine._save(step, workflow, definition)
         if status == "failed":  # _save times only running cases; a failed case's timers wait for the repair
             case.next_timer_at = None
     return case

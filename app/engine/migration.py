@@ -498,4 +498,4 @@ def _save_on(engine: CaseEngine, session: Session, case: Case, workflow: BpmnWor
     case.definition_id = row.id
     case.definition = row
     with engine_clock(engine.clock):
-        engine._save(session, case, workflow, definition, actor)
+        engine._save(engine.step(session, case, actor), workflow, definition)

@@ -7,9 +7,12 @@ edge turns into a 409.
 
 Time: every call that may touch a timer runs inside ``engine_clock(self.clock)``
 (app.engine.timer_clock), so SpiffWorkflow's timers follow the injected clock;
-``wake`` fires due timers in due order for the timer sweep (app.engine.timers).
+``wake`` fires due timers in due order for the timer sweep (app.jobs.timer_sweep).
 After every save the case's ``next_timer_at`` is the earliest waiting timer.
-Mail (app.notifications) is queued in the same transaction as the change.
+What happened (a task opened or completed, a timer fired, the case ended, the case saved) is announced
+as typed events (app.engine.events) to the listeners the composition root registered: mail
+(app.notifications) and the agreement projection work in the same transaction as the step. Service
+handlers get the step's context (app.engine.step) as their first argument.
 """
 
 from __future__ import annotations
@@ -35,20 +38,28 @@ from app.core.errors import Conflict, EngineError, InvalidData, NotFound, Script
 from app.engine import incidents, ownership
 from app.engine.compaction import compact
 from app.engine.definitions import DefinitionCache, ProcessDefinition, parse_bundle, serialized_spec
+from app.engine.events import (
+    CaseEnded,
+    CaseSaved,
+    Escalated,
+    EventBus,
+    FeedbackGiven,
+    TaskCompleted,
+    TaskOpened,
+    TimerFired,
+)
 from app.engine.expression_helpers import build_helpers
 from app.engine.forms import validate_form
 from app.engine.registration import next_registration_number
-from app.engine.run_context import case_run
 from app.engine.safe_expressions import SafeEnvironment
 from app.engine.serialization import SERIALIZER_VERSION, workflow_from_json, workflow_to_json
+from app.engine.step import StepContext
 from app.engine.task_meta import task_assignee_username, task_due, task_role
 from app.engine.timer_clock import TimerScriptEngine, engine_clock
 from app.engine.timer_state import Firing, FiringWatcher, align_cycles, escalations, next_due, pending_timers
 from app.engine.workflow_cache import WorkflowCache
 from app.engine.workflow_tasks import completed_ends, find_task, ready_human_tasks, waiting_message_tasks
 from app.models import Case, CaseEvent, DefinitionVersion, Municipality, OpenTask, Organisation, User
-from app.notifications import notices
-from app.notifications.outbox import Outbox
 
 log = logging.getLogger(__name__)
 
@@ -61,9 +72,20 @@ class _ScriptEngine(TimerScriptEngine):
     error is kept, named after the operation.
     """
 
+    def __init__(self, clock: Clock, call: Callable[..., Any], **kwargs: Any) -> None:
+        super().__init__(clock, **kwargs)
+        self.call = call  # (step, operation_name, operation_params): the engine's handler call
+        self.step: StepContext | None = None  # the step this engine runs (see CaseEngine._script_engine_for)
+
+    def for_step(self, step: StepContext | None) -> _ScriptEngine:
+        """This engine for one step: the same environment, service calls handed `step`."""
+        engine = copy.copy(self)
+        engine.step = step
+        return engine
+
     def call_service(self, task: Task, **kwargs: Any) -> Any:
         try:
-            return self.environment.call_service(task.data, **kwargs)
+            return self.call(self.step, **kwargs)
         except ScriptFailure as exc:
             raise WorkflowTaskException(str(exc), task=task, exception=exc) from exc
         except Exception as exc:  # noqa: BLE001 - any handler error is the operation's failure
@@ -81,14 +103,23 @@ def _actor_name(actor: User | None) -> str:
 class CaseEngine:
     def __init__(self, clock: Clock, definitions: DefinitionCache | None = None,
                  handlers: Mapping[str, Callable[..., Any]] | None = None,
-                 helpers: Mapping[str, Any] | None = None) -> None:
+                 helpers: Mapping[str, Any] | None = None, events: EventBus | None = None) -> None:
         self.clock = clock
         self.definitions = definitions or DefinitionCache()
         self.handlers = dict(handlers or {})
+        self.events = events or EventBus()  # build_services registers the listeners
         self.cache = WorkflowCache()
-        self.outbox = Outbox(clock)  # build_services gives it the SMTP settings
-        env = SafeEnvironment(helpers=self._helpers(helpers), service_caller=self._call_service)
-        self.script_engine = _ScriptEngine(clock, environment=env)
+        self._extra_helpers = dict(helpers or {})
+        env = SafeEnvironment(helpers=self._helpers(helpers))
+        self.script_engine = _ScriptEngine(clock, self._call_service, environment=env)
+
+    def with_clock(self, clock: Clock) -> CaseEngine:
+        """The same definitions, handlers and listeners, driven by `clock` (the simulation's virtual time)."""
+        return CaseEngine(clock, self.definitions, self.handlers, self._extra_helpers, self.events)
+
+    def step(self, session: Session, case: Case, actor: User | None = None) -> StepContext:
+        """The context of one operation on `case`: handed to the handlers it calls and with its events."""
+        return StepContext(session, case, self.clock, actor)
 
     # ----------------------------------------------------------------- helpers
     def _helpers(self, extra: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -96,7 +127,7 @@ class CaseEngine:
         helpers.update(extra or {})
         return helpers
 
-    def _call_service(self, context: dict[str, Any], operation_name: str | None = None,
+    def _call_service(self, step: StepContext | None, operation_name: str | None = None,
                       operation_params: dict[str, Any] | None = None, **_: Any) -> Any:
         func_ = self.handlers.get(operation_name or "")
         if func_ is None:
@@ -104,7 +135,7 @@ class CaseEngine:
         # SpiffWorkflow's service task has already evaluated each parameter's expression.
         params = {key: spec.get("value") if isinstance(spec, dict) else spec
                   for key, spec in (operation_params or {}).items()}
-        return func_(**params)
+        return func_(step, **params)
 
     # ------------------------------------------------------------- definitions
     def deploy(self, session: Session, files: dict[str, str], actor: User | None = None,
@@ -182,10 +213,11 @@ class CaseEngine:
         case.municipality, case.organisation = municipality, organisation
         session.add(case)
         session.flush()
-        self._record(session, case, actor, "case_started", title=definition.name,
+        step = self.step(session, case, actor)
+        self._record(step, actor, "case_started", title=definition.name,
                      data={"registration_number": case.registration_number, "definition_version": version.version})
-        watcher = self._run(workflow, case, session=session)
-        self._save(session, case, workflow, definition, actor, watcher)
+        watcher = self._run(workflow, step)
+        self._save(step, workflow, definition, watcher)
         return case
 
     def load(self, session: Session, case: Case) -> tuple[BpmnWorkflow, ProcessDefinition]:
@@ -221,14 +253,16 @@ class CaseEngine:
         task.data.update(copy.deepcopy(clean))
         info = definition.element(bpmn_id)
         title = info.name if info else task.task_spec.bpmn_name or bpmn_id
-        self._record(session, case, actor, "task_completed", task_name=bpmn_id, title=title,
+        step = self.step(session, case, actor)
+        self._record(step, actor, "task_completed", task_name=bpmn_id, title=title,
                      data={"task_id": str(task.id), "form": form_name, "values": clean})
+        self.events.announce(TaskCompleted(step, bpmn_id, title, clean))
         feedback_field = info.properties.get("feedbackField") if info else None
         if feedback_field and clean.get(feedback_field):
-            self._feedback(session, case, actor, title, str(clean[feedback_field]))
+            self._feedback(step, title, str(clean[feedback_field]))
         task.run()
-        watcher = self._run(workflow, case, session=session)
-        self._save(session, case, workflow, definition, actor, watcher)
+        watcher = self._run(workflow, step)
+        self._save(step, workflow, definition, watcher)
         return case
 
     def deliver_message(self, session: Session, case: Case, message: str, actor: User | None,
@@ -248,12 +282,13 @@ class CaseEngine:
         target.data.update(copy.deepcopy(dict(payload or {})))
         definition_obj = target.task_spec.event_definition
         info = definition.element(target.task_spec.bpmn_id)
-        self._record(session, case, actor, "message", task_name=target.task_spec.bpmn_id,
+        step = self.step(session, case, actor)
+        self._record(step, actor, "message", task_name=target.task_spec.bpmn_id,
                      title=info.name if info else message,
                      data={"message": message, "payload": dict(payload or {})})
         workflow.catch(BpmnEvent(definition_obj, dict(payload or {})))
-        watcher = self._run(workflow, case, session=session)
-        self._save(session, case, workflow, definition, actor, watcher)
+        watcher = self._run(workflow, step)
+        self._save(step, workflow, definition, watcher)
         return case
 
     def wake(self, session: Session, case: Case, until: datetime | None = None,
@@ -266,19 +301,20 @@ class CaseEngine:
         until = until or self.clock.now()
         workflow, definition = self.load(session, case)
         watcher = FiringWatcher(self.clock.tz)
+        step = self.step(session, case)
         for _ in range(max_rounds):
             due = [p for p in pending_timers(workflow, self.clock.tz) if p.due <= until]
             if not due:
                 break
             with engine_clock(self.clock, at=due[0].due):
                 workflow.refresh_timers()
-                self._run(workflow, case, watcher, session=session)
+                self._run(workflow, step, watcher)
             if case.status == "failed":
                 break  # the case stopped on an error: the administrator decides (app.engine.incidents)
             if due == [p for p in pending_timers(workflow, self.clock.tz) if p.due <= until]:
                 break  # nothing moved: leave it for the next sweep rather than spin
         with engine_clock(self.clock):
-            self._save(session, case, workflow, definition, None, watcher, flush=flush)
+            self._save(step, workflow, definition, watcher, flush=flush)
         return watcher.firings
 
     def can_receive(self, session: Session, case: Case, message: str) -> bool:
@@ -288,22 +324,20 @@ class CaseEngine:
         return bool(waiting_message_tasks(workflow, message))
 
     # ----------------------------------------------------------------- internals
-    def _run(self, workflow: BpmnWorkflow, case: Case, watcher: FiringWatcher | None = None,
-             session: Session | None = None) -> FiringWatcher:
+    def _run(self, workflow: BpmnWorkflow, step: StepContext | None,
+             watcher: FiringWatcher | None = None) -> FiringWatcher:
+        """Run the workflow's engine steps; the service handlers it calls get `step` (None: a bare run)."""
         watcher = watcher or FiringWatcher(self.clock.tz)
+        workflow.script_engine = self.script_engine.for_step(step)
         try:
-            if session is None:
-                workflow.do_engine_steps(will_complete_task=watcher.will_complete)
-            else:
-                with case_run(session, case):  # handlers with state of their own work in this transaction
-                    workflow.do_engine_steps(will_complete_task=watcher.will_complete)
+            workflow.do_engine_steps(will_complete_task=watcher.will_complete)
         except Exception as exc:  # noqa: BLE001 - whatever a step of the diagram raised stops the case
             if isinstance(exc, SQLAlchemyError) or (isinstance(exc, EngineError)
                                                     and not isinstance(exc, ScriptFailure)):
                 raise  # the transaction's own trouble (a stale version, a lost connection): the caller's to handle
-            if not isinstance(exc, (SpiffWorkflowException, ScriptFailure)) and (session is None or case is None):
+            if not isinstance(exc, (SpiffWorkflowException, ScriptFailure)) and step is None:
                 raise
-            if session is None or case is None:  # no case to stop (a bare run): the caller gets the error
+            if step is None:  # no case to stop (a bare run): the caller gets the error
                 spec = getattr(exc, "task_spec", None)
                 bpmn_id = getattr(spec, "bpmn_id", None) or getattr(spec, "name", None)
                 name = getattr(spec, "bpmn_name", None) or bpmn_id
@@ -311,31 +345,41 @@ class CaseEngine:
                 raise ScriptFailure(f"the diagram failed at {where}: {exc}") from exc
             # What ran before stays done; the failing task stays in ERROR and the case stops (an incident)
             incident = incidents.describe(exc, workflow)
-            log.warning("case %s stopped at %s: %s", case.id, incident.task, incident.detail)
-            incidents.mark_failed(self, session, case, incident)
+            log.warning("case %s stopped at %s: %s", step.case.id, incident.task, incident.detail)
+            incidents.mark_failed(self, step, incident)
+        finally:
+            workflow.script_engine = self.script_engine  # the cached workflow keeps no step (nor its session)
         watcher.firings.extend(align_cycles(workflow, self.clock.tz))
         return watcher
 
-    def _record(self, session: Session, case: Case, actor: User | None, kind: str, *,
+    def _record(self, step: StepContext, actor: User | None, kind: str, *,
                 task_name: str | None = None, title: str = "", data: dict[str, Any] | None = None) -> None:
-        session.add(CaseEvent(case_id=case.id, at=self.clock.now(), actor_id=actor.id if actor else None,
+        """A history entry of the step's case (announced with CaseSaved as one of the save's `recorded`)."""
+        case = step.case
+        entry = CaseEvent(case_id=case.id, at=self.clock.now(), actor_id=actor.id if actor else None,
                               actor_name=_actor_name(actor), kind=kind, task_name=task_name, title=title,
-                              data=data or {}))
+                              data=data or {})
+        step.session.add(entry)
+        step.recorded.append(entry)
 
-    def _feedback(self, session: Session, case: Case, actor: User | None, title: str, text: str) -> None:
+    def _feedback(self, step: StepContext, title: str, text: str) -> None:
+        case, actor = step.case, step.actor
         entry = {"at": self.clock.now().isoformat(), "title": title, "text": text, "by": _actor_name(actor)}
         case.feedback = [*case.feedback, entry]
-        self._record(session, case, actor, "feedback", title=title, data={"text": text})
-        notices.decision(self.outbox, session, case, title, text)
+        self._record(step, actor, "feedback", title=title, data={"text": text})
+        self.events.announce(FeedbackGiven(step, title, text))
 
-    def _save(self, session: Session, case: Case, workflow: BpmnWorkflow, definition: ProcessDefinition,
-              actor: User | None, watcher: FiringWatcher | None = None, flush: bool = True) -> None:
+    def _save(self, step: StepContext, workflow: BpmnWorkflow, definition: ProcessDefinition,
+              watcher: FiringWatcher | None = None, flush: bool = True) -> None:
+        """Write the case's workflow, timers, current step and open tasks; announce what happened, then flush."""
+        session, case = step.session, step.case
         now = self.clock.now()
         had_open = bool(case.current_step)  # it names the ready human tasks of the last save
         if watcher is not None:
-            self._report_timers(session, case, definition, watcher)
-        self._report_ends(session, case, workflow, definition, actor)
+            self._report_timers(step, definition, watcher)
+        self._report_ends(step, workflow, definition)
         ready = ready_human_tasks(workflow)
+        ended = workflow.is_completed() and case.status != "completed"
         if workflow.is_completed():
             case.status = "completed"
         titles = []
@@ -353,28 +397,31 @@ class CaseEngine:
         case.workflow_json = workflow_to_json(workflow)
         case.serializer_version = SERIALIZER_VERSION
         case.updated_at = now
-        self._project_tasks(session, case, ready, definition, now, had_open)
+        self._project_tasks(step, ready, definition, now, had_open)
+        if ended:
+            self.events.announce(CaseEnded(step, "completed", outcome=case.outcome))
+        self.events.announce(CaseSaved(step, workflow, list(step.recorded)))
         if flush:
             session.flush()
         self.cache.stage(session, case, workflow)
 
-    def _report_timers(self, session: Session, case: Case, definition: ProcessDefinition,
-                       watcher: FiringWatcher) -> None:
+    def _report_timers(self, step: StepContext, definition: ProcessDefinition, watcher: FiringWatcher) -> None:
         """A timer_fired event per firing (counted once: it only exists if this save commits)."""
         for firing in watcher.firings:
             info = definition.element(firing.bpmn_id)
-            self._record(session, case, None, "timer_fired", task_name=firing.bpmn_id,
-                         title=info.name if info else firing.bpmn_id,
+            title = info.name if info else firing.bpmn_id
+            self._record(step, None, "timer_fired", task_name=firing.bpmn_id, title=title,
                          data={"timer": firing.bpmn_id, "task_id": firing.task_id, "kind": firing.kind,
                                "due": firing.due.astimezone(self.clock.tz).isoformat() if firing.due else None})
+            self.events.announce(TimerFired(step, firing, title))
         for item in escalations(watcher, watcher.firings, definition.element):
-            self._record(session, case, None, "escalation", task_name=item.bpmn_id, title=item.title,
+            self._record(step, None, "escalation", task_name=item.bpmn_id, title=item.title,
                          data={"roles": item.roles,
                                "due": item.due.astimezone(self.clock.tz).isoformat() if item.due else None})
-            notices.escalation(self.outbox, session, case, item.title, item.roles, item.due)
+            self.events.announce(Escalated(step, item.title, item.roles, item.due))
 
-    def _report_ends(self, session: Session, case: Case, workflow: BpmnWorkflow,
-                     definition: ProcessDefinition, actor: User | None) -> None:
+    def _report_ends(self, step: StepContext, workflow: BpmnWorkflow, definition: ProcessDefinition) -> None:
+        case, actor = step.case, step.actor
         reported = set(case.summary.get("reported_ends", []))
         summary = dict(case.summary)
         ends = completed_ends(workflow)
@@ -393,16 +440,17 @@ class CaseEngine:
             summary["end_title"] = info.name
             field = info.properties.get("feedbackField")
             text = str(task.data.get(field, "")) if field else ""
-            self._feedback(session, case, actor, info.name, text)
+            self._feedback(step, info.name, text)
         summary["reported_ends"] = sorted(reported)
         if workflow.is_completed():
             summary.setdefault("end_title", "Avslutat")
-            self._record(session, case, actor, "case_completed", title=summary["end_title"],
+            self._record(step, actor, "case_completed", title=summary["end_title"],
                          data={"outcome": case.outcome})
         case.summary = summary
 
-    def _project_tasks(self, session: Session, case: Case, ready: list[Task], definition: ProcessDefinition,
+    def _project_tasks(self, step: StepContext, ready: list[Task], definition: ProcessDefinition,
                        now: datetime, had_open: bool = True) -> None:
+        session, case = step.session, step.case
         if not ready and not had_open:
             return  # nothing was open and nothing is: skip the query (the common case for timer firings)
         # nothing was open: no rows to compare with (and no query, which would flush each case of a sweep batch)
@@ -430,7 +478,7 @@ class CaseEngine:
                 form=definition.form_name_for(task.task_spec.bpmn_id), meta={},
             )
             session.add(row)
-            notices.task_opened(self.outbox, session, case, row)
+            self.events.announce(TaskOpened(step, row))
         for key, row in existing.items():
             if key not in keep:
                 session.delete(row)

@@ -16,7 +16,9 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import EscalationEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import ThrowingEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
@@ -155,6 +157,13 @@ class FiringWatcher:
                                        _due(task, definition, self.tz), _kind(definition)))
 
 
+def roles_from_property(value: str | None, default: tuple[str, ...] = ("officer",)) -> list[str]:
+    """`notify="officer, board"` into ['officer', 'board']."""
+    if not value:
+        return list(default)
+    return [part.strip().lower() for part in value.replace(";", ",").split(",") if part.strip()]
+
+
 @dataclass(frozen=True)
 class Escalation:
     bpmn_id: str
@@ -167,11 +176,6 @@ def escalations(watcher: FiringWatcher, firings: list[Firing], element: Any) -> 
     """What to announce: a thrown BPMN escalation (roles from its `notify` property, default officer),
     a caught one or a fired timer whose element has a `notify` property (e.g. notify="officer,board").
     `element` maps a BPMN id to its ElementInfo (or None)."""
-    from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import EscalationEventDefinition
-    from SpiffWorkflow.bpmn.specs.mixins.events.event_types import ThrowingEvent
-
-    from app.notifications.recipients import roles_from_property
-
     found: list[Escalation] = []
     for task in watcher.completed:
         definition = getattr(task.task_spec, "event_definition", None)

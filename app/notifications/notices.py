@@ -1,8 +1,9 @@
 """The moments that send mail, each writing outbox rows in the caller's transaction.
 
-Called from the engine (a task opened, a decision fed back, an escalation) and from task actions
-(a task claimed); due-date reminders are found by the timer sweep (see reminders.py).
-Each recipient gets the mail in their own language (see Recipient.language).
+Called by the engine's events (app/notifications/listeners.py: a task opened or assigned, a decision fed
+back, an escalation); due-date reminders are found by the timer sweep (app/jobs/reminders.py).
+Each recipient gets the mail in their own language (see Recipient.language). `clock` is the clock of
+the step that causes the mail: its time zone words the due times and its time stamps the outbox row.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from functools import partial
 
 from sqlalchemy.orm import Session
 
+from app.core.clock import Clock
 from app.models import Case, OpenTask
 from app.notifications import texts
 from app.notifications.outbox import Outbox
@@ -25,48 +27,48 @@ from app.notifications.recipients import (
 
 
 def _send(outbox: Outbox, session: Session, case: Case, kind: str, recipients: list[Recipient],
-          text: texts.Text, key: str | None = None) -> int:
+          text: texts.Text, clock: Clock, key: str | None = None) -> int:
     render = texts.once_per_language(text)
+    now = clock.now()
     for item in recipients:
         subject, body = render(item.language)
         outbox.queue(session, kind=kind, recipient=item.address, subject=subject, body=body, case_id=case.id,
-                     user_id=item.user_id, key=f"{key}:{item.address.lower()}" if key else None)
+                     user_id=item.user_id, key=f"{key}:{item.address.lower()}" if key else None, now=now)
     return len(recipients)
 
 
-def task_opened(outbox: Outbox, session: Session, case: Case, task: OpenTask) -> int:
+def task_opened(outbox: Outbox, session: Session, case: Case, task: OpenTask, clock: Clock) -> int:
     """A new open task: its assignee if the diagram named one, else everyone holding its role."""
     if task.assignee_id is not None:
-        return task_assigned(outbox, session, case, task)
+        return task_assigned(outbox, session, case, task, clock)
     text = partial(texts.task_opened, case.registration_number, case.title, task.title, task.role, task.due_at,
-                   outbox.clock.tz)
-    return _send(outbox, session, case, "task_opened", role_holders(session, case, task.role), text)
+                   clock.tz)
+    return _send(outbox, session, case, "task_opened", role_holders(session, case, task.role), text, clock)
 
 
-def task_assigned(outbox: Outbox, session: Session, case: Case, task: OpenTask) -> int:
-    text = partial(texts.task_assigned, case.registration_number, case.title, task.title, task.due_at,
-                   outbox.clock.tz)
-    return _send(outbox, session, case, "task_assigned", user_recipient(session, task.assignee_id), text)
+def task_assigned(outbox: Outbox, session: Session, case: Case, task: OpenTask, clock: Clock) -> int:
+    text = partial(texts.task_assigned, case.registration_number, case.title, task.title, task.due_at, clock.tz)
+    return _send(outbox, session, case, "task_assigned", user_recipient(session, task.assignee_id), text, clock)
 
 
-def reminder(outbox: Outbox, session: Session, case: Case, task: OpenTask) -> int:
+def reminder(outbox: Outbox, session: Session, case: Case, task: OpenTask, clock: Clock) -> int:
     """Once per task (the key is unique): the assignee, or everyone holding the role."""
     assert task.due_at is not None
     people = user_recipient(session, task.assignee_id) if task.assignee_id else role_holders(session, case, task.role)
-    text = partial(texts.reminder, case.registration_number, case.title, task.title, task.due_at, outbox.clock.tz)
-    return _send(outbox, session, case, "reminder", people, text, key=f"reminder:{task.id}")
+    text = partial(texts.reminder, case.registration_number, case.title, task.title, task.due_at, clock.tz)
+    return _send(outbox, session, case, "reminder", people, text, clock, key=f"reminder:{task.id}")
 
 
 def escalation(outbox: Outbox, session: Session, case: Case, what: str, roles: list[str],
-               due: datetime | None) -> int:
+               due: datetime | None, clock: Clock) -> int:
     people: list[Recipient] = []
     for role in roles:
         people.extend(organisation_recipients(session, case) if role == "organisation"
                       else role_holders(session, case, role))
-    text = partial(texts.escalation, case.registration_number, case.title, what, due, outbox.clock.tz)
-    return _send(outbox, session, case, "escalation", unique(people), text)
+    text = partial(texts.escalation, case.registration_number, case.title, what, due, clock.tz)
+    return _send(outbox, session, case, "escalation", unique(people), text, clock)
 
 
-def decision(outbox: Outbox, session: Session, case: Case, title: str, text: str) -> int:
+def decision(outbox: Outbox, session: Session, case: Case, title: str, text: str, clock: Clock) -> int:
     mail = partial(texts.decision, case.registration_number, case.title, title, text)
-    return _send(outbox, session, case, "decision", organisation_recipients(session, case), mail)
+    return _send(outbox, session, case, "decision", organisation_recipients(session, case), mail, clock)

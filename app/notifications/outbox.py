@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, or_, select, update
+from sqlalchemy import Engine, event, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.clock import Clock
@@ -22,7 +22,6 @@ from app.notifications.transport import Transport, transport_from_url
 log = logging.getLogger(__name__)
 _QUEUED = "iop_outbox_queued"
 _LISTENING = "iop_outbox_listening"
-_OUTBOX = "iop_outbox"  # the outbox that queued mail in this session (see session_outbox)
 LEASE = timedelta(minutes=10)
 MAX_ATTEMPTS = 50
 
@@ -36,17 +35,17 @@ class Outbox:
         self.deliver_after_commit = True
 
     def queue(self, session: Session, *, kind: str, recipient: str, subject: str, body: str,
-              case_id: int | None = None, user_id: int | None = None, key: str | None = None) -> Notification:
+              case_id: int | None = None, user_id: int | None = None, key: str | None = None,
+              now: datetime | None = None) -> Notification:
+        """Add the mail to `session`; it goes out once the session commits. `now` (default: this outbox's
+        clock) is when it was written: the step's clock, which a simulation drives on its own."""
         row = Notification(kind=kind, recipient=recipient, subject=subject, body=body, case_id=case_id,
-                           user_id=user_id, key=key, created_at=self.clock.now(), attempts=0)
+                           user_id=user_id, key=key, created_at=now or self.clock.now(), attempts=0)
         session.add(row)
         if not session.info.get(_LISTENING):
-            from sqlalchemy import event
-
             event.listen(session, "after_commit", self._after_commit)
             event.listen(session, "after_soft_rollback", self._after_rollback)
             session.info[_LISTENING] = True
-            session.info[_OUTBOX] = self
         session.info.setdefault(_QUEUED, []).append(row)
         return row
 
@@ -106,26 +105,3 @@ class Outbox:
                     sent_at=None if error else self.clock.now(), error=error, claimed_at=None))
             sent += error is None
         return sent
-
-
-def session_outbox(session: Session) -> Outbox | None:
-    """The outbox that already queued mail in this session's transaction, if any."""
-    found = session.info.get(_OUTBOX)
-    return found if isinstance(found, Outbox) else None
-
-
-def store(session: Session, *, kind: str, recipient: str, subject: str, body: str, case_id: int | None,
-          user_id: int | None, key: str | None, now: datetime) -> Notification:
-    """Queue mail from code that has no outbox at hand (the agreement projection).
-
-    If an outbox already queued mail in this transaction, the row joins it and goes out after
-    commit; otherwise the row is written unsent and the next timer sweep delivers it.
-    """
-    outbox = session_outbox(session)
-    if outbox is not None:
-        return outbox.queue(session, kind=kind, recipient=recipient, subject=subject, body=body, case_id=case_id,
-                            user_id=user_id, key=key)
-    row = Notification(kind=kind, recipient=recipient, subject=subject, body=body, case_id=case_id, user_id=user_id,
-                       key=key, created_at=now, attempts=0)
-    session.add(row)
-    return row

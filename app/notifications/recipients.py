@@ -82,13 +82,6 @@ def organisation_recipients(session: Session, case: Case) -> list[Recipient]:
     return unique(found)
 
 
-def roles_from_property(value: str | None, default: tuple[str, ...] = ("officer",)) -> list[str]:
-    """`notify="officer, board"` into ['officer', 'board']."""
-    if not value:
-        return list(default)
-    return [part.strip().lower() for part in value.replace(";", ",").split(",") if part.strip()]
-
-
 def party_recipients(session: Session, case: Case, parties: list[dict[str, object]] | None) -> list[Recipient]:
     """The organisation behind the case and every other party of its agreement that is registered here
     (its own address and its users' addresses): decisions concern all parties."""

@@ -306,7 +306,7 @@ def _call(name: str, value: str, data: dict[str, object]) -> object:
     from app.core.clock import ManualClock
     from app.engine.runtime import CaseEngine
 
-    engine = CaseEngine(ManualClock(NOW), handlers={"greet": lambda **kw: json.dumps(kw)})
+    engine = CaseEngine(ManualClock(NOW), handlers={"greet": lambda step, **kw: json.dumps(kw)})
     definition = parse_bundle({"p.bpmn": SERVICE.format(name=name, value=value)}, operations={"greet"})
     workflow = BpmnWorkflow(definition.spec, definition.subprocess_specs, script_engine=engine.script_engine)
     for task in workflow.get_tasks():

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from app.core.clock import ManualClock
 from app.domain.accounts import municipality_by_slug, organisation_by_number
-from app.engine.timers import fire_due_timers
+from app.jobs.timer_sweep import fire_due_timers
 from app.models import Case, CaseEvent, OpenTask
 from app.services import Services, deploy_processes
 from tests.conftest import ORG_A

@@ -25,7 +25,7 @@ def _run(handler: Any) -> BpmnWorkflow:
 
 
 def test_handler_error_is_kept() -> None:
-    def explode() -> str:
+    def explode(step: Any) -> str:
         raise ValueError("the finance system is down")
 
     with pytest.raises(ScriptFailure) as err:
@@ -35,6 +35,6 @@ def test_handler_error_is_kept() -> None:
 
 
 def test_handler_result_is_stored() -> None:
-    workflow = _run(lambda: '"ok"')
+    workflow = _run(lambda step: '"ok"')
     assert workflow.is_completed()
     assert workflow.data.get("result") == "ok"

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from app.engine.timers import fire_due_timers
+from app.jobs.timer_sweep import fire_due_timers
 from app.services import Services
 from tests.incidents.conftest import case_row, events, failed_case, open_tasks
 from tests.timers.helpers import local, move, start

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.domain import task_actions
-from app.engine.timers import fire_due_timers
+from app.jobs.timer_sweep import fire_due_timers
 from app.models import Notification, User
 from app.services import Services
 from tests.notifications.conftest import SmtpServer, free_port

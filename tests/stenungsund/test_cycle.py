@@ -184,7 +184,7 @@ def test_scheduler_restart_in_the_middle_of_a_five_year_agreement(services: Serv
 
     from sqlalchemy import select
 
-    from app.engine.timers import fire_due_timers
+    from app.jobs.timer_sweep import fire_due_timers
     from app.models import CaseEvent
     from app.services import build_services
 

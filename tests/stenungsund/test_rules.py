@@ -152,5 +152,5 @@ def test_agreement_uses_the_municipality_settings(tmp_path: Path, monkeypatch: p
     assert iop["resources"]["volunteer_value_sek"] == 300000 and iop["resources"]["total_sek"] == 350000
     with pytest.raises(ValueError, match="at most 3 years"):
         state.new_agreement(dict(terms, years=4))
-    assert json.loads(check_plan({"municipality": "stenungsund", "years": 4, "parties": []}))["problems"] == [
+    assert json.loads(check_plan(None, {"municipality": "stenungsund", "years": 4, "parties": []}))["problems"] == [
         "Avtalstiden är högst 3 år."]

@@ -13,7 +13,7 @@ import app.scheduler
 from app import create_app
 from app.config import Settings
 from app.core.clock import ClockWentBack, ManualClock, StoredClock, make_clock
-from app.engine.timers import fire_due_timers
+from app.jobs.timer_sweep import fire_due_timers
 from app.models.clock import StoredClockRow
 from app.services import Services, build_services
 from tests.conftest import Api

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from app.engine.timers import fire_due_timers
+from app.jobs.timer_sweep import fire_due_timers
 from app.models import Case, CaseEvent
 from app.services import Services, build_services
 from tests.timers.helpers import case_row, deploy, fired, local, move, start

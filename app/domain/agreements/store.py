@@ -7,9 +7,9 @@ delta, so a five-year case document grew to 300 kB and every step, save and load
 (docs/architecture.md, "Agreement state beside the workflow").
 
 Now the service handlers read and write it here, in the transaction of the workflow step that
-calls them (app/engine/run_context.py): the session keeps the current state of each case it
-touched, and the row `agreements.state` stores it when the case is saved (the projection,
-projection.py, writes it together with the agreement tables). The workflow only carries
+calls them (the step's context, app/engine/step.py, which every handler gets): the new state waits
+in the step's context (`staged`) and the row `agreements.state` stores it when the case is saved (the
+projection, projection.py, writes it together with the agreement tables). The workflow only carries
 `view(state)`: the few values its timers and gateways read.
 """
 
@@ -18,15 +18,14 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
-from app.engine.run_context import current_run
+from app.engine.step import StepContext
 from app.models.agreement import Agreement
 
 State = dict[str, Any]
-_STATES = "iop_agreement_states"
-_ROWS = "iop_agreement_rows"
+_STAGED = "agreement"  # the key of the new state in StepContext.staged
+_ROW = "agreement_row"  # the case's agreement row, once read
 # what the diagram reads: iop["next"], iop["period"], iop["current_follow_up"], iop["repayment"], …
 VIEW_KEYS = ("version", "status", "next", "period", "current_payment", "current_follow_up", "repayment")
 
@@ -36,66 +35,41 @@ def view(state: State) -> dict[str, Any]:
     return {key: copy.deepcopy(state.get(key)) for key in VIEW_KEYS}
 
 
-def pending(session: Session) -> dict[int, State]:
-    """{case id: state} as changed in this session's transaction (written by the projection on save)."""
-    states = session.info.get(_STATES)
-    if states is None:
-        _listen(session)
-        states = session.info[_STATES] = {}
-    return states  # type: ignore[no-any-return]
+def staged(step: StepContext) -> State | None:
+    """The state the handlers of this step left for the save (None: the step changed no agreement)."""
+    found = step.staged.get(_STAGED)
+    return found if isinstance(found, dict) else None
 
 
-def _listen(session: Session) -> None:
-    if not event.contains(session, "after_commit", _forget):
-        event.listen(session, "after_commit", _forget)
-        event.listen(session, "after_soft_rollback", _forget_after_rollback)
-
-
-def _forget(session: Session) -> None:
-    """A new transaction reads the stored state again: another process may have moved the case on."""
-    session.info.pop(_STATES, None)
-    session.info.pop(_ROWS, None)
-
-
-def _forget_after_rollback(session: Session, _previous: Any) -> None:
-    _forget(session)
-
-
-def load(session: Session, case_id: int) -> State | None:
-    found = pending(session).get(case_id)
-    if found is not None:
-        return found
-    agreement = row(session, case_id)
+def load(step: StepContext) -> State | None:
+    """The case's stored agreement state (None: no agreement, or one a version 1 workflow carries)."""
+    agreement = row(step)
     # the state functions never change their input (state.py), so no copy is needed
     return agreement.state if agreement is not None and agreement.state else None
 
 
-def row(session: Session, case_id: int) -> Agreement | None:
-    """The case's agreement row, read once per transaction (the handlers and the projection share it)."""
-    rows: dict[int, Agreement | None] = session.info.setdefault(_ROWS, {})
-    if case_id not in rows:
-        _listen(session)
-        with session.no_autoflush:
-            rows[case_id] = session.scalar(select(Agreement).where(Agreement.case_id == case_id))
-    return rows[case_id]
+def row(step: StepContext) -> Agreement | None:
+    """The case's agreement row, read once per step (the handlers and the projection share it)."""
+    if _ROW not in step.staged:
+        with step.session.no_autoflush:
+            step.staged[_ROW] = step.session.scalar(select(Agreement).where(Agreement.case_id == step.case.id))
+    found = step.staged[_ROW]
+    return found if isinstance(found, Agreement) else None
 
 
-def remember(session: Session, agreement: Agreement) -> None:
+def remember(step: StepContext, agreement: Agreement) -> None:
     """A row the projection just created."""
-    _listen(session)
-    session.info.setdefault(_ROWS, {})[agreement.case_id] = agreement
+    step.staged[_ROW] = agreement
 
 
-def current() -> State:
-    """The agreement state of the case the engine is running."""
-    run = current_run()
-    state = load(run.session, run.case.id)
+def current(step: StepContext) -> State:
+    """The agreement state of the step's case: as a handler of this step left it, else as stored."""
+    state = staged(step) or load(step)
     if state is None:
         raise ValueError("the case has no agreement yet (the agreement is planned at the board's decision)")
     return state
 
 
-def put(state: State) -> None:
-    """Keep `state` as the running case's agreement; it is stored when the case is saved."""
-    run = current_run()
-    pending(run.session)[run.case.id] = state
+def put(step: StepContext, state: State) -> None:
+    """Keep `state` as the step's agreement; it is stored when the case is saved."""
+    step.staged[_STAGED] = state

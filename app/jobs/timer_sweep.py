@@ -13,7 +13,7 @@ A firing only exists once its transaction commits: a crash between firing and co
 firing back with everything else, and the next sweep fires it again, once. A case that fails is
 logged, stops as failed with an ``incident`` event (app.engine.incidents: no automatic retry, an
 administrator retries, skips or cancels) and does not stop the sweep.
-After the timers the sweep queues due-date reminders and retries undelivered mail.
+After the timers the sweep queues due-date reminders (reminders.py) and retries undelivered mail.
 """
 
 from __future__ import annotations
@@ -27,13 +27,14 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.core.errors import Conflict
+from app.engine import incidents
 from app.engine.timer_state import Firing
 from app.i18n import translate
+from app.jobs.reminders import send_due_reminders
 from app.models import Case
-from app.notifications.reminders import send_due_reminders
 from app.services import Services
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("app.engine.timers")  # the name operators filter on (docs/operations.md)
 CHUNK = 500
 BATCH = 50
 
@@ -137,8 +138,6 @@ def _fire_group(services: Services, ids: list[int], now: datetime, on_fired: OnF
 def _incident(services: Services, case_id: int, now: datetime, exc: Exception) -> None:
     """A wake that failed outside the diagram (the engine stops diagram failures itself): the case
     stops as failed with an incident, and waits for an administrator (app.engine.incidents)."""
-    from app.engine import incidents
-
     try:
         with services.unit_of_work() as session:
             case = session.get(Case, case_id)
@@ -147,7 +146,7 @@ def _incident(services: Services, case_id: int, now: datetime, exc: Exception) -
             incident = incidents.Incident(None, translate("incident.timer.step"),
                                           translate("incident.timer.message"),
                                           f"{type(exc).__name__}: {exc}"[:4000])
-            incidents.mark_failed(services.engine, session, case, incident)
+            incidents.mark_failed(services.engine, services.engine.step(session, case), incident)
             case.next_timer_at = None
     except Exception:  # noqa: BLE001 - the log above keeps the error
         log.exception("could not record the incident of case %s", case_id)
@@ -155,7 +154,7 @@ def _incident(services: Services, case_id: int, now: datetime, exc: Exception) -
 
 def _mail(services: Services, now: datetime) -> None:
     try:
-        send_due_reminders(services.session_factory, services.engine.outbox, now)
-        services.engine.outbox.deliver(services.session_factory)
+        send_due_reminders(services.session_factory, services.outbox, services.clock, now)
+        services.outbox.deliver(services.session_factory)
     except Exception:  # noqa: BLE001 - mail problems must not stop timers
         log.exception("sending reminders or retrying mail failed")

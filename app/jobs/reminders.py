@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.core.clock import Clock
 from app.models import Case, Municipality, OpenTask
 from app.models.notification import Notification
 from app.notifications import notices
@@ -30,7 +31,7 @@ def reminder_days(municipality: Municipality) -> int:
         return DEFAULT_DAYS
 
 
-def send_due_reminders(session_factory: sessionmaker[Session], outbox: Outbox, now: datetime) -> int:
+def send_due_reminders(session_factory: sessionmaker[Session], outbox: Outbox, clock: Clock, now: datetime) -> int:
     """Queue the reminders that became due; returns how many tasks were reminded."""
     with session_factory() as session:
         days = {m.id: reminder_days(m) for m in session.scalars(select(Municipality))}
@@ -56,7 +57,7 @@ def send_due_reminders(session_factory: sessionmaker[Session], outbox: Outbox, n
             case = session.get(Case, task.case_id) if task is not None else None
             if task is None or case is None:
                 continue
-            if notices.reminder(outbox, session, case, task):
+            if notices.reminder(outbox, session, case, task, clock):
                 session.commit()
                 reminded += 1
             else:
