@@ -25,7 +25,7 @@ def _lint(tree: Path) -> subprocess.CompletedProcess[str]:
 def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the packages and pyproject.toml, which keeps every contract as it is."""
     tree = tmp_path_factory.mktemp("layers") / "tree"
-    skip = shutil.ignore_patterns("__pycache__", "*.pyc", "static", "templates", "i18n", "versions")
+    skip = shutil.ignore_patterns("__pycache__", "*.pyc", "static", "templates", "LC_MESSAGES", "versions")
     for package in ("app", "handlers"):
         shutil.copytree(ROOT / package, tree / package, ignore=skip)
     shutil.copy(ROOT / "pyproject.toml", tree / "pyproject.toml")

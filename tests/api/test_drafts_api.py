@@ -123,7 +123,7 @@ def test_unknown_oversized_and_wrong_values_are_refused_naming_the_field(api: An
     too_long = _put(org, task["id"], {"data": {"description": "x" * (MAX_TEXT + 1)}})
     assert too_long.status_code == 422
     assert too_long.get_json()["error"]["fields"] == {
-        "description": "The text is too long for a draft (at most 20\u00a0000 characters)."}
+        "description": "The text is too long for a draft (at most 20,000 characters)."}
     swedish = _put(org, task["id"], {"data": {"description": "x" * (MAX_TEXT + 1)}}, lang="sv")
     assert swedish.get_json()["error"]["fields"]["description"].startswith("Texten är för lång för ett utkast")
     wrong = _put(org, task["id"], {"data": {"activity_title": {"nested": "object"}, "contact_name": [1, 2]}})

@@ -63,7 +63,7 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 from app.models import Case
 names = [m.name for p in (app, handlers) for m in pkgutil.walk_packages(p.__path__, p.__name__ + ".")
-         if ".migrations." not in m.name]
+         if ".migrations." not in m.name and not m.name.endswith(".__main__")]
 for name in names:
     importlib.import_module(name)
 session = Session()
