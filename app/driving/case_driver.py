@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core import calendar
+from app.core.statuses import CaseStatus
 from app.domain import task_actions
 from app.domain.accounts import municipality_by_slug, organisation_by_number
 from app.jobs.timer_sweep import fire_due_timers
@@ -54,7 +55,7 @@ def next_timer_at(services: Services, case_id: int) -> datetime | None:
     """When the case's next timer is due (cases.next_timer_at, set by the engine on every save); None unless running."""
     with services.unit_of_work() as s:
         case = s.get(Case, case_id)
-        if case is None or case.status != "running":
+        if case is None or case.status != CaseStatus.RUNNING:
             return None
         return case.next_timer_at
 

@@ -25,7 +25,7 @@ from app.models import DefinitionVersion, Municipality, User
 def offered_by(session: Session, process_id: str) -> set[int]:
     """The ids of the municipalities whose configuration lists the process."""
     return {m.id for m in session.scalars(select(Municipality))
-            if process_id in ((m.settings or {}).get("processes") or [])}
+            if process_id in m.settings.processes}
 
 
 def process_exists(session: Session, process_id: str) -> bool:

@@ -21,14 +21,10 @@ from app.notifications.outbox import Outbox
 
 log = logging.getLogger(__name__)
 DEFAULT_DAYS = 2
-SETTING = "reminder_days_before_due"
 
 
 def reminder_days(municipality: Municipality) -> int:
-    try:
-        return max(0, int((municipality.settings or {}).get(SETTING, DEFAULT_DAYS)))
-    except (TypeError, ValueError):
-        return DEFAULT_DAYS
+    return municipality.settings.reminder_days_before_due
 
 
 def send_due_reminders(session_factory: sessionmaker[Session], outbox: Outbox, clock: Clock, now: datetime) -> int:

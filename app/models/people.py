@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.municipal_settings import MunicipalSettings
 from app.db import Base
-from app.models.types import JSONType, UTCDateTime
-
-ROLES = ("organisation", "lawyer", "officer", "board", "finance", "process_owner", "admin")
+from app.models.municipal_settings import MunicipalitySettingsRow
+from app.models.types import UTCDateTime
 
 
 class Municipality(Base):
@@ -21,7 +20,20 @@ class Municipality(Base):
     slug: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     registration_format: Mapped[str] = mapped_column(String(80), default="KS {year}/{seq:04d}")
-    settings: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    # its settings (migration 0022 moved them from a JSON column of this table): read them as `settings`
+    settings_row: Mapped[MunicipalitySettingsRow | None] = relationship(cascade="all, delete-orphan",
+                                                                         passive_deletes=True)
+
+    @property
+    def settings(self) -> MunicipalSettings:
+        """The municipality's settings, typed; the defaults until some are stored."""
+        return self.settings_row.typed() if self.settings_row is not None else MunicipalSettings()
+
+    def configure(self, settings: MunicipalSettings) -> None:
+        """Store `settings` (validated: build them with `MunicipalSettings.from_mapping`)."""
+        if self.settings_row is None:
+            self.settings_row = MunicipalitySettingsRow()
+        self.settings_row.store(settings)
 
 
 class Organisation(Base):

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.core.municipal_settings import AgreementSettings
 from app.domain.agreements import state as agreement_state
 from app.domain.agreements.projection import AgreementProjection
 from app.models import Case
@@ -81,7 +82,7 @@ def test_an_agreement_whose_state_still_travels_in_the_workflow_is_projected(ser
     full = agreement_state.new_agreement({
         "municipality": "stenungsund", "start": "2026-01-01", "years": 2, "yearly_amount_sek": 100000,
         "interval": "half_yearly", "parties": [{"name": "Föreningen", "org_number": steps.ORG}],
-        "statistics": [], "decision_ref": "KS § 9"})
+        "statistics": [], "decision_ref": "KS § 9"}, AgreementSettings())
     moved = json.loads(next_step(None, {"state": full}))
     assert moved["payments"] == full["payments"]  # the whole state back, as version 1 of the diagram expects
     with services.unit_of_work() as s:

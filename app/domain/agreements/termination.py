@@ -17,6 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.errors import Conflict, Forbidden, InvalidData
+from app.core.roles import Role
+from app.core.statuses import AgreementStatus, PaymentStatus
 from app.domain import permissions
 from app.domain.agreements import state as agreement_state
 from app.domain.agreements.actions import terminate_agreement
@@ -61,7 +63,7 @@ class ClaimPreview:
 
 def may_terminate(user: User, case: Case) -> bool:
     """Only an officer of the case's municipality (who therefore sees the case)."""
-    return user.active and user.role == "officer" and user.municipality_id == case.municipality_id \
+    return user.active and user.role == Role.OFFICER and user.municipality_id == case.municipality_id \
         and permissions.can_view_case(user, case)
 
 
@@ -103,13 +105,13 @@ def check(agreement: Agreement, reason: str | None, raw_date: str | None) -> tup
 def _paid_ids(agreement: Agreement) -> list[str]:
     """The paid payments of the current period, as `terminate_agreement` sends them to the diagram."""
     return [f"v{p.version}-p{p.number:02d}" for p in agreement.payments
-            if p.status == "paid" and p.version == agreement.current_version]
+            if p.status == PaymentStatus.PAID and p.version == agreement.current_version]
 
 
 def preview(agreement: Agreement, terminated_on: date) -> ClaimPreview:
     """The claim a termination on this day would raise, computed without saving anything."""
     current = [p for p in agreement.payments if p.version == agreement.current_version]
-    paid_sek = sum(p.amount_sek for p in current if p.status == "paid")
+    paid_sek = sum(p.amount_sek for p in current if p.status == PaymentStatus.PAID)
     if agreement.state and agreement.state.get("payments") is not None:
         ended = agreement_state.terminate(copy.deepcopy(agreement.state), terminated_on.isoformat(), "",
                                           _paid_ids(agreement))
@@ -121,7 +123,7 @@ def preview(agreement: Agreement, terminated_on: date) -> ClaimPreview:
     period = current_period(agreement)
     if period is None:
         raise Conflict("the agreement has no current period")
-    computed = compute_repayment([PaidPayment(p.due, p.amount_sek, p.status == "paid") for p in current],
+    computed = compute_repayment([PaidPayment(p.due, p.amount_sek, p.status == PaymentStatus.PAID) for p in current],
                                  period.end, terminated_on, agreement.repayment_rule)
     return ClaimPreview(terminated_on, agreement.repayment_rule, computed.amount_sek, computed.cancelled_sek,
                         paid_sek, list(computed.lines))
@@ -129,7 +131,7 @@ def preview(agreement: Agreement, terminated_on: date) -> ClaimPreview:
 
 def running_agreement(session: Session, case: Case) -> Agreement:
     agreement = session.scalar(select(Agreement).where(Agreement.case_id == case.id))
-    if agreement is None or agreement.status != "running":
+    if agreement is None or agreement.status != AgreementStatus.RUNNING:
         raise Conflict("the agreement is not running")
     return agreement
 
