@@ -22,7 +22,6 @@ from app.core.statuses import AgreementStatus, PaymentStatus
 from app.domain import permissions
 from app.domain.agreements import state as agreement_state
 from app.domain.agreements.actions import terminate_agreement
-from app.domain.agreements.repayment import PaidPayment, compute_repayment
 from app.engine.runtime import CaseEngine
 from app.models import Case, User
 from app.models.agreement import Agreement, AgreementPeriod
@@ -112,21 +111,14 @@ def preview(agreement: Agreement, terminated_on: date) -> ClaimPreview:
     """The claim a termination on this day would raise, computed without saving anything."""
     current = [p for p in agreement.payments if p.version == agreement.current_version]
     paid_sek = sum(p.amount_sek for p in current if p.status == PaymentStatus.PAID)
-    if agreement.state and agreement.state.get("payments") is not None:
-        ended = agreement_state.terminate(copy.deepcopy(agreement.state), terminated_on.isoformat(), "",
-                                          _paid_ids(agreement))
-        claim = ended["repayment"]
-        return ClaimPreview(terminated_on, str(claim["rule"]), int(claim["amount_sek"]),
-                            int(claim["cancelled_sek"]), paid_sek,
-                            [(date.fromisoformat(line["due"]), int(line["amount_sek"])) for line in claim["lines"]])
-    # an agreement whose state still travels in the workflow (diagram version 1): the same rule on the rows
-    period = current_period(agreement)
-    if period is None:
-        raise Conflict("the agreement has no current period")
-    computed = compute_repayment([PaidPayment(p.due, p.amount_sek, p.status == PaymentStatus.PAID) for p in current],
-                                 period.end, terminated_on, agreement.repayment_rule)
-    return ClaimPreview(terminated_on, agreement.repayment_rule, computed.amount_sek, computed.cancelled_sek,
-                        paid_sek, list(computed.lines))
+    if not agreement.state:
+        raise Conflict("the agreement has no state")
+    ended = agreement_state.terminate(copy.deepcopy(agreement.state), terminated_on.isoformat(), "",
+                                      _paid_ids(agreement))
+    claim = ended["repayment"]
+    return ClaimPreview(terminated_on, str(claim["rule"]), int(claim["amount_sek"]),
+                        int(claim["cancelled_sek"]), paid_sek,
+                        [(date.fromisoformat(line["due"]), int(line["amount_sek"])) for line in claim["lines"]])
 
 
 def running_agreement(session: Session, case: Case) -> Agreement:
