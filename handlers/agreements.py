@@ -60,18 +60,8 @@ def check_documents(step: StepContext | None, args: dict[str, Any]) -> str:
     return _json({"ok": not missing, "missing": missing, "message": requirements.missing_documents_message(missing)})
 
 
-def _legacy(args: dict[str, Any]) -> bool:
-    """An agreement planned before the state moved to the store: the workflow passes the whole state
-    as `state` and keeps what comes back. (Diagram version 1 passes `state=iop` for every agreement;
-    once planned through the store, `iop` is only the view and the store is used.)"""
-    value = args.get("state")
-    return isinstance(value, dict) and "payments" in value
-
-
 def _step(step: StepContext | None, args: dict[str, Any], change: Callable[[State], State]) -> str:
     """Apply `change` to the agreement and return what the workflow keeps of it (store.view)."""
-    if _legacy(args):
-        return _json(change(args["state"]))
     new = change(store.current(_running(step)))
     store.put(_running(step), new)
     return _json(store.view(new))
