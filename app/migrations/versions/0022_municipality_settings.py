@@ -6,7 +6,7 @@ Revises: 0020_payment_municipality
 The agreement settings were read from config/municipalities/<slug>.json on disk at run time, while the rest of
 a municipality's settings (processes offered, reminder days) sat in the JSON column municipalities.settings.
 Now all of them live in municipality_settings, one row per municipality, loaded from config/ when the database
-is prepared and read through Municipality.settings (app/core/municipal_settings.py types and validates them).
+is prepared and read through app/core/municipal_settings.py (settings_of; it types and validates them).
 The rows are filled here from the old column (missing values take the defaults), which is then dropped.
 """
 
@@ -20,7 +20,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0022_municipality_settings"
-down_revision = "0020_payment_municipality"
+down_revision = "0021_task_registration_number"
 branch_labels = None
 depends_on = None
 
