@@ -2,7 +2,8 @@
 
 They are stored in the table `municipality_settings` (app/models/municipal_settings.py), one row per
 municipality, loaded from config/municipalities/<slug>.json when the database is prepared (and by the
-demo). Everything reads them through `Municipality.settings`, which returns a `MunicipalSettings`.
+demo). Everything reads them through `settings_of(municipality)`, which returns a `MunicipalSettings`, and
+stores them with `configure(municipality, settings)`.
 
 `MunicipalSettings.from_mapping` is the one validation: the config loader uses it, and a page that lets an
 administrator edit the settings can use it too (it raises `SettingsError` naming the field at fault).
@@ -12,6 +13,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
+
+from app.models import Municipality
+from app.models.municipal_settings import MunicipalitySettingsRow
 
 # how often an agreement's yearly amount is paid (app/domain/agreements/payments.py knows their months)
 PAYMENT_INTERVALS: tuple[str, ...] = ("yearly", "half_yearly", "quarterly", "lump_sum")
@@ -93,6 +97,26 @@ class MunicipalSettings:
     def to_mapping(self) -> dict[str, Any]:
         return {"processes": list(self.processes), "reminder_days_before_due": self.reminder_days_before_due,
                 **self.agreement.to_mapping()}
+
+
+def settings_of(municipality: Municipality) -> MunicipalSettings:
+    """The municipality's settings, typed; the defaults until some are stored."""
+    row = municipality.settings_row
+    if row is None:
+        return MunicipalSettings()
+    agreement: dict[str, Any] = {f.name: getattr(row, f.name) for f in fields(AgreementSettings)}
+    return MunicipalSettings(tuple(row.processes or ()), row.reminder_days_before_due, AgreementSettings(**agreement))
+
+
+def configure(municipality: Municipality, settings: MunicipalSettings) -> None:
+    """Store `settings` for the municipality (validated: build them with `MunicipalSettings.from_mapping`)."""
+    row = municipality.settings_row
+    if row is None:
+        row = municipality.settings_row = MunicipalitySettingsRow()
+    row.processes = list(settings.processes)
+    row.reminder_days_before_due = settings.reminder_days_before_due
+    for name, value in settings.agreement.to_mapping().items():
+        setattr(row, name, value)
 
 
 def _checked(name: str, value: Any, kind: type) -> Any:

@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.core.clock import Clock
-from app.core.municipal_settings import MunicipalSettings, SettingsError
+from app.core.municipal_settings import MunicipalSettings, SettingsError, configure
 from app.core.roles import MUNICIPAL_ROLES, ROLES, Role
 from app.domain.orgnumber import normalise_org_number
 from app.domain.passwords import hash_password, password_problem
@@ -66,7 +66,7 @@ def load_municipalities(session: Session, config_dir: Path) -> list[Municipality
             session.add(row)
         row.name = spec["name"]
         row.registration_format = spec.get("registration_format", "KS {year}/{seq:04d}")
-        row.configure(_settings(path, spec))
+        configure(row, _settings(path, spec))
         result.append(row)
     session.flush()
     return result

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.errors import Conflict, Forbidden, InvalidData, NotFound
+from app.core.municipal_settings import settings_of
 from app.core.roles import Role
 from app.domain import permissions, start_data
 from app.domain.accounts import AccountError, municipality_by_slug, organisation_by_number
@@ -155,7 +156,7 @@ def start_case(session: Session, engine: CaseEngine, user: User, municipality: s
             org = organisation_by_number(session, organisation)
         except AccountError as exc:
             raise InvalidData(str(exc), {"organisation": str(exc)}) from exc
-    offered = list(muni.settings.processes)
+    offered = list(settings_of(muni).processes)
     process_id = process or (offered[0] if offered else None)
     if process_id is None:
         raise InvalidData(f"{muni.name} offers no process yet", {"process": "no process for this municipality"})

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core import calendar
+from app.core.municipal_settings import settings_of
 from app.core.statuses import CaseStatus
 from app.domain import task_actions
 from app.domain.accounts import municipality_by_slug, organisation_by_number
@@ -108,7 +109,7 @@ def start_case(services: Services, municipality: str, org_number: str, *, proces
                                            dict(data) if data is not None else None, organisation=org_number)
         else:
             muni = municipality_by_slug(s, municipality)
-            offered = muni.settings.get("processes") or []
+            offered = settings_of(muni).processes
             chosen = process_id or (offered[0] if offered else "")
             case = services.engine.start_case(s, municipality=muni, organisation=organisation_by_number(s, org_number),
                                               process_id=chosen, actor=None,

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.clock import Clock
+from app.core.municipal_settings import settings_of
 from app.models import Case, Municipality, OpenTask
 from app.models.notification import Notification
 from app.notifications import notices
@@ -24,7 +25,7 @@ DEFAULT_DAYS = 2
 
 
 def reminder_days(municipality: Municipality) -> int:
-    return municipality.settings.reminder_days_before_due
+    return settings_of(municipality).reminder_days_before_due
 
 
 def send_due_reminders(session_factory: sessionmaker[Session], outbox: Outbox, clock: Clock, now: datetime) -> int:

@@ -1,19 +1,17 @@
-"""The stored settings of one municipality (typed columns; app/core/municipal_settings.py validates them)."""
+"""The stored settings of one municipality (typed columns; app/core/municipal_settings.py reads, validates and
+writes them: `settings_of`, `configure`)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.municipal_settings import AgreementSettings, MunicipalSettings
 from app.db import Base
 from app.models.types import JSONType
 
 
 class MunicipalitySettingsRow(Base):
-    """Migration 0022_municipality_settings; one row per municipality, written by `store`."""
+    """Migration 0022_municipality_settings; one row per municipality (app.core.municipal_settings.configure)."""
 
     __tablename__ = "municipality_settings"
 
@@ -30,13 +28,3 @@ class MunicipalitySettingsRow(Base):
     payment_overdue_days: Mapped[int] = mapped_column(Integer)
     late_renewal_decision: Mapped[str] = mapped_column(String(10))
 
-    def typed(self) -> MunicipalSettings:
-        agreement: dict[str, Any] = {name: getattr(self, name) for name in AgreementSettings.__dataclass_fields__}
-        return MunicipalSettings(tuple(self.processes or ()), self.reminder_days_before_due,
-                                 AgreementSettings(**agreement))
-
-    def store(self, settings: MunicipalSettings) -> None:
-        self.processes = list(settings.processes)
-        self.reminder_days_before_due = settings.reminder_days_before_due
-        for name, value in settings.agreement.to_mapping().items():
-            setattr(self, name, value)

@@ -7,7 +7,6 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.municipal_settings import MunicipalSettings
 from app.db import Base
 from app.models.municipal_settings import MunicipalitySettingsRow
 from app.models.types import UTCDateTime
@@ -20,21 +19,10 @@ class Municipality(Base):
     slug: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     registration_format: Mapped[str] = mapped_column(String(80), default="KS {year}/{seq:04d}")
-    # its settings (migration 0022 moved them from a JSON column of this table): read them as `settings`
+    # its settings (migration 0022 moved them from a JSON column of this table): read and write them typed
+    # through app.core.municipal_settings (`settings_of`, `configure`)
     settings_row: Mapped[MunicipalitySettingsRow | None] = relationship(cascade="all, delete-orphan",
                                                                          passive_deletes=True)
-
-    @property
-    def settings(self) -> MunicipalSettings:
-        """The municipality's settings, typed; the defaults until some are stored."""
-        return self.settings_row.typed() if self.settings_row is not None else MunicipalSettings()
-
-    def configure(self, settings: MunicipalSettings) -> None:
-        """Store `settings` (validated: build them with `MunicipalSettings.from_mapping`)."""
-        if self.settings_row is None:
-            self.settings_row = MunicipalitySettingsRow()
-        self.settings_row.store(settings)
-
 
 class Organisation(Base):
     __tablename__ = "organisations"

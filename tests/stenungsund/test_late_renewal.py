@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from app.core.municipal_settings import MunicipalSettings
+from app.core.municipal_settings import MunicipalSettings, configure
 from app.domain.accounts import add_user, municipality_by_slug
 from app.models import User
 from app.services import Services
@@ -54,7 +54,7 @@ def refuse(services: Services) -> None:
     spec = json.loads((ROOT / "config" / "municipalities" / "stenungsund.json").read_text(encoding="utf-8"))
     spec["settings"]["late_renewal_decision"] = "refuse"
     with services.unit_of_work() as s:
-        municipality_by_slug(s, "stenungsund").configure(MunicipalSettings.from_mapping(spec["settings"]))
+        configure(municipality_by_slug(s, "stenungsund"), MunicipalSettings.from_mapping(spec["settings"]))
 
 
 def test_warn_lets_the_decision_stand_and_records_it(services: Services, api: Any, browser: Browser) -> None:

@@ -1,11 +1,11 @@
 """A municipality's settings: validated once (from config/ or, later, an administrator's form), stored in
-municipality_settings, read back typed through Municipality.settings."""
+municipality_settings, read back typed through settings_of."""
 
 from __future__ import annotations
 
 import pytest
 
-from app.core.municipal_settings import AgreementSettings, MunicipalSettings, SettingsError
+from app.core.municipal_settings import AgreementSettings, MunicipalSettings, SettingsError, configure, settings_of
 from app.domain.accounts import municipality_by_slug
 from app.services import Services
 
@@ -35,9 +35,9 @@ def test_defaults_and_the_round_trip_through_a_mapping() -> None:
 
 def test_the_config_files_are_stored_and_read_back_typed(services: Services) -> None:
     with services.unit_of_work() as s:
-        falun = municipality_by_slug(s, "falun").settings
+        falun = settings_of(municipality_by_slug(s, "falun"))
         assert falun.processes == ("falun_initiative",) and falun.agreement == AgreementSettings()
         changed = MunicipalSettings.from_mapping(dict(falun.to_mapping(), payment_overdue_days=30))
-        municipality_by_slug(s, "falun").configure(changed)
+        configure(municipality_by_slug(s, "falun"), changed)
     with services.unit_of_work() as s:
-        assert municipality_by_slug(s, "falun").settings.agreement.payment_overdue_days == 30
+        assert settings_of(municipality_by_slug(s, "falun")).agreement.payment_overdue_days == 30

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.core import calendar
-from app.core.municipal_settings import MunicipalSettings
+from app.core.municipal_settings import MunicipalSettings, configure
 from app.domain.accounts import configured_settings, municipality_by_slug
 from app.domain.agreements import state
 from app.domain.agreements.payments import check_period, derive_payment_plan, next_period_start, period_end
@@ -148,7 +148,7 @@ def test_agreement_uses_the_municipality_settings(services: Services) -> None:
         "renewal_dialogue_months_before_end": 6, "renewal_deadline_months_before_end": 2,
         "max_agreement_years": 3, "default_payment_interval": "half_yearly"})
     with services.unit_of_work() as s:
-        municipality_by_slug(s, "stenungsund").configure(stored)
+        configure(municipality_by_slug(s, "stenungsund"), stored)
     with services.session_factory() as s:
         settings = agreement_settings(s, "stenungsund")
         assert settings == stored.agreement

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from app.core.clock import Clock
 from app.core.errors import InvalidData
-from app.core.municipal_settings import AgreementSettings
+from app.core.municipal_settings import AgreementSettings, settings_of
 from app.models import Case, CaseEvent, OpenTask, User
 from app.models.agreement import Agreement
 
@@ -81,7 +81,7 @@ def check(session: Session, clock: Clock, case: Case, task: OpenTask, data: dict
     late = late_decision(session, clock, case, task, data)
     if late is None:
         return None
-    settings = case.municipality.settings.agreement if case.municipality is not None else AgreementSettings()
+    settings = settings_of(case.municipality).agreement if case.municipality is not None else AgreementSettings()
     if settings.late_renewal_decision == "refuse":
         text = REFUSED.get(lang, REFUSED["sv"]).format(deadline=late.deadline.isoformat(),
                                                        end=late.period_end.isoformat())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.core.municipal_settings import LATE_RENEWAL_CHOICES, AgreementSettings
+from app.core.municipal_settings import LATE_RENEWAL_CHOICES, AgreementSettings, settings_of
 from app.models import Municipality
 
 __all__ = ["LATE_RENEWAL_CHOICES", "AgreementSettings", "agreement_settings"]
@@ -17,5 +17,5 @@ def agreement_settings(session: Session, slug: str | None) -> AgreementSettings:
         return AgreementSettings()
     with session.no_autoflush:
         municipality = session.scalar(select(Municipality).where(Municipality.slug == slug))
-    return municipality.settings.agreement if municipality is not None else AgreementSettings()
+    return settings_of(municipality).agreement if municipality is not None else AgreementSettings()
 

@@ -19,6 +19,7 @@ from flask import Blueprint, Response, render_template, request
 from sqlalchemy import select
 
 from app.core.errors import NotFound
+from app.core.municipal_settings import settings_of
 from app.core.roles import PAYMENT_ROLES, Role
 from app.models import Municipality, User
 from app.queries.payments import STATES, Filters, PaymentRow, Payments, parse_filters, payments
@@ -47,7 +48,7 @@ def municipality_for(viewer: User, slug: str | None) -> tuple[Municipality | Non
 
 
 def find(municipality: Municipality, filters: Filters) -> Payments:
-    days = municipality.settings.agreement.payment_overdue_days
+    days = settings_of(municipality).agreement.payment_overdue_days
     return payments(db(), municipality.id, services().clock.today(), overdue_days=days, state=filters.state,
                     due_from=filters.due_from, due_to=filters.due_to)
 

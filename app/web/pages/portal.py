@@ -9,6 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import String, cast, select
 
 from app.core.errors import InvalidData
+from app.core.municipal_settings import settings_of
 from app.core.roles import Role
 from app.domain import permissions, task_actions
 from app.models import Case, Municipality, OpenTask
@@ -76,7 +77,7 @@ def _page(cards: list[CaseCard]) -> str:
 
 def _offering() -> list[Municipality]:
     rows = db().scalars(select(Municipality).order_by(Municipality.name))
-    return [m for m in rows if m.settings.processes]
+    return [m for m in rows if settings_of(m).processes]
 
 
 @bp.get("/")
