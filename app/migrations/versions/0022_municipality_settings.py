@@ -1,7 +1,7 @@
 """each municipality's settings in typed columns of their own table
 
 Revision ID: 0022_municipality_settings
-Revises: 0020_payment_municipality
+Revises: 0021_task_registration_number
 
 The agreement settings were read from config/municipalities/<slug>.json on disk at run time, while the rest of
 a municipality's settings (processes offered, reminder days) sat in the JSON column municipalities.settings.
