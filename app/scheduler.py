@@ -18,6 +18,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import func, select
 
+from app.core.statuses import CaseStatus
 from app.jobs.timer_sweep import fire_due_timers
 from app.models import Case
 from app.observability.heartbeat import Heartbeat
@@ -58,7 +59,7 @@ def next_due(services: Services) -> datetime | None:
     """The earliest due time of any running case's timer."""
     with services.session_factory() as session:
         # `status || ""` keeps SQLite on ix_cases_next_timer_at (see app.jobs.timer_sweep._due_case_ids)
-        return session.scalar(select(func.min(Case.next_timer_at)).where((Case.status + "") == "running"))
+        return session.scalar(select(func.min(Case.next_timer_at)).where((Case.status + "") == CaseStatus.RUNNING))
 
 
 def _sweep_and_plan(scheduler: BaseScheduler, services: Services, heartbeat: Heartbeat | None = None) -> int:

@@ -55,9 +55,13 @@ from sqlalchemy import create_engine, func, select, text, update  # noqa: E402
 from app.config import Settings  # noqa: E402
 from app.core import calendar  # noqa: E402
 from app.core.clock import ManualClock  # noqa: E402
-from app.domain.accounts import add_organisation, municipality_by_slug, organisation_by_number  # noqa: E402
+from app.domain.accounts import (  # noqa: E402
+    add_organisation,
+    configured_settings,  # noqa: E402
+    municipality_by_slug,
+    organisation_by_number,
+)
 from app.domain.agreements.projection import AgreementProjection  # noqa: E402
-from app.domain.agreements.settings import load_settings  # noqa: E402
 from app.driving.case_driver import start_case  # noqa: E402
 from app.driving.scenarios import preparation_steps, report_data  # noqa: E402
 from app.engine.registration import next_registration_number  # noqa: E402
@@ -382,7 +386,7 @@ class Check:
 
 def expected_of(start: date, undecided: bool) -> tuple[dict[str, list[date]], dict[str, list[date]]]:
     """(tasks by name, timer firings by element) with the local day each opens / is due."""
-    conf = load_settings("stenungsund")
+    conf = configured_settings(Settings.config_path / "municipalities", "stenungsund").agreement
     end = calendar.add_months(start, 12 * YEARS) - timedelta(days=1)
     next_start = end + timedelta(days=1)
     payments = [calendar.add_months(start, 12 * k) for k in range(YEARS)]

@@ -17,7 +17,7 @@ from typing import Any
 
 from app.core.errors import ScriptFailure
 from app.domain.agreements import requirements, state, store
-from app.domain.agreements.settings import load_settings
+from app.domain.agreements.settings import AgreementSettings, agreement_settings
 from app.domain.agreements.state import State
 from app.engine.step import StepContext
 from handlers.registration import handler
@@ -25,6 +25,11 @@ from handlers.registration import handler
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+def _settings(step: StepContext | None, municipality: str) -> AgreementSettings:
+    """The municipality's agreement settings, read in the transaction of the running step."""
+    return agreement_settings(_running(step).session, municipality)
 
 
 @handler("stenungsund_check_interest")
@@ -42,7 +47,7 @@ def check_interest(step: StepContext | None, args: dict[str, Any]) -> str:
 @handler("stenungsund_check_plan")
 def check_plan(step: StepContext | None, args: dict[str, Any]) -> str:
     problems = requirements.party_problems(list(args.get("parties") or []))
-    settings = load_settings(str(args.get("municipality") or "stenungsund"))
+    settings = _settings(step, str(args.get("municipality") or "stenungsund"))
     years = int(args.get("years") or 0)
     if not 1 <= years <= settings.max_agreement_years:
         problems.append(f"Avtalstiden är högst {settings.max_agreement_years} år.")
@@ -55,18 +60,8 @@ def check_documents(step: StepContext | None, args: dict[str, Any]) -> str:
     return _json({"ok": not missing, "missing": missing, "message": requirements.missing_documents_message(missing)})
 
 
-def _legacy(args: dict[str, Any]) -> bool:
-    """An agreement planned before the state moved to the store: the workflow passes the whole state
-    as `state` and keeps what comes back. (Diagram version 1 passes `state=iop` for every agreement;
-    once planned through the store, `iop` is only the view and the store is used.)"""
-    value = args.get("state")
-    return isinstance(value, dict) and "payments" in value
-
-
 def _step(step: StepContext | None, args: dict[str, Any], change: Callable[[State], State]) -> str:
     """Apply `change` to the agreement and return what the workflow keeps of it (store.view)."""
-    if _legacy(args):
-        return _json(change(args["state"]))
     new = change(store.current(_running(step)))
     store.put(_running(step), new)
     return _json(store.view(new))
@@ -80,7 +75,7 @@ def _running(step: StepContext | None) -> StepContext:
 
 @handler("agreement_plan")
 def plan(step: StepContext | None, args: dict[str, Any]) -> str:
-    new = state.new_agreement(args)
+    new = state.new_agreement(args, _settings(step, str(args.get("municipality") or "stenungsund")))
     store.put(_running(step), new)
     return _json(store.view(new))
 
@@ -92,7 +87,7 @@ def next_step(step: StepContext | None, args: dict[str, Any]) -> str:
 
 @handler("agreement_release")
 def release(step: StepContext | None, args: dict[str, Any]) -> str:
-    return _step(step, args, lambda s: state.release_payment(s, str(args["today"])))
+    return _step(step, args, lambda s: state.release_payment(s, str(args["today"]), _settings(step, s["municipality"])))
 
 
 @handler("agreement_paid")
@@ -119,7 +114,8 @@ def follow_up(step: StepContext | None, args: dict[str, Any]) -> str:
 
 @handler("agreement_renew")
 def renew(step: StepContext | None, args: dict[str, Any]) -> str:
-    return _step(step, args, lambda s: state.renew(s, {k: v for k, v in args.items() if k != "state"}))
+    return _step(step, args, lambda s: state.renew(s, {k: v for k, v in args.items() if k != "state"},
+                                                   _settings(step, s["municipality"])))
 
 
 @handler("agreement_terminate")

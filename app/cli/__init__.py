@@ -119,7 +119,7 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("username")
-@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--role", required=True, type=click.Choice([str(role) for role in ROLES]))
 @click.option("--municipality", default=None, help="falun, stenungsund, gavle or kungsbacka")
 @click.option("--organisation", default=None, help="organisation number NNNNNN-NNNN")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")

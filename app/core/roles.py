@@ -2,7 +2,34 @@
 
 from __future__ import annotations
 
-ROLES: tuple[str, ...] = ("organisation", "lawyer", "officer", "board", "finance", "process_owner", "admin")
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """A person's role. The value is what the database, the API and the pages carry."""
+
+    ORGANISATION = "organisation"
+    LAWYER = "lawyer"
+    OFFICER = "officer"
+    BOARD = "board"
+    FINANCE = "finance"
+    PROCESS_OWNER = "process_owner"
+    ADMIN = "admin"
+
+
+ROLES: tuple[Role, ...] = tuple(Role)
+# the municipality's staff (everyone but the organisation and the administrator)
+STAFF_ROLES: tuple[Role, ...] = (Role.LAWYER, Role.OFFICER, Role.BOARD, Role.FINANCE, Role.PROCESS_OWNER)
+# roles that belong to one municipality (an account with one of them names it)
+MUNICIPAL_ROLES: tuple[Role, ...] = STAFF_ROLES
+# staff an identity provider may grant: every role but the organisation's
+PROVIDER_ROLES: tuple[Role, ...] = tuple(role for role in ROLES if role != Role.ORGANISATION)
+# who works with payments: the finance pages and GET /api/v1/payments
+PAYMENT_ROLES: tuple[Role, ...] = (Role.FINANCE, Role.OFFICER, Role.ADMIN)
+# who may open /agreements/upcoming and its calendar feed
+UPCOMING_ROLES: tuple[Role, ...] = (Role.OFFICER, Role.BOARD, Role.FINANCE, Role.ADMIN)
+# who may upload and publish process definitions
+PROCESS_ROLES: tuple[Role, ...] = (Role.PROCESS_OWNER, Role.ADMIN)
 
 # Lane names a process owner may use (compared case-insensitively), in English and Swedish.
 LANE_ALIASES: dict[str, str] = {

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.core.roles import Role
 from app.domain.accounts import add_organisation, add_user
 from app.domain.passwords import hash_password
 from app.models import OpenTask, Organisation, User
@@ -40,7 +41,7 @@ def ensure_people(services: Services, organisations: list[tuple[str, str, str]],
 def user_for(session: Session, task: OpenTask) -> User | None:
     """The first user holding the task's role where the task lives."""
     query = select(User).where(User.role == task.role)
-    if task.role == "organisation":
+    if task.role == Role.ORGANISATION:
         query = query.where(User.organisation_id == task.organisation_id)
     else:
         query = query.where(User.municipality_id == task.municipality_id)

@@ -11,12 +11,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.core.clock import Clock
-from app.core.roles import ROLES
+from app.core.municipal_settings import MunicipalSettings, SettingsError, configure
+from app.core.roles import MUNICIPAL_ROLES, ROLES, Role
 from app.domain.orgnumber import normalise_org_number
 from app.domain.passwords import hash_password, password_problem
 from app.models import LoginSession, Municipality, Organisation, User
-
-MUNICIPAL_ROLES = ("lawyer", "officer", "board", "finance", "process_owner")
 
 # A deliberately strict e-mail syntax: what mail headers and pages can carry safely. No quotes, angle brackets,
 # spaces or line breaks; one @; a domain of dotted labels ending in a label of letters. Letters may be non-ASCII.
@@ -67,10 +66,26 @@ def load_municipalities(session: Session, config_dir: Path) -> list[Municipality
             session.add(row)
         row.name = spec["name"]
         row.registration_format = spec.get("registration_format", "KS {year}/{seq:04d}")
-        row.settings = spec.get("settings", {})
+        configure(row, _settings(path, spec))
         result.append(row)
     session.flush()
     return result
+
+
+def configured_settings(config_dir: Path, slug: str) -> MunicipalSettings:
+    """The settings config/municipalities/<slug>.json gives (the defaults without a file): what
+    `load_municipalities` stores. Only for what builds a database from config/ (the simulation)."""
+    path = config_dir / f"{slug}.json"
+    if not path.exists():
+        return MunicipalSettings()
+    return _settings(path, json.loads(path.read_text(encoding="utf-8")))
+
+
+def _settings(path: Path, spec: dict[str, Any]) -> MunicipalSettings:
+    try:
+        return MunicipalSettings.from_mapping(spec.get("settings") or {})
+    except SettingsError as exc:
+        raise ValueError(f"{path}: {exc}") from exc
 
 
 def municipality_by_slug(session: Session, slug: str) -> Municipality:
@@ -128,7 +143,7 @@ def add_user(session: Session, clock: Clock, username: str, password: str, role:
         raise AccountError(f"the username {username!r} is taken", "username")
     muni = municipality_by_slug(session, municipality) if municipality else None
     org = organisation_by_number(session, organisation) if organisation else None
-    if role == "organisation" and org is None:
+    if role == Role.ORGANISATION and org is None:
         raise AccountError("an organisation user needs --organisation ORGNR", "organisation")
     if role in MUNICIPAL_ROLES and muni is None:
         raise AccountError(f"a {role} user needs --municipality", "municipality")

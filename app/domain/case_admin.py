@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.errors import Conflict, Forbidden, InvalidData, NotFound
+from app.core.roles import Role
 from app.domain import permissions
 from app.domain.task_actions import get_case
 from app.engine import incidents
@@ -108,7 +109,7 @@ def reassignable_task(session: Session, user: User, task_id: str,
 def eligible_users(session: Session, task: OpenTask) -> list[User]:
     """The people who may hold the task: its role, where it lives, active."""
     query = select(User).where(User.role == task.role, User.active.is_(True))
-    if task.role == "organisation":
+    if task.role == Role.ORGANISATION:
         query = query.where(User.organisation_id == task.organisation_id)
     else:
         query = query.where(User.municipality_id == task.municipality_id)

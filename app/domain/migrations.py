@@ -16,6 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.core.errors import Conflict, Forbidden, InvalidData, NotFound
+from app.core.roles import Role
+from app.core.statuses import CaseStatus
 from app.domain import definition_owners, permissions
 from app.engine import migration
 from app.engine.runtime import CaseEngine
@@ -114,8 +116,8 @@ def _candidates_query(user: User | None, target: DefinitionVersion) -> Any:
     older = select(DefinitionVersion.id).where(DefinitionVersion.process_id == target.process_id,
                                                DefinitionVersion.version < target.version)
     query = (permissions.visible_cases(user) if user is not None else select(Case)) \
-        .where(Case.status == "running", Case.definition_id.in_(older))
-    if user is not None and user.role != "admin":
+        .where(Case.status == CaseStatus.RUNNING, Case.definition_id.in_(older))
+    if user is not None and user.role != Role.ADMIN:
         query = query.where(Case.municipality_id == user.municipality_id)
     return query
 

@@ -4,27 +4,26 @@ from __future__ import annotations
 
 from sqlalchemy import Select, false, or_, select
 
+from app.core.roles import Role
 from app.models import Case, OpenTask, User
-
-STAFF_ROLES = ("lawyer", "officer", "board", "finance", "process_owner")
 
 
 def can_view_case(user: User, case: Case) -> bool:
     if not user.active:
         return False
-    if user.role == "organisation":
+    if user.role == Role.ORGANISATION:
         return user.organisation_id is not None and case.organisation_id == user.organisation_id
-    if user.role == "admin":
+    if user.role == Role.ADMIN:
         return user.municipality_id is None or case.municipality_id == user.municipality_id
     return user.municipality_id is not None and case.municipality_id == user.municipality_id
 
 
 def visible_cases(user: User) -> Select[Case]:
     query = select(Case)
-    if user.role == "organisation":
+    if user.role == Role.ORGANISATION:
         return query.where(Case.organisation_id == user.organisation_id) if user.organisation_id \
             else query.where(false())
-    if user.role == "admin" and user.municipality_id is None:
+    if user.role == Role.ADMIN and user.municipality_id is None:
         return query
     if user.municipality_id is None:
         return query.where(false())
@@ -35,7 +34,7 @@ def is_potential_owner(user: User, task: OpenTask) -> bool:
     """The user holds the task's role where the task lives (their organisation or municipality)."""
     if not user.active or user.role != task.role:
         return False
-    if task.role == "organisation":
+    if task.role == Role.ORGANISATION:
         return user.organisation_id is not None and user.organisation_id == task.organisation_id
     return user.municipality_id is not None and user.municipality_id == task.municipality_id
 
@@ -43,7 +42,7 @@ def is_potential_owner(user: User, task: OpenTask) -> bool:
 def can_view_task(user: User, task: OpenTask) -> bool:
     if is_potential_owner(user, task):
         return True
-    if user.role == "admin":
+    if user.role == Role.ADMIN:
         return user.municipality_id is None or user.municipality_id == task.municipality_id
     return False
 
@@ -58,13 +57,13 @@ def can_complete(user: User, task: OpenTask) -> bool:
 
 def can_unclaim(user: User, task: OpenTask) -> bool:
     return task.assignee_id is not None and (task.assignee_id == user.id or
-                                             (user.role == "admin" and can_view_task(user, task)))
+                                             (user.role == Role.ADMIN and can_view_task(user, task)))
 
 
 def workable_tasks(user: User) -> Select[OpenTask]:
     """Tasks the user may work on: their role, where they belong, assigned to them or to nobody."""
     query = select(OpenTask).where(OpenTask.role == user.role)
-    if user.role == "organisation":
+    if user.role == Role.ORGANISATION:
         if user.organisation_id is None:
             return query.where(false())
         query = query.where(OpenTask.organisation_id == user.organisation_id)
@@ -76,17 +75,17 @@ def workable_tasks(user: User) -> Select[OpenTask]:
 
 
 def can_start_case(user: User) -> bool:
-    return user.active and user.role in ("organisation", "officer")
+    return user.active and user.role in (Role.ORGANISATION, Role.OFFICER)
 
 
 def can_withdraw(user: User, case: Case) -> bool:
-    return user.role == "organisation" and can_view_case(user, case)
+    return user.role == Role.ORGANISATION and can_view_case(user, case)
 
 
 def can_deploy(user: User) -> bool:
     """Validating and deploying definitions at all: process owners and administrators (which processes:
     can_manage_definition)."""
-    return user.active and user.role in ("process_owner", "admin")
+    return user.active and user.role in (Role.PROCESS_OWNER, Role.ADMIN)
 
 
 def can_manage_definition(user: User, owner_municipality_id: int | None) -> bool:
@@ -97,7 +96,7 @@ def can_manage_definition(user: User, owner_municipality_id: int | None) -> bool
     on that municipality's. A process without an owner: administrators without a municipality only."""
     if not can_deploy(user):
         return False
-    if user.role == "admin" and user.municipality_id is None:
+    if user.role == Role.ADMIN and user.municipality_id is None:
         return True
     return owner_municipality_id is not None and user.municipality_id == owner_municipality_id
 
@@ -106,9 +105,9 @@ def can_migrate_case(user: User, case: Case) -> bool:
     """Moving a case to another version of its process: administrators, and its municipality's process owners."""
     if not user.active:
         return False
-    if user.role == "admin":
+    if user.role == Role.ADMIN:
         return user.municipality_id is None or case.municipality_id == user.municipality_id
-    return user.role == "process_owner" and user.municipality_id is not None \
+    return user.role == Role.PROCESS_OWNER and user.municipality_id is not None \
         and case.municipality_id == user.municipality_id
 
 
@@ -116,9 +115,9 @@ def overseen_tasks(user: User) -> Select[OpenTask]:
     """Open tasks a team lead oversees (and may have reassigned): an administrator's (every municipality's
     for one without a municipality), a process owner's municipality's; nobody else's."""
     query = select(OpenTask)
-    if not user.active or user.role not in ("admin", "process_owner"):
+    if not user.active or user.role not in (Role.ADMIN, Role.PROCESS_OWNER):
         return query.where(false())
-    if user.role == "admin" and user.municipality_id is None:
+    if user.role == Role.ADMIN and user.municipality_id is None:
         return query.where(OpenTask.id.is_not(None))
     if user.municipality_id is None:
         return query.where(false())
@@ -128,15 +127,15 @@ def overseen_tasks(user: User) -> Select[OpenTask]:
 def can_repair_case(user: User, case: Case) -> bool:
     """Retry, skip a failed step, suspend, resume, cancel, move a timer: the case's municipality's
     administrators (one without a municipality: every case's)."""
-    return user.active and user.role == "admin" and (
+    return user.active and user.role == Role.ADMIN and (
         user.municipality_id is None or case.municipality_id == user.municipality_id)
 
 
 def can_reassign(user: User, task: OpenTask) -> bool:
     """Giving an open task to a named person: administrators and process owners (team leads) of the task's
     municipality (an administrator without a municipality: every task)."""
-    if not user.active or user.role not in ("admin", "process_owner"):
+    if not user.active or user.role not in (Role.ADMIN, Role.PROCESS_OWNER):
         return False
-    if user.role == "admin" and user.municipality_id is None:
+    if user.role == Role.ADMIN and user.municipality_id is None:
         return True
     return user.municipality_id is not None and user.municipality_id == task.municipality_id

@@ -14,6 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.errors import Conflict, Forbidden, InvalidData, NotFound
+from app.core.municipal_settings import settings_of
+from app.core.roles import Role
 from app.domain import permissions, start_data
 from app.domain.accounts import AccountError, municipality_by_slug, organisation_by_number
 from app.domain.agreements import late_renewal
@@ -138,7 +140,7 @@ def start_case(session: Session, engine: CaseEngine, user: User, municipality: s
         muni = municipality_by_slug(session, municipality)
     except AccountError as exc:
         raise InvalidData(str(exc), {"municipality": str(exc)}) from exc
-    if user.role == "organisation":
+    if user.role == Role.ORGANISATION:
         org = session.get(Organisation, user.organisation_id) if user.organisation_id else None
         if org is None:
             raise Forbidden("your account is not linked to an organisation")
@@ -154,7 +156,7 @@ def start_case(session: Session, engine: CaseEngine, user: User, municipality: s
             org = organisation_by_number(session, organisation)
         except AccountError as exc:
             raise InvalidData(str(exc), {"organisation": str(exc)}) from exc
-    offered = muni.settings.get("processes") or []
+    offered = list(settings_of(muni).processes)
     process_id = process or (offered[0] if offered else None)
     if process_id is None:
         raise InvalidData(f"{muni.name} offers no process yet", {"process": "no process for this municipality"})

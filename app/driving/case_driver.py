@@ -20,6 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core import calendar
+from app.core.municipal_settings import settings_of
+from app.core.statuses import CaseStatus
 from app.domain import task_actions
 from app.domain.accounts import municipality_by_slug, organisation_by_number
 from app.jobs.timer_sweep import fire_due_timers
@@ -54,7 +56,7 @@ def next_timer_at(services: Services, case_id: int) -> datetime | None:
     """When the case's next timer is due (cases.next_timer_at, set by the engine on every save); None unless running."""
     with services.unit_of_work() as s:
         case = s.get(Case, case_id)
-        if case is None or case.status != "running":
+        if case is None or case.status != CaseStatus.RUNNING:
             return None
         return case.next_timer_at
 
@@ -107,7 +109,7 @@ def start_case(services: Services, municipality: str, org_number: str, *, proces
                                            dict(data) if data is not None else None, organisation=org_number)
         else:
             muni = municipality_by_slug(s, municipality)
-            offered = muni.settings.get("processes") or []
+            offered = settings_of(muni).processes
             chosen = process_id or (offered[0] if offered else "")
             case = services.engine.start_case(s, municipality=muni, organisation=organisation_by_number(s, org_number),
                                               process_id=chosen, actor=None,

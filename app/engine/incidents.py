@@ -27,6 +27,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from app.core.errors import Conflict, InvalidData
+from app.core.statuses import CaseStatus
 from app.engine.events import CaseEnded
 from app.engine.step import StepContext
 from app.engine.timer_clock import engine_clock
@@ -38,7 +39,7 @@ from app.models import Case, OpenTask, User
 if TYPE_CHECKING:
     from app.engine.runtime import CaseEngine
 
-ACTIVE = ("running", "failed")  # states in which the case's workflow may move
+ACTIVE = (CaseStatus.RUNNING, CaseStatus.FAILED)  # states in which the case's workflow may move
 PAUSED_MESSAGE = "the case is paused by an administrator; nothing can be done on it until it is resumed"
 CANCELLED_MESSAGE = "the case has been cancelled by an administrator"
 
@@ -108,7 +109,7 @@ def mark_failed(engine: CaseEngine, step: StepContext, incident: Incident) -> No
     the listeners (the administrators' mail, app/notifications/incidents.py)."""
     case = step.case
     now = engine.clock.now()
-    case.status = "failed"
+    case.status = CaseStatus.FAILED
     summary = dict(case.summary or {})
     summary["incident"] = incident.as_dict(now)
     case.summary = summary
@@ -122,9 +123,9 @@ def ensure_open(case: Case | None) -> None:
     """Completions, claims and messages: refused (409) while the case is paused or after it was cancelled."""
     if case is None:
         return
-    if case.status == "suspended":
+    if case.status == CaseStatus.SUSPENDED:
         raise Conflict(PAUSED_MESSAGE)
-    if case.status == "cancelled":
+    if case.status == CaseStatus.CANCELLED:
         raise Conflict(CANCELLED_MESSAGE)
 
 
@@ -132,11 +133,11 @@ def _clear(case: Case) -> None:
     summary = dict(case.summary or {})
     summary.pop("incident", None)
     case.summary = summary
-    case.status = "running"
+    case.status = CaseStatus.RUNNING
 
 
 def _need_failed(case: Case) -> None:
-    if case.status != "failed":
+    if case.status != CaseStatus.FAILED:
         raise Conflict("the case has not stopped on an error; there is nothing to retry or skip")
 
 
@@ -185,7 +186,7 @@ def suspend(engine: CaseEngine, session: Session, case: Case, actor: User | None
     summary = dict(case.summary or {})
     summary["suspended_from"] = case.status
     case.summary = summary
-    case.status = "suspended"
+    case.status = CaseStatus.SUSPENDED
     case.next_timer_at = None  # the sweep takes running cases only; resume computes it again
     case.updated_at = engine.clock.now()
     engine._record(engine.step(session, case, actor), actor, "case_suspended", title=case.title, data=event)
@@ -194,12 +195,12 @@ def suspend(engine: CaseEngine, session: Session, case: Case, actor: User | None
 
 
 def resume(engine: CaseEngine, session: Session, case: Case, actor: User | None, event: dict[str, Any]) -> Case:
-    if case.status != "suspended":
+    if case.status != CaseStatus.SUSPENDED:
         raise Conflict("the case is not paused")
     summary = dict(case.summary or {})
-    case.status = str(summary.pop("suspended_from", "running"))
+    case.status = str(summary.pop("suspended_from", CaseStatus.RUNNING))
     case.summary = summary
-    if case.status == "running":
+    if case.status == CaseStatus.RUNNING:
         workflow, _ = engine.load(session, case)
         case.next_timer_at = next_due(workflow, engine.clock.tz)
     case.updated_at = engine.clock.now()
@@ -210,9 +211,9 @@ def resume(engine: CaseEngine, session: Session, case: Case, actor: User | None,
 
 def cancel(engine: CaseEngine, session: Session, case: Case, actor: User | None, event: dict[str, Any]) -> Case:
     """End the case for good: no open tasks, no timers. The workflow is kept as it stood (the diagram)."""
-    if case.status not in (*ACTIVE, "suspended"):
+    if case.status not in (*ACTIVE, CaseStatus.SUSPENDED):
         raise Conflict("the case has already ended")
-    case.status = "cancelled"
+    case.status = CaseStatus.CANCELLED
     case.next_timer_at = None
     case.current_step = ""
     summary = dict(case.summary or {})
@@ -237,7 +238,7 @@ class WaitingTimer:
 
 def waiting_timers(engine: CaseEngine, session: Session, case: Case) -> list[WaitingTimer]:
     """The case's timers still to come, earliest first (a repeating timer cannot be moved)."""
-    if case.status in ("completed", "cancelled") or not case.workflow_json:
+    if case.status in (CaseStatus.COMPLETED, CaseStatus.CANCELLED) or not case.workflow_json:
         return []
     workflow, definition = engine.load(session, case)
     found = []
@@ -263,7 +264,7 @@ def move_timer(engine: CaseEngine, session: Session, case: Case, actor: User | N
     """Give the waiting timer `timer` (its BPMN id) the due instant `due`; the sweep fires it then.
 
     A date without a time keeps the timer's time of day (local time) on the new date."""
-    if case.status not in (*ACTIVE, "suspended"):
+    if case.status not in (*ACTIVE, CaseStatus.SUSPENDED):
         raise Conflict("the case has ended; its timers no longer wait")
     with engine_clock(engine.clock):
         workflow, definition = engine.load(session, case)
@@ -287,7 +288,7 @@ def move_timer(engine: CaseEngine, session: Session, case: Case, actor: User | N
                        title=info.name if info and info.name else timer, data=data)
         status = case.status
         engine._save(step, workflow, definition)
-        if status == "failed":  # _save times only running cases; a failed case's timers wait for the repair
+        if status == CaseStatus.FAILED:  # _save times only running cases; a failed case's timers wait for the repair
             case.next_timer_at = None
     return case
 

@@ -38,6 +38,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
 from app.core.errors import Conflict, InvalidData
+from app.core.statuses import CaseStatus, MigrationStatus
 from app.engine.compaction import pruned
 from app.engine.definitions import ProcessDefinition
 from app.engine.serialization import workflow_from_json, workflow_to_json
@@ -314,7 +315,7 @@ def dry_run(case: Case, workflow: BpmnWorkflow, source: ProcessDefinition, sourc
         report.blockers.append(Blocker("other_process"))
         return report
     report.changes = changes if changes is not None else compare_definitions(source, target)
-    if case.status != "running":
+    if case.status != CaseStatus.RUNNING:
         report.blockers.append(Blocker("not_running"))
     elif target_row.id == source_row.id:
         report.blockers.append(Blocker("same_version"))
@@ -425,7 +426,7 @@ def migrate_case(session: Session, engine: CaseEngine, case: Case, target_row: D
     _save_on(engine, session, case, migrated, target, target_row, actor)
     record = CaseMigration(
         case_id=case.id, from_definition_id=source_row.id, to_definition_id=target_row.id,
-        from_version=source_row.version, to_version=target_row.version, status="applied",
+        from_version=source_row.version, to_version=target_row.version, status=MigrationStatus.APPLIED,
         previous_workflow_json=previous_json, previous_serializer_version=previous_serializer,
         migrated_document_sha256=document_hash(case.workflow_json),
         changes=[c.as_dict() for c in report.changes], migrated_at=now,
@@ -452,9 +453,9 @@ REVERT_REASONS = {
 
 def revert_blocker(case: Case, record: CaseMigration) -> str | None:
     """Why the migration cannot be undone now, as a key of REVERT_REASONS (None when it can)."""
-    if record.status != "applied":
+    if record.status != MigrationStatus.APPLIED:
         return "already_reverted"
-    if case.status != "running":
+    if case.status != CaseStatus.RUNNING:
         return "ended"
     if case.definition_id != record.to_definition_id or \
             document_hash(case.workflow_json) != record.migrated_document_sha256:
@@ -477,7 +478,7 @@ def revert_migration(session: Session, engine: CaseEngine, record: CaseMigration
     workflow = workflow_from_json(record.previous_workflow_json, source.spec, source.subprocess_specs)
     now = engine.clock.now()
     _save_on(engine, session, case, workflow, source, source_row, actor)
-    record.status = "reverted"
+    record.status = MigrationStatus.REVERTED
     record.reverted_at = now
     record.reverted_by_id = actor.id if actor else None
     record.reverted_by_name = _actor_name(actor, actor_name)

@@ -19,13 +19,14 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app.core.municipal_settings import settings_of
 from app.models import DefinitionVersion, Municipality, User
 
 
 def offered_by(session: Session, process_id: str) -> set[int]:
     """The ids of the municipalities whose configuration lists the process."""
     return {m.id for m in session.scalars(select(Municipality))
-            if process_id in ((m.settings or {}).get("processes") or [])}
+            if process_id in settings_of(m).processes}
 
 
 def process_exists(session: Session, process_id: str) -> bool:

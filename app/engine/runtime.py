@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from app.core.clock import Clock
 from app.core.errors import Conflict, EngineError, InvalidData, NotFound, ScriptFailure
+from app.core.statuses import CaseStatus
 from app.engine import incidents, ownership
 from app.engine.compaction import compact
 from app.engine.definitions import DefinitionCache, ProcessDefinition, parse_bundle, serialized_spec
@@ -206,7 +207,7 @@ class CaseEngine:
         case = Case(
             municipality_id=municipality.id, organisation_id=organisation.id, definition_id=version.id,
             registration_number=next_registration_number(session, municipality, self.clock.today().year),
-            title=title or f"{definition.name}: {organisation.name}", status="running", current_step="",
+            title=title or f"{definition.name}: {organisation.name}", status=CaseStatus.RUNNING, current_step="",
             feedback=[], summary={}, workflow_json="", serializer_version=SERIALIZER_VERSION,
             created_by_id=actor.id if actor else None, created_at=now, updated_at=now,
         )
@@ -309,7 +310,7 @@ class CaseEngine:
             with engine_clock(self.clock, at=due[0].due):
                 workflow.refresh_timers()
                 self._run(workflow, step, watcher)
-            if case.status == "failed":
+            if case.status == CaseStatus.FAILED:
                 break  # the case stopped on an error: the administrator decides (app.engine.incidents)
             if due == [p for p in pending_timers(workflow, self.clock.tz) if p.due <= until]:
                 break  # nothing moved: leave it for the next sweep rather than spin
@@ -318,7 +319,7 @@ class CaseEngine:
         return watcher.firings
 
     def can_receive(self, session: Session, case: Case, message: str) -> bool:
-        if case.status != "running":
+        if case.status != CaseStatus.RUNNING:
             return False
         workflow, _ = self.load(session, case)
         return bool(waiting_message_tasks(workflow, message))
@@ -379,20 +380,20 @@ class CaseEngine:
             self._report_timers(step, definition, watcher)
         self._report_ends(step, workflow, definition)
         ready = ready_human_tasks(workflow)
-        ended = workflow.is_completed() and case.status != "completed"
+        ended = workflow.is_completed() and case.status != CaseStatus.COMPLETED
         if workflow.is_completed():
-            case.status = "completed"
+            case.status = CaseStatus.COMPLETED
         titles = []
         for task in ready:
             info = definition.element(task.task_spec.bpmn_id)
             titles.append(info.name if info else task.task_spec.bpmn_name or task.task_spec.name)
-        if case.status == "completed":
+        if case.status == CaseStatus.COMPLETED:
             case.current_step = case.summary.get("end_title", "")
         else:
             case.current_step = ", ".join(titles)
-        if case.status == "failed" and not case.current_step:  # the step the case stopped at
+        if case.status == CaseStatus.FAILED and not case.current_step:  # the step the case stopped at
             case.current_step = str((case.summary.get("incident") or {}).get("step") or "")
-        case.next_timer_at = None if case.status != "running" else next_due(workflow, self.clock.tz)
+        case.next_timer_at = None if case.status != CaseStatus.RUNNING else next_due(workflow, self.clock.tz)
         compact(workflow)  # finished history goes; the case's events keep it
         case.workflow_json = workflow_to_json(workflow)
         case.serializer_version = SERIALIZER_VERSION

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.clock import Clock
+from app.core.municipal_settings import settings_of
 from app.models import Case, Municipality, OpenTask
 from app.models.notification import Notification
 from app.notifications import notices
@@ -21,14 +22,10 @@ from app.notifications.outbox import Outbox
 
 log = logging.getLogger(__name__)
 DEFAULT_DAYS = 2
-SETTING = "reminder_days_before_due"
 
 
 def reminder_days(municipality: Municipality) -> int:
-    try:
-        return max(0, int((municipality.settings or {}).get(SETTING, DEFAULT_DAYS)))
-    except (TypeError, ValueError):
-        return DEFAULT_DAYS
+    return settings_of(municipality).reminder_days_before_due
 
 
 def send_due_reminders(session_factory: sessionmaker[Session], outbox: Outbox, clock: Clock, now: datetime) -> int:

@@ -27,6 +27,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.core.errors import Conflict
+from app.core.statuses import CaseStatus
 from app.engine import incidents
 from app.engine.timer_state import Firing
 from app.i18n import translate
@@ -83,7 +84,7 @@ def _due_case_ids(services: Services, now: datetime, passed: set[int], size: int
         # `status || ''` keeps the planner off the status indexes: SQLite would otherwise pick an index
         # on status (every running case matches) and sort all running cases on every sweep, instead of
         # reading the few due ones in order from ix_cases_next_timer_at (done cases have no next timer)
-        query = (select(Case.id).where((Case.status + "") == "running", Case.next_timer_at <= now)
+        query = (select(Case.id).where((Case.status + "") == CaseStatus.RUNNING, Case.next_timer_at <= now)
                  .order_by(Case.next_timer_at, Case.id).limit(size))
         if shard is not None:
             query = query.where(Case.id % shard[1] == shard[0])
@@ -101,7 +102,7 @@ def _fire_group(services: Services, ids: list[int], now: datetime, on_fired: OnF
     logged: list[tuple[int, str, Firing]] = []  # case id, registration number, firing: one log line each
     try:
         with services.unit_of_work() as session:
-            query = (select(Case).where(Case.id.in_(ids), Case.status == "running", Case.next_timer_at <= now)
+            query = (select(Case).where(Case.id.in_(ids), Case.status == CaseStatus.RUNNING, Case.next_timer_at <= now)
                      .order_by(Case.next_timer_at, Case.id))
             if services.db.dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True, of=Case)  # another scheduler's cases are skipped

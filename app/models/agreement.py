@@ -31,8 +31,8 @@ class Agreement(Base):
     statistics: Mapped[list[str]] = mapped_column(JSONType, default=list)
     repayment_rule: Mapped[str] = mapped_column(String(20))
     notices: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
-    # the whole agreement state the handlers work on (app/domain/agreements/store.py); None for
-    # agreements whose state still travels in the workflow (diagram version 1 of Stenungsund)
+    # the whole agreement state the handlers work on (app/domain/agreements/store.py); migration 0023 moved
+    # the state of version 1 agreements here out of their workflows
     state: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

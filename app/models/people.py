@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base
-from app.models.types import JSONType, UTCDateTime
-
-ROLES = ("organisation", "lawyer", "officer", "board", "finance", "process_owner", "admin")
+from app.models.municipal_settings import MunicipalitySettingsRow
+from app.models.types import UTCDateTime
 
 
 class Municipality(Base):
@@ -21,8 +19,10 @@ class Municipality(Base):
     slug: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     registration_format: Mapped[str] = mapped_column(String(80), default="KS {year}/{seq:04d}")
-    settings: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
-
+    # its settings (migration 0022 moved them from a JSON column of this table): read and write them typed
+    # through app.core.municipal_settings (`settings_of`, `configure`)
+    settings_row: Mapped[MunicipalitySettingsRow | None] = relationship(cascade="all, delete-orphan",
+                                                                         passive_deletes=True)
 
 class Organisation(Base):
     __tablename__ = "organisations"

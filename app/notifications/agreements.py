@@ -17,6 +17,7 @@ from functools import partial
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.core.statuses import AgreementStatus
 from app.domain.agreements.events import AgreementChanged
 from app.domain.agreements.payments import INTERVAL_TITLES
 from app.domain.agreements.projection import best_records
@@ -79,7 +80,7 @@ def announcements(change: AgreementChanged) -> list[AgreementNotice]:
     period = base["period"]
     version = base["version"]
     found: list[AgreementNotice] = []
-    if not before.exists and agreement.status == "running":
+    if not before.exists and agreement.status == AgreementStatus.RUNNING:
         first = base["periods"][0]
         found.append(AgreementNotice("decision", "decided:v1", partial(
             texts.agreement_decided, reg, title, first, INTERVAL_TITLES.get(first["interval"], first["interval"]))))
@@ -99,7 +100,7 @@ def announcements(change: AgreementChanged) -> list[AgreementNotice]:
             texts.follow_up_missing, reg, title, int(f["year"]), f["due"], f["gates"])))
     claims = [c["repayment"] for c in copies if c.get("repayment")]
     claim = max(claims, key=lambda c: c["settled_sek"]) if claims else None
-    if agreement.status == "terminated" and before.status != "terminated" and claim is not None:
+    if agreement.status == AgreementStatus.TERMINATED and before.status != "terminated" and claim is not None:
         found.append(AgreementNotice("decision", f"terminated:v{version}", partial(
             texts.agreement_terminated, reg, title, dict(claim)), to=(PARTIES, "finance")))
     if claim is not None and claim["status"] == "settled" and before.claim_status == "open":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.core.roles import Role
 from app.engine.events import CaseEnded
 from app.engine.incidents import Incident
 from app.i18n import translate
@@ -22,7 +23,7 @@ def tell_administrators(outbox: Outbox, ended: CaseEnded) -> None:
         return
     step, case = ended.step, ended.step.case
     now = step.clock.now()
-    for item in role_holders(step.session, case, "admin"):
+    for item in role_holders(step.session, case, Role.ADMIN):
         subject, body = _mail_text(case, ended.incident, item.language)
         outbox.queue(step.session, kind="incident", recipient=item.address, subject=subject, body=body,
                      case_id=case.id, user_id=item.user_id, now=now)

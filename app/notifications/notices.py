@@ -14,6 +14,7 @@ from functools import partial
 from sqlalchemy.orm import Session
 
 from app.core.clock import Clock
+from app.core.roles import Role
 from app.models import Case, OpenTask
 from app.notifications import texts
 from app.notifications.outbox import Outbox
@@ -63,7 +64,7 @@ def escalation(outbox: Outbox, session: Session, case: Case, what: str, roles: l
                due: datetime | None, clock: Clock) -> int:
     people: list[Recipient] = []
     for role in roles:
-        people.extend(organisation_recipients(session, case) if role == "organisation"
+        people.extend(organisation_recipients(session, case) if role == Role.ORGANISATION
                       else role_holders(session, case, role))
     text = partial(texts.escalation, case.registration_number, case.title, what, due, clock.tz)
     return _send(outbox, session, case, "escalation", unique(people), text, clock)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from app.core.roles import Role
 from app.domain.orgnumber import InvalidOrgNumber, normalise_org_number
 from app.models import Case, Organisation, User
 from app.notifications.texts import Language, language
@@ -38,7 +39,7 @@ def role_holders(session: Session, case: Case, role: str) -> list[Recipient]:
 
     Asked once per transaction for each role and place: a timer sweep opens the same kind of task
     in many cases of one municipality."""
-    scope = case.organisation_id if role == "organisation" else case.municipality_id
+    scope = case.organisation_id if role == Role.ORGANISATION else case.municipality_id
     cache = session.info.get(_HOLDERS)
     if cache is None:
         cache = session.info[_HOLDERS] = {}
@@ -49,7 +50,7 @@ def role_holders(session: Session, case: Case, role: str) -> list[Recipient]:
     if key not in cache:
         query = select(User.email, User.id, User.language).where(User.role == role, User.active.is_(True),
                                                                  User.email.is_not(None))
-        if role == "organisation":
+        if role == Role.ORGANISATION:
             query = query.where(User.organisation_id == scope)
         else:
             query = query.where(User.municipality_id == scope)
@@ -75,7 +76,7 @@ def user_recipient(session: Session, user_id: int | None) -> list[Recipient]:
 
 def organisation_recipients(session: Session, case: Case) -> list[Recipient]:
     """The organisation's own address and its users' addresses."""
-    found = role_holders(session, case, "organisation")
+    found = role_holders(session, case, Role.ORGANISATION)
     org = session.get(Organisation, case.organisation_id)
     if org is not None and org.email:
         found.insert(0, Recipient(org.email, None))
@@ -99,7 +100,7 @@ def party_recipients(session: Session, case: Case, parties: list[dict[str, objec
         for org in others:
             if org.email:
                 found.append(Recipient(org.email, None))
-            users = select(User).where(User.role == "organisation", User.active.is_(True), User.email.is_not(None),
+            users = select(User).where(User.role == Role.ORGANISATION, User.active.is_(True), User.email.is_not(None),
                                        User.organisation_id == org.id).order_by(User.id)
             found.extend(Recipient(u.email or "", u.id, language(u.language)) for u in session.scalars(users))
     return unique(found)

@@ -20,6 +20,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy import case, func, select
 
+from app.core.statuses import CaseStatus
 from app.models import Case, CaseEvent, Municipality, Notification, OpenTask
 from app.models.scheduler_heartbeat import INCIDENT
 from app.notifications.outbox import MAX_ATTEMPTS
@@ -89,7 +90,7 @@ class DatabaseCollector(Collector):
             yield overdue
 
             earliest = session.scalar(select(func.min(Case.next_timer_at))
-                                      .where((Case.status + "") == "running", Case.next_timer_at <= now))
+                                      .where((Case.status + "") == CaseStatus.RUNNING, Case.next_timer_at <= now))
             lag = GaugeMetricFamily("iop_timer_lag_seconds",
                                     "How long the earliest due timer of a running case has waited (0: none waits)")
             lag.add_metric([], max(0.0, (now - earliest).total_seconds()) if earliest else 0.0)

@@ -31,11 +31,13 @@ from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, text
 from sqlalchemy.orm import Session
 
+from app.core.roles import ROLES, Role
+from app.core.statuses import CaseStatus
 from app.domain import permissions
 from app.models import Case, DefinitionVersion, Municipality, OpenTask, Organisation, User
 
-STATUSES = ("running", "completed", "failed", "suspended", "cancelled")
-TASK_ROLES = ("organisation", "lawyer", "officer", "board", "finance", "process_owner", "admin")
+STATUSES: tuple[CaseStatus, ...] = tuple(CaseStatus)
+TASK_ROLES = ROLES
 SORTS = ("registration", "organisation", "created", "updated", "due")
 DEFAULT_SORT = "-created"
 MAX_DAYS = 3660
@@ -198,7 +200,7 @@ def conditions(session: Session, viewer: User, filters: CaseFilters, now: dateti
     if muni is not None:
         where.append(Case.municipality_id == muni)
     task_scope: list[ColumnElement[bool]] = [OpenTask.municipality_id == muni] if muni is not None else []
-    if viewer.role != "organisation" and viewer.municipality_id is not None:
+    if viewer.role != Role.ORGANISATION and viewer.municipality_id is not None:
         task_scope = [OpenTask.municipality_id == viewer.municipality_id]
     # the organisation's name or number: the few matching organisations are found first, so that the cases are
     # tested on organisation_id alone (an index holds it) and neither the page nor the count joins organisations
@@ -489,7 +491,7 @@ def step_choices(session: Session, viewer: User, municipality: int | None) -> li
     """The steps with an open task among the cases the viewer may see: (name, title), by title."""
     query = select(OpenTask.name, func.min(OpenTask.title)).group_by(OpenTask.name).order_by(func.min(OpenTask.title))
     chosen = viewer.municipality_id if viewer.municipality_id is not None else municipality
-    if viewer.role == "organisation":
+    if viewer.role == Role.ORGANISATION:
         query = query.where(OpenTask.organisation_id == viewer.organisation_id) if viewer.organisation_id \
             else query.where(false())
         return [(name, title) for name, title in session.execute(query)]

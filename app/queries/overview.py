@@ -31,12 +31,13 @@ from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.orm import Session
 
 from app.core import calendar
+from app.core.statuses import AgreementStatus, CaseStatus, FollowUpStatus, PaymentStatus
 from app.models import Case, CaseEvent, DefinitionVersion, Municipality, OpenTask
 from app.models.agreement import Agreement, AgreementFollowUp, AgreementPayment, AgreementPeriod
 
-ACTIVE = ("running", "failed", "suspended")  # cases that stand at a step
-OPEN_PAYMENT = ("planned", "held", "released")
-OPEN_FOLLOW_UP = ("planned", "open", "returned")
+ACTIVE = (CaseStatus.RUNNING, CaseStatus.FAILED, CaseStatus.SUSPENDED)  # cases that stand at a step
+OPEN_PAYMENT = (PaymentStatus.PLANNED, PaymentStatus.HELD, PaymentStatus.RELEASED)
+OPEN_FOLLOW_UP = (FollowUpStatus.PLANNED, FollowUpStatus.OPEN, FollowUpStatus.RETURNED)
 KINDS = ("payment", "follow_up", "renewal_dialogue", "renewal_deadline")
 FAILED_SHOWN = 10
 
@@ -175,7 +176,7 @@ def overview(session: Session, municipality_ids: Sequence[int] | None, now: date
     failed_rows = session.execute(
         select(Case.id, Case.registration_number, Case.municipality_id, Case.title, Case.current_step,
                Case.summary, Case.updated_at)
-        .where(in_scope, Case.status == "failed")
+        .where(in_scope, Case.status == CaseStatus.FAILED)
         .order_by(Case.updated_at.desc(), Case.id.desc()).limit(FAILED_SHOWN)).all()
     titles: dict[int, str] = {}
     if failed_rows:
@@ -206,7 +207,7 @@ def _message(summary: Any) -> str:
 
 def _months(session: Session, municipality_ids: Sequence[int] | None, today: date) -> list[Month]:
     first, end = month_window(today)
-    running = (_in(Agreement.municipality_id, municipality_ids), Agreement.status == "running")
+    running = (_in(Agreement.municipality_id, municipality_ids), Agreement.status == AgreementStatus.RUNNING)
     counts: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
 
     def add(kind: str, rows: Any) -> None:
@@ -256,7 +257,7 @@ def _money(session: Session, municipality_ids: Sequence[int] | None) -> list[Yea
     # so no row is sorted; the days are added up to years here. (Grouped by year, SQLite sorted every payment.)
     rows = session.execute(
         select(year, municipality, AgreementPayment.status, func.sum(AgreementPayment.amount_sek))
-        .where(_in(municipality, municipality_ids), AgreementPayment.status != "cancelled")
+        .where(_in(municipality, municipality_ids), AgreementPayment.status != PaymentStatus.CANCELLED)
         .with_hint(AgreementPayment, "INDEXED BY ix_agreement_payments_municipality_money", dialect_name="sqlite")
         .group_by(municipality, AgreementPayment.status, AgreementPayment.due))
     sums: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
@@ -265,6 +266,6 @@ def _money(session: Session, municipality_ids: Sequence[int] | None) -> list[Yea
             continue
         found = sums[(int(y), muni)]
         found[0] += int(amount or 0)
-        if status == "paid":
+        if status == PaymentStatus.PAID:
             found[1] += int(amount or 0)
     return [YearMoney(y, muni, committed, paid_sek) for (y, muni), (committed, paid_sek) in sorted(sums.items())]

@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.core.statuses import PaymentStatus
 from app.models import Case, OpenTask, Organisation
 from app.models.agreement import Agreement, AgreementPayment, RepaymentClaim
 
@@ -127,7 +128,7 @@ def payments(session: Session, municipality_id: int, today: date, *, overdue_day
     for pay, case_id, agreement_status, registration, organisation in session.execute(query):
         overdue_from = None
         derived = pay.status
-        if pay.status == "released":
+        if pay.status == PaymentStatus.RELEASED:
             overdue_from = max(pay.due, pay.released_on or pay.due) + timedelta(days=overdue_days)
             if today >= overdue_from:
                 derived = "overdue"
@@ -139,7 +140,7 @@ def payments(session: Session, municipality_id: int, today: date, *, overdue_day
     released = session.execute(
         select(Agreement.case_id, AgreementPayment.version, AgreementPayment.number)
         .join(Agreement, Agreement.id == AgreementPayment.agreement_id)
-        .where(Agreement.municipality_id == municipality_id, AgreementPayment.status == "released")
+        .where(Agreement.municipality_id == municipality_id, AgreementPayment.status == PaymentStatus.RELEASED)
         .order_by(Agreement.case_id, AgreementPayment.version, AgreementPayment.number)).all()
     rows = _with_pay_tasks(found, [(c, f"v{v}-p{n:02d}") for c, v, n in released], tasks)
     sums: dict[str, int] = {}

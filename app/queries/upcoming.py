@@ -19,12 +19,13 @@ from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session
 
 from app.core import calendar
+from app.core.statuses import AgreementStatus, FollowUpStatus, PaymentStatus
 from app.models import Case, Organisation
 from app.models.agreement import Agreement, AgreementFollowUp, AgreementPayment, AgreementPeriod
 
-OPEN_PAYMENT = ("planned", "held", "released")
-OPEN_FOLLOW_UP = ("planned", "open", "returned")
-COUNTED = ("planned", "released", "paid")  # the SEK per year
+OPEN_PAYMENT = (PaymentStatus.PLANNED, PaymentStatus.HELD, PaymentStatus.RELEASED)
+OPEN_FOLLOW_UP = (FollowUpStatus.PLANNED, FollowUpStatus.OPEN, FollowUpStatus.RETURNED)
+COUNTED = (PaymentStatus.PLANNED, PaymentStatus.RELEASED, PaymentStatus.PAID)  # the SEK per year
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def window_end(today: date, due_within_days: int | None) -> date:
 
 def upcoming(session: Session, municipality_id: int, today: date, due_within_days: int | None = None) -> Upcoming:
     until = window_end(today, due_within_days)
-    running = (Agreement.municipality_id == municipality_id, Agreement.status == "running")
+    running = (Agreement.municipality_id == municipality_id, Agreement.status == AgreementStatus.RUNNING)
     rows = session.execute(
         select(Agreement.id, Case.id, Case.registration_number, Case.title, Organisation.name,
                Agreement.current_version, AgreementPeriod.end, AgreementPeriod.renewal_dialogue_opens,
@@ -114,7 +115,7 @@ def upcoming(session: Session, municipality_id: int, today: date, due_within_day
             .where(*running, AgreementFollowUp.status.in_(OPEN_FOLLOW_UP), AgreementFollowUp.opens <= until)):
         owner = agreements[fu.agreement_id]
         ref = f"v{fu.version}-f{fu.year}"
-        if fu.status == "planned" and fu.opens >= today:
+        if fu.status == FollowUpStatus.PLANNED and fu.opens >= today:
             items.append(Item(fu.opens, "follow_up_opens", owner, False, fu.status, year=fu.year, ref=ref))
         if fu.due <= until:
             items.append(Item(fu.due, "follow_up_due", owner, fu.due < today, fu.status, year=fu.year, ref=ref))
@@ -138,7 +139,7 @@ def _years(session: Session, municipality_id: int) -> list[YearSum]:
     for y, status, total in session.execute(
             select(year, AgreementPayment.status, func.sum(AgreementPayment.amount_sek))
             .join(Agreement, Agreement.id == AgreementPayment.agreement_id)
-            .where(Agreement.municipality_id == municipality_id, Agreement.status == "running",
+            .where(Agreement.municipality_id == municipality_id, Agreement.status == AgreementStatus.RUNNING,
                    AgreementPayment.status.in_(COUNTED))
             .group_by(year, AgreementPayment.status)):
         sums[int(y)][f"{status}_sek"] = int(total or 0)

@@ -18,6 +18,7 @@ from pathlib import Path
 from app.config import Settings
 from app.core import calendar
 from app.core.clock import ManualClock
+from app.core.statuses import CaseStatus
 from app.domain.accounts import add_organisation
 from app.driving.case_driver import WORK_TIME, CaseDriver, local_moment, start_case, with_clock
 from app.driving.scenarios import SIM_ORGANISATION, preparation_steps
@@ -80,7 +81,7 @@ class _Simulation(People):
                      detail=", ".join(sorted(new_tasks & {"escalate_officer", "escalate_board"})))
         if "escalate_hold" in new_tasks:
             self.add("hold_escalated")
-        if after.status != "running" and b.status == "running":
+        if after.status != CaseStatus.RUNNING and b.status == CaseStatus.RUNNING:
             period = after.periods[max(after.periods)] if after.periods else None
             self.add("agreement_ended", None, f"v{max(after.periods)}" if after.periods else "",
                      detail=(after.outcome or after.status) + (f" ({period['end'].isoformat()})" if period else ""))
@@ -96,7 +97,7 @@ class _Simulation(People):
         steps = 0
         stop = local_moment(self.horizon())
         for steps in range(1, limit + 1):
-            if self.before.status != "running":
+            if self.before.status != CaseStatus.RUNNING:
                 return steps, None
             if self.d.clock.now() >= stop:
                 return steps, self.horizon()

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from app.config import Settings
+from app.domain.accounts import configured_settings
 from app.domain.agreements.payments import INTERVALS
-from app.domain.agreements.settings import load_settings
 
 # municipality slug -> the agreement process the simulation drives
 PROCESSES: dict[str, str] = {"stenungsund": "stenungsund_agreement"}
@@ -54,7 +55,8 @@ def parse_options(raw: Mapping[str, Any]) -> SimulationOptions:
     if municipality not in PROCESSES:
         problems["municipality"] = FieldProblem("municipality", {"choices": ", ".join(PROCESSES)},
                                                 f"choose one of {', '.join(PROCESSES)}")
-    max_years = load_settings(municipality).max_agreement_years if municipality in PROCESSES else 5
+    configured = configured_settings(Settings.config_path / "municipalities", municipality)
+    max_years = configured.agreement.max_agreement_years if municipality in PROCESSES else 5
 
     def integer(name: str, low: int, high: int) -> int:
         text = str(raw.get(name) if raw.get(name) is not None else "").strip().replace(" ", "").replace("\u00a0", "")

@@ -20,6 +20,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import func, select, text
 
+from app.core.statuses import CaseStatus
 from app.models import Case
 from app.observability.heartbeat import scheduler_state, wall_now
 from app.observability.metrics import render
@@ -52,7 +53,7 @@ def _probe(services: Services) -> dict[str, Any]:
             session.rollback()
             result["scheduler"] = {"status": "unknown"}
         earliest = session.scalar(select(func.min(Case.next_timer_at))
-                                  .where((Case.status + "") == "running", Case.next_timer_at <= now))
+                                  .where((Case.status + "") == CaseStatus.RUNNING, Case.next_timer_at <= now))
     lag = (now - earliest).total_seconds() if earliest is not None else 0.0
     result["timers"] = {"earliest_due": earliest.isoformat() if earliest is not None else None,
                         "lag_seconds": round(max(lag, 0.0), 3)}

@@ -45,7 +45,7 @@ def _search_index(engine: Engine) -> list[str]:
 
 def test_0021_follows_0020_with_one_head() -> None:
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
-    assert script.get_heads() == [REVISION]
+    assert len(script.get_heads()) == 1 and REVISION in {r.revision for r in script.walk_revisions()}
     revision = script.get_revision(REVISION)
     assert revision is not None and revision.down_revision == BEFORE
 

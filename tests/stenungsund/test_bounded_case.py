@@ -5,15 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import select
-
-from app.domain.agreements import state as agreement_state
-from app.domain.agreements.projection import AgreementProjection
 from app.models import Case
-from app.models.agreement import Agreement
 from app.services import Services
 from app.web.pages.case_diagram import element_states
-from handlers.agreements import next_step
 from tests.stenungsund import steps
 
 
@@ -72,29 +66,3 @@ def test_a_dialogue_loop_repeated_keeps_its_data_and_a_bounded_document(services
         steps.complete(services, case_id, name, data)
     period = steps.agreement(services, case_id).periods[0]
     assert (period.yearly_amount_sek, period.years, period.decision_ref) == (400000, 5, "KS § 123")
-
-
-def test_an_agreement_whose_state_still_travels_in_the_workflow_is_projected(services: Services,
-                                                                               people: Any) -> None:
-    """Agreements planned before the store carry the whole state as `iop`: handlers and projection still work."""
-    case_id = steps.to_decision(services)
-    full = agreement_state.new_agreement({
-        "municipality": "stenungsund", "start": "2026-01-01", "years": 2, "yearly_amount_sek": 100000,
-        "interval": "half_yearly", "parties": [{"name": "Föreningen", "org_number": steps.ORG}],
-        "statistics": [], "decision_ref": "KS § 9"})
-    moved = json.loads(next_step(None, {"state": full}))
-    assert moved["payments"] == full["payments"]  # the whole state back, as version 1 of the diagram expects
-    with services.unit_of_work() as s:
-        s.execute(Agreement.__table__.delete().where(Agreement.case_id == case_id))
-        case = s.get(Case, case_id)
-        assert case is not None
-        case.workflow_json = json.dumps({"tasks": {"t": {"data": {"iop": full}}}, "subprocesses": {}},
-                                        separators=(",", ":"))
-        # what the projection reads from such a workflow's task data when the engine saves it (CaseSaved)
-        AgreementProjection(services.engine.events).sync(services.engine.step(s, case), [full], None, [])
-    row = steps.agreement(services, case_id)
-    assert row.state is None  # not moved: it stays in the workflow
-    assert [(p.due.isoformat(), p.amount_sek) for p in row.payments] == [
-        ("2026-01-01", 50000), ("2026-07-01", 50000), ("2027-01-01", 50000), ("2027-07-01", 50000)]
-    with services.unit_of_work() as s:
-        assert s.scalar(select(Agreement.current_version).where(Agreement.case_id == case_id)) == 1

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from app.domain.accounts import add_user
-from app.domain.agreements import settings as agreement_settings
+from app.core.municipal_settings import MunicipalSettings, configure
+from app.domain.accounts import add_user, municipality_by_slug
 from app.models import User
 from app.services import Services
 from tests.conftest import PASSWORD
@@ -49,12 +49,12 @@ def browser(client: FlaskClient, people: dict[str, User]) -> Browser:
 
 
 @pytest.fixture
-def refuse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def refuse(services: Services) -> None:
     """Stenungsund's settings with late renewal decisions refused."""
     spec = json.loads((ROOT / "config" / "municipalities" / "stenungsund.json").read_text(encoding="utf-8"))
     spec["settings"]["late_renewal_decision"] = "refuse"
-    (tmp_path / "stenungsund.json").write_text(json.dumps(spec), encoding="utf-8")
-    monkeypatch.setattr(agreement_settings, "CONFIG_DIR", tmp_path)
+    with services.unit_of_work() as s:
+        configure(municipality_by_slug(s, "stenungsund"), MunicipalSettings.from_mapping(spec["settings"]))
 
 
 def test_warn_lets_the_decision_stand_and_records_it(services: Services, api: Any, browser: Browser) -> None:

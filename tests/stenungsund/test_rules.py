@@ -9,16 +9,21 @@ from pathlib import Path
 import pytest
 
 from app.core import calendar
-from app.domain.agreements import settings as settings_module
+from app.core.municipal_settings import MunicipalSettings, configure
+from app.domain.accounts import configured_settings, municipality_by_slug
 from app.domain.agreements import state
 from app.domain.agreements.payments import check_period, derive_payment_plan, next_period_start, period_end
 from app.domain.agreements.repayment import PaidPayment, compute_repayment
 from app.domain.agreements.requirements import company_refusal, missing_documents, party_problems
 from app.domain.agreements.schedule import RenewalDates, follow_up_plan, payment_status, renewal_dates
-from app.domain.agreements.settings import AgreementSettings, load_settings
+from app.domain.agreements.settings import AgreementSettings, agreement_settings
+from app.engine.step import StepContext
+from app.models import Case
+from app.services import Services
 from handlers.agreements import check_plan
 
 S = AgreementSettings()
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_yearly_half_yearly_quarterly_and_lump_sum() -> None:
@@ -80,7 +85,7 @@ def test_requirements() -> None:
 
 
 def test_settings_come_from_the_municipality_file() -> None:
-    settings = load_settings("stenungsund")
+    settings = configured_settings(ROOT / "config" / "municipalities", "stenungsund").agreement
     assert (settings.renewal_dialogue_months_before_end, settings.renewal_deadline_months_before_end,
             settings.max_agreement_years, settings.default_payment_interval) == (9, 3, 5, "yearly")
 
@@ -124,33 +129,39 @@ def test_settings_are_per_municipality(tmp_path: Path) -> None:
     (tmp_path / "stenungsund.json").write_text(json.dumps({"slug": "stenungsund", "settings": {
         "renewal_dialogue_months_before_end": 6, "renewal_deadline_months_before_end": 2,
         "max_agreement_years": 3, "default_payment_interval": "quarterly"}}), encoding="utf-8")
-    other = load_settings("stenungsund", tmp_path)
+    other = configured_settings(tmp_path, "stenungsund").agreement
     assert (other.renewal_dialogue_months_before_end, other.renewal_deadline_months_before_end,
             other.max_agreement_years, other.default_payment_interval) == (6, 2, 3, "quarterly")
-    assert load_settings("nowhere", tmp_path) == AgreementSettings()  # no file: the defaults (9, 3, 5, yearly)
+    # no file: the defaults (9, 3, 5, yearly)
+    assert configured_settings(tmp_path, "nowhere").agreement == AgreementSettings()
     assert renewal_dates(date(2030, 12, 31), other) == RenewalDates(date(2030, 6, 30), date(2030, 10, 31))
     with pytest.raises(ValueError, match="at most 3 years"):
         check_period(4, other.max_agreement_years)
     (tmp_path / "bad.json").write_text(json.dumps({"settings": {"default_payment_interval": "weekly"}}),
                                        encoding="utf-8")
     with pytest.raises(ValueError):
-        load_settings("bad", tmp_path)
+        configured_settings(tmp_path, "bad")
 
 
-def test_agreement_uses_the_municipality_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "stenungsund.json").write_text(json.dumps({"settings": {
+def test_agreement_uses_the_municipality_settings(services: Services) -> None:
+    stored = MunicipalSettings.from_mapping({
         "renewal_dialogue_months_before_end": 6, "renewal_deadline_months_before_end": 2,
-        "max_agreement_years": 3, "default_payment_interval": "half_yearly"}}), encoding="utf-8")
-    monkeypatch.setattr(settings_module, "CONFIG_DIR", tmp_path)
+        "max_agreement_years": 3, "default_payment_interval": "half_yearly"})
+    with services.unit_of_work() as s:
+        configure(municipality_by_slug(s, "stenungsund"), stored)
+    with services.session_factory() as s:
+        settings = agreement_settings(s, "stenungsund")
+        assert settings == stored.agreement
+        step = StepContext(s, Case(), services.clock)  # the handler reads them in the transaction of the step
+        problems = json.loads(check_plan(step, {"municipality": "stenungsund", "years": 4, "parties": []}))["problems"]
     terms = {"municipality": "stenungsund", "start": "2026-01-01", "years": 3, "yearly_amount_sek": 100000,
              "interval": None, "own_funds_sek": 50000, "volunteer_hours_per_year": 1200,
              "volunteer_hour_value_sek": 250}
-    iop = state.new_agreement(terms)
+    iop = state.new_agreement(terms, settings)
     assert iop["period"]["interval"] == "half_yearly" and len(iop["payments"]) == 6
     assert (iop["period"]["renewal_dialogue_opens"], iop["period"]["renewal_decision_deadline"]) == (
         "2028-06-30", "2028-10-31")
     assert iop["resources"]["volunteer_value_sek"] == 300000 and iop["resources"]["total_sek"] == 350000
     with pytest.raises(ValueError, match="at most 3 years"):
-        state.new_agreement(dict(terms, years=4))
-    assert json.loads(check_plan(None, {"municipality": "stenungsund", "years": 4, "parties": []}))["problems"] == [
-        "Avtalstiden är högst 3 år."]
+        state.new_agreement(dict(terms, years=4), settings)
+    assert problems == ["Avtalstiden är högst 3 år."]

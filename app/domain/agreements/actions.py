@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.errors import InvalidData
+from app.core.statuses import PaymentStatus
 from app.engine.runtime import CaseEngine
 from app.models import Case, User
 from app.models.agreement import Agreement, AgreementPayment
@@ -30,7 +31,7 @@ def terminate_agreement(session: Session, engine: CaseEngine, case: Case, actor:
     if not reason:
         raise InvalidData("say why the agreement ends early", {"termination_reason": "required"})
     paid = session.scalars(select(AgreementPayment).join(Agreement).where(
-        Agreement.case_id == case.id, AgreementPayment.status == "paid",
+        Agreement.case_id == case.id, AgreementPayment.status == PaymentStatus.PAID,
         AgreementPayment.version == Agreement.current_version))
     paid_ids = [f"v{p.version}-p{p.number:02d}" for p in paid]
     return engine.deliver_message(session, case, TERMINATE_MESSAGE, actor, {

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from app.core.statuses import PaymentStatus
 from app.engine.step import StepContext
 from app.models import CaseEvent
 from app.models.agreement import Agreement
@@ -37,7 +38,7 @@ class Before:
                        frozenset((p["version"], p["index"]) for p in old["payments"] if p["status"] != "planned"),
                        str(claim["status"]) if claim else "")
         return cls(True, agreement.status, notice_ids,
-                   frozenset((p.version, p.number) for p in agreement.payments if p.status != "planned"),
+                   frozenset((p.version, p.number) for p in agreement.payments if p.status != PaymentStatus.PLANNED),
                    agreement.claim.status if agreement.claim is not None else "")
 
 

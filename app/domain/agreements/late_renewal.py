@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from app.core.clock import Clock
 from app.core.errors import InvalidData
-from app.domain.agreements import settings as agreement_settings
+from app.core.municipal_settings import AgreementSettings, settings_of
 from app.models import Case, CaseEvent, OpenTask, User
 from app.models.agreement import Agreement
 
@@ -81,8 +81,8 @@ def check(session: Session, clock: Clock, case: Case, task: OpenTask, data: dict
     late = late_decision(session, clock, case, task, data)
     if late is None:
         return None
-    slug = case.municipality.slug if case.municipality is not None else None
-    if agreement_settings.load_settings(slug).late_renewal_decision == "refuse":
+    settings = settings_of(case.municipality).agreement if case.municipality is not None else AgreementSettings()
+    if settings.late_renewal_decision == "refuse":
         text = REFUSED.get(lang, REFUSED["sv"]).format(deadline=late.deadline.isoformat(),
                                                        end=late.period_end.isoformat())
         raise InvalidData("the renewal decision comes after the decision deadline and the municipality refuses "

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from app.core import calendar
+from app.core.municipal_settings import PAYMENT_INTERVALS
 
 # interval name -> months between payments (0: one lump sum at the start)
-INTERVALS: dict[str, int] = {"yearly": 12, "half_yearly": 6, "quarterly": 3, "lump_sum": 0}
+INTERVALS: dict[str, int] = dict(zip(PAYMENT_INTERVALS, (12, 6, 3, 0), strict=True))  # months between payments
 INTERVAL_TITLES: dict[str, str] = {
     "yearly": "En gång per år", "half_yearly": "Två gånger per år", "quarterly": "En gång per kvartal",
     "lump_sum": "Engångsbelopp vid avtalets start",

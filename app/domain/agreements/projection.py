@@ -6,12 +6,6 @@ case is saved the engine announces ``CaseSaved`` (app/engine/events.py) and ``Ag
 a listener build_services registers, writes the state and rebuilds the periods, payments, follow-ups
 and claim rows from it, so timers, the API and the pages all keep the tables current without calling it.
 
-Agreements begun under version 1 of the Stenungsund diagram still carry their state inside the
-workflow as the task data variable `iop`; after a fork the workflow may hold several copies (a
-reminder or hold branch worked on its own copy). For those the projection reads every copy from
-the saved workflow's task data and, since statuses only move forward, keeps the most advanced
-status of each record.
-
 Then it announces ``AgreementChanged`` (events.py): the stored rows before, the state after and the
 task completions and timer firings of the same save, from which the agreement mail
 (app/notifications/agreements.py) finds the notices to send.
@@ -19,28 +13,16 @@ task completions and timer firings of the same save, from which the agreement ma
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
-
-from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
 from app.domain.agreements import store
 from app.domain.agreements.events import AgreementChanged, Before
 from app.domain.agreements.state import FOLLOW_UP_RANK, PAYMENT_RANK
 from app.engine.events import CaseSaved, EventBus
 from app.engine.step import StepContext
-from app.engine.workflow_tasks import all_tasks
 from app.models import CaseEvent
 from app.models.agreement import Agreement, AgreementFollowUp, AgreementPayment, AgreementPeriod, RepaymentClaim
-
-
-def iop_copies(workflow: BpmnWorkflow) -> Iterator[dict[str, Any]]:
-    """Every whole `iop` state a version 1 workflow carries (the workflow's data and each task's)."""
-    for data in (workflow.data, *(task.data for task in all_tasks(workflow))):
-        value = data.get("iop")
-        if isinstance(value, dict) and "payments" in value:
-            yield value
 
 
 def _d(value: Any) -> date | None:
@@ -65,16 +47,13 @@ class AgreementProjection:
 
     def __call__(self, saved: CaseSaved) -> None:
         step = saved.step
-        state = store.staged(step)
+        changed = store.staged(step)
+        state = changed
+        if state is None and any(_announced_by(e) for e in saved.recorded):
+            state = store.load(step)  # e.g. the renewal dialogue opened: nothing changed, the stored state stays
         copies = [state] if state is not None else []
-        if state is None:
-            copies = list(iop_copies(saved.workflow))  # the whole state in the workflow (planned before the store)
-        if state is None and not copies and any(_announced_by(e) for e in saved.recorded):
-            state = store.load(step)  # e.g. the renewal dialogue opened: nothing changed
-            copies = [state] if state is not None else []
-            state = None  # not changed: the stored state stays
         with step.session.no_autoflush:
-            self.sync(step, copies, state, saved.recorded)
+            self.sync(step, copies, changed, saved.recorded)
 
     def sync(self, step: StepContext, copies: list[dict[str, Any]], changed: dict[str, Any] | None,
              recorded: list[CaseEvent]) -> Agreement | None:

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.core import calendar
+from app.core.municipal_settings import AgreementSettings
+from app.core.statuses import PaymentStatus
 from app.domain.agreements.payments import PlannedPayment, anniversary
-from app.domain.agreements.settings import AgreementSettings
 
 
 @dataclass(frozen=True)
@@ -56,15 +57,15 @@ def gating_year(payment: PlannedPayment) -> int | None:
     return payment.agreement_year - 1 if payment.agreement_year > 1 else None
 
 
-def payment_status(due: date, today: date, *, paid: bool, gate_approved: bool | None) -> str:
+def payment_status(due: date, today: date, *, paid: bool, gate_approved: bool | None) -> PaymentStatus:
     """planned (not yet due), held (due but its follow-up is missing or not approved), released, paid.
 
     `gate_approved` is None when the payment needs no follow-up.
     """
     if paid:
-        return "paid"
+        return PaymentStatus.PAID
     if today < due:
-        return "planned"
+        return PaymentStatus.PLANNED
     if gate_approved is False:
-        return "held"
-    return "released"
+        return PaymentStatus.HELD
+    return PaymentStatus.RELEASED

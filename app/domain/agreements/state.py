@@ -13,23 +13,26 @@ import copy
 from datetime import date, timedelta
 from typing import Any
 
+from app.core.municipal_settings import AgreementSettings
+from app.core.statuses import AgreementStatus, ClaimStatus, FollowUpStatus, PaymentStatus
 from app.domain.agreements.payments import INTERVALS, check_period, derive_payment_plan, period_end
 from app.domain.agreements.repayment import REPAYMENT_RULES, PaidPayment, compute_repayment
 from app.domain.agreements.schedule import follow_up_plan, renewal_dates
-from app.domain.agreements.settings import load_settings
 
 State = dict[str, Any]
 
-PAYMENT_RANK = {"planned": 0, "held": 1, "released": 2, "paid": 3, "cancelled": 4}
-FOLLOW_UP_RANK = {"planned": 0, "open": 1, "submitted": 2, "returned": 1, "approved": 4, "cancelled": 5}
+PAYMENT_RANK: dict[str, int] = {status: rank for rank, status in enumerate(PaymentStatus)}  # planned 0 … cancelled 4
+FOLLOW_UP_RANK: dict[str, int] = {
+    FollowUpStatus.PLANNED: 0, FollowUpStatus.OPEN: 1, FollowUpStatus.SUBMITTED: 2, FollowUpStatus.RETURNED: 1,
+    FollowUpStatus.APPROVED: 4, FollowUpStatus.CANCELLED: 5}
 
 
 def _d(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def _period_records(state: State, terms: dict[str, Any], version: int, previous_gate: str | None) -> None:
-    settings = load_settings(state["municipality"])
+def _period_records(state: State, terms: dict[str, Any], version: int, previous_gate: str | None,
+                    settings: AgreementSettings) -> None:
     start, years = _d(terms["start"]), int(terms["years"])
     check_period(years, settings.max_agreement_years)
     interval = terms.get("interval") or settings.default_payment_interval
@@ -50,19 +53,21 @@ def _period_records(state: State, terms: dict[str, Any], version: int, previous_
         gate = f"v{version}-f{p.agreement_year - 1}" if p.agreement_year > 1 else previous_gate
         state["payments"].append({
             "id": f"v{version}-p{p.index:02d}", "version": version, "index": p.index, "due": p.due.isoformat(),
-            "amount_sek": p.amount_sek, "agreement_year": p.agreement_year, "gate": gate, "status": "planned",
+            "amount_sek": p.amount_sek, "agreement_year": p.agreement_year, "gate": gate,
+            "status": PaymentStatus.PLANNED,
         })
     for f in follow_up_plan(start, years, settings):
         state["follow_ups"].append({
             "id": f"v{version}-f{f.year}", "version": version, "year": f.year, "opens": f.opens.isoformat(),
-            "due": f.due.isoformat(), "gates": f.gates.isoformat(), "status": "planned", "round": 0,
+            "due": f.due.isoformat(), "gates": f.gates.isoformat(), "status": FollowUpStatus.PLANNED, "round": 0,
         })
     state["version"] = version
     state["period"] = state["periods"][-1]
 
 
-def new_agreement(terms: dict[str, Any]) -> State:
-    """The first version of an agreement from the economic plan and the board's decision."""
+def new_agreement(terms: dict[str, Any], settings: AgreementSettings) -> State:
+    """The first version of an agreement from the economic plan and the board's decision, under the
+    settings of its municipality (terms["municipality"])."""
     rule = terms.get("repayment_rule") or "pro_rata"
     if rule not in REPAYMENT_RULES:
         raise ValueError(f"unknown repayment rule {rule!r}")
@@ -70,9 +75,9 @@ def new_agreement(terms: dict[str, Any]) -> State:
         "municipality": terms.get("municipality") or "stenungsund", "version": 0,
         "parties": list(terms.get("parties") or []), "statistics": list(terms.get("statistics") or []),
         "repayment_rule": rule, "periods": [], "payments": [], "follow_ups": [], "repayment": None,
-        "status": "running", "resources": organisation_resources(terms),
+        "status": AgreementStatus.RUNNING, "resources": organisation_resources(terms),
     }
-    _period_records(state, terms, 1, None)
+    _period_records(state, terms, 1, None, settings)
     return next_step(state)
 
 
@@ -88,7 +93,7 @@ def organisation_resources(terms: dict[str, Any]) -> dict[str, Any]:
             "other": str(terms.get("other_resources") or "")}
 
 
-def renew(state: State, terms: dict[str, Any]) -> State:
+def renew(state: State, terms: dict[str, Any], settings: AgreementSettings) -> State:
     """A new version: the next period starts the day after the current one ends."""
     new = copy.deepcopy(state)
     current = new["period"]
@@ -98,7 +103,7 @@ def renew(state: State, terms: dict[str, Any]) -> State:
         new["parties"] = list(terms["parties"])
     if terms.get("statistics"):
         new["statistics"] = list(terms["statistics"])
-    _period_records(new, terms, int(current["version"]) + 1, last_gate)
+    _period_records(new, terms, int(current["version"]) + 1, last_gate, settings)
     return next_step(new)
 
 
@@ -112,10 +117,10 @@ def next_step(state: State) -> State:
     version = new["version"]
     candidates: list[tuple[str, int, str, str]] = []
     for p in _current(new["payments"], version):
-        if p["status"] in ("planned", "held"):
+        if p["status"] in (PaymentStatus.PLANNED, PaymentStatus.HELD):
             candidates.append((p["due"], 0, "payment", p["id"]))
     for f in _current(new["follow_ups"], version):
-        if f["status"] == "planned":
+        if f["status"] == FollowUpStatus.PLANNED:
             candidates.append((f["opens"], 1, "follow_up", f["id"]))
     if candidates:
         day, _, kind, ref = min(candidates)
@@ -145,24 +150,24 @@ def _update(state: State, key: str, ref: str, **changes: Any) -> State:
     return new
 
 
-def release_payment(state: State, today: str) -> State:
+def release_payment(state: State, today: str, settings: AgreementSettings) -> State:
     """Release the payment the period waited for; it escalates when still unpaid `payment_overdue_days` later."""
     ref = state["next"]["ref"]
-    days = load_settings(state.get("municipality")).payment_overdue_days
+    days = settings.payment_overdue_days
     escalates_on = (max(_d(today), _d(_find(state["payments"], ref)["due"])) + timedelta(days=days)).isoformat()
-    return _update(state, "payments", ref, status="released", released_on=today, escalates_on=escalates_on)
+    return _update(state, "payments", ref, status=PaymentStatus.RELEASED, released_on=today, escalates_on=escalates_on)
 
 
 def payment_paid(state: State, ref: str, paid_on: str, reference: str = "") -> State:
-    return _update(state, "payments", ref, status="paid", paid_on=paid_on, reference=reference)
+    return _update(state, "payments", ref, status=PaymentStatus.PAID, paid_on=paid_on, reference=reference)
 
 
 def hold_gated_payments(state: State, follow_up_ref: str, today: str) -> State:
     """The follow-up that gates these payments is not approved on their date: hold them."""
     new = copy.deepcopy(state)
     for p in new["payments"]:
-        if p.get("gate") == follow_up_ref and p["status"] == "planned" and p["due"] <= today:
-            p.update(status="held", held_on=today)
+        if p.get("gate") == follow_up_ref and p["status"] == PaymentStatus.PLANNED and p["due"] <= today:
+            p.update(status=PaymentStatus.HELD, held_on=today)
     return new
 
 
@@ -179,21 +184,21 @@ def terminate(state: State, terminated_on: str, reason: str, paid_ids: list[str]
     new = copy.deepcopy(state)
     version = new["version"]
     payments = _current(new["payments"], version)
-    paid = set(paid_ids) | {p["id"] for p in payments if p["status"] == "paid"}
+    paid = set(paid_ids) | {p["id"] for p in payments if p["status"] == PaymentStatus.PAID}
     claim = compute_repayment(
         [PaidPayment(_d(p["due"]), int(p["amount_sek"]), p["id"] in paid) for p in payments],
         _d(new["period"]["end"]), _d(terminated_on), new["repayment_rule"])
     for p in payments:
-        p["status"] = "paid" if p["id"] in paid else "cancelled"
+        p["status"] = PaymentStatus.PAID if p["id"] in paid else PaymentStatus.CANCELLED
     for f in _current(new["follow_ups"], version):
-        if f["status"] != "approved":
-            f["status"] = "cancelled"
-    new["status"] = "terminated"
+        if f["status"] != FollowUpStatus.APPROVED:
+            f["status"] = FollowUpStatus.CANCELLED
+    new["status"] = AgreementStatus.TERMINATED
     new["repayment"] = {
         "terminated_on": _d(terminated_on).isoformat(), "reason": reason, "rule": new["repayment_rule"],
         "amount_sek": claim.amount_sek, "cancelled_sek": claim.cancelled_sek, "settled_sek": 0,
         "lines": [{"due": d.isoformat(), "amount_sek": a} for d, a in claim.lines],
-        "status": "open" if claim.amount_sek > 0 else "settled", "receipts": [],
+        "status": ClaimStatus.OPEN if claim.amount_sek > 0 else ClaimStatus.SETTLED, "receipts": [],
     }
     return new
 
@@ -207,7 +212,7 @@ def repayment_received(state: State, amount_sek: int, received_on: str) -> State
         raise ValueError("a repayment cannot be negative")
     claim["receipts"].append({"amount_sek": amount_sek, "received_on": received_on})
     claim["settled_sek"] = sum(r["amount_sek"] for r in claim["receipts"])
-    claim["status"] = "settled" if claim["settled_sek"] >= claim["amount_sek"] else "open"
+    claim["status"] = ClaimStatus.SETTLED if claim["settled_sek"] >= claim["amount_sek"] else ClaimStatus.OPEN
     return new
 
 

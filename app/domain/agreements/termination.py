@@ -17,10 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.errors import Conflict, Forbidden, InvalidData
+from app.core.roles import Role
+from app.core.statuses import AgreementStatus, PaymentStatus
 from app.domain import permissions
 from app.domain.agreements import state as agreement_state
 from app.domain.agreements.actions import terminate_agreement
-from app.domain.agreements.repayment import PaidPayment, compute_repayment
 from app.engine.runtime import CaseEngine
 from app.models import Case, User
 from app.models.agreement import Agreement, AgreementPeriod
@@ -61,7 +62,7 @@ class ClaimPreview:
 
 def may_terminate(user: User, case: Case) -> bool:
     """Only an officer of the case's municipality (who therefore sees the case)."""
-    return user.active and user.role == "officer" and user.municipality_id == case.municipality_id \
+    return user.active and user.role == Role.OFFICER and user.municipality_id == case.municipality_id \
         and permissions.can_view_case(user, case)
 
 
@@ -103,33 +104,26 @@ def check(agreement: Agreement, reason: str | None, raw_date: str | None) -> tup
 def _paid_ids(agreement: Agreement) -> list[str]:
     """The paid payments of the current period, as `terminate_agreement` sends them to the diagram."""
     return [f"v{p.version}-p{p.number:02d}" for p in agreement.payments
-            if p.status == "paid" and p.version == agreement.current_version]
+            if p.status == PaymentStatus.PAID and p.version == agreement.current_version]
 
 
 def preview(agreement: Agreement, terminated_on: date) -> ClaimPreview:
     """The claim a termination on this day would raise, computed without saving anything."""
     current = [p for p in agreement.payments if p.version == agreement.current_version]
-    paid_sek = sum(p.amount_sek for p in current if p.status == "paid")
-    if agreement.state and agreement.state.get("payments") is not None:
-        ended = agreement_state.terminate(copy.deepcopy(agreement.state), terminated_on.isoformat(), "",
-                                          _paid_ids(agreement))
-        claim = ended["repayment"]
-        return ClaimPreview(terminated_on, str(claim["rule"]), int(claim["amount_sek"]),
-                            int(claim["cancelled_sek"]), paid_sek,
-                            [(date.fromisoformat(line["due"]), int(line["amount_sek"])) for line in claim["lines"]])
-    # an agreement whose state still travels in the workflow (diagram version 1): the same rule on the rows
-    period = current_period(agreement)
-    if period is None:
-        raise Conflict("the agreement has no current period")
-    computed = compute_repayment([PaidPayment(p.due, p.amount_sek, p.status == "paid") for p in current],
-                                 period.end, terminated_on, agreement.repayment_rule)
-    return ClaimPreview(terminated_on, agreement.repayment_rule, computed.amount_sek, computed.cancelled_sek,
-                        paid_sek, list(computed.lines))
+    paid_sek = sum(p.amount_sek for p in current if p.status == PaymentStatus.PAID)
+    if not agreement.state:
+        raise Conflict("the agreement has no state")
+    ended = agreement_state.terminate(copy.deepcopy(agreement.state), terminated_on.isoformat(), "",
+                                      _paid_ids(agreement))
+    claim = ended["repayment"]
+    return ClaimPreview(terminated_on, str(claim["rule"]), int(claim["amount_sek"]),
+                        int(claim["cancelled_sek"]), paid_sek,
+                        [(date.fromisoformat(line["due"]), int(line["amount_sek"])) for line in claim["lines"]])
 
 
 def running_agreement(session: Session, case: Case) -> Agreement:
     agreement = session.scalar(select(Agreement).where(Agreement.case_id == case.id))
-    if agreement is None or agreement.status != "running":
+    if agreement is None or agreement.status != AgreementStatus.RUNNING:
         raise Conflict("the agreement is not running")
     return agreement
 

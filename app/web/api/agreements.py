@@ -15,8 +15,8 @@ from flask import jsonify, request
 from sqlalchemy import select
 
 from app.core.errors import InvalidData, NotFound
+from app.core.roles import STAFF_ROLES, Role
 from app.domain import task_actions
-from app.domain.permissions import STAFF_ROLES
 from app.models.agreement import Agreement
 from app.queries.upcoming import upcoming
 from app.web.api.blueprint import api
@@ -86,7 +86,7 @@ def _days(raw: str | None) -> int | None:
 @authenticated
 def list_agreements() -> Any:
     municipality = municipality_for(
-        caller(), request.args.get("municipality"), (*STAFF_ROLES, "admin"),
+        caller(), request.args.get("municipality"), (*STAFF_ROLES, Role.ADMIN),
         not_role="upcoming agreement work is for the municipality's staff",
         not_own="you may only see your own municipality's agreements")
     days = _days(request.args.get("due_within_days"))

@@ -12,6 +12,7 @@ from flask import Response, jsonify, request, send_file, stream_with_context
 from sqlalchemy import select
 
 from app.core.errors import InvalidData, NotFound
+from app.core.statuses import CaseStatus
 from app.domain import task_actions
 from app.domain.attachments import Upload, reference, store_upload
 from app.models import Attachment
@@ -130,7 +131,7 @@ def withdraw(case_id: str) -> Any:
 def upload(case_id: str) -> Any:
     user = caller()
     case = task_actions.get_case(db(), user, _case_id(case_id))
-    if case.status != "running":
+    if case.status != CaseStatus.RUNNING:
         raise InvalidData("the case has ended; no more files can be added", {"file": "case ended"})
     file = request.files.get("file")
     if file is None or not file.filename:

@@ -13,6 +13,7 @@ from flask import jsonify
 from app import scheduler
 from app.core.clock import ClockWentBack, ManualClock, StoredClock
 from app.core.errors import Forbidden, InvalidData, NotFound
+from app.core.roles import Role
 from app.web.api.blueprint import api
 from app.web.api.common import authenticated, caller, json_body, string_field
 from app.web.context import services
@@ -42,7 +43,7 @@ def read_clock() -> Any:
 @authenticated
 def move_clock() -> Any:
     clock = _manual()
-    if caller().role != "admin":
+    if caller().role != Role.ADMIN:
         raise Forbidden("only an administrator can move the clock")
     raw = string_field(json_body("now"), "now", max_length=64) or ""
     try:

@@ -8,6 +8,7 @@ from flask import jsonify, request
 from sqlalchemy import func, select
 
 from app.core.errors import DefinitionInvalid, Forbidden, InvalidData, Problem
+from app.core.statuses import CaseStatus
 from app.domain import definition_owners
 from app.domain.permissions import can_deploy
 from app.engine.validate import validate_bundle
@@ -48,7 +49,7 @@ def _uploaded_files() -> dict[str, str]:
 def list_definitions() -> Any:
     caller()
     running = dict(db().execute(select(Case.definition_id, func.count(Case.id))
-                                .where(Case.status == "running").group_by(Case.definition_id)).all())
+                                .where(Case.status == CaseStatus.RUNNING).group_by(Case.definition_id)).all())
     rows = db().scalars(select(DefinitionVersion).order_by(DefinitionVersion.process_id,
                                                            DefinitionVersion.version.desc()))
     return jsonify({"items": [{"id": r.id, "process_id": r.process_id, "version": r.version, "name": r.name,

@@ -12,6 +12,7 @@ from flask import jsonify
 from sqlalchemy import Select, exists, func, or_, select
 
 from app.core.errors import Forbidden, InvalidData
+from app.core.roles import Role
 from app.domain.accounts import AccountError, add_organisation
 from app.models import Case, Organisation, User
 from app.web.api.blueprint import api
@@ -25,9 +26,9 @@ def organisation_json(org: Organisation) -> dict[str, Any]:
 
 def visible_organisations(user: User) -> Select[Organisation]:
     query = select(Organisation)
-    if user.role == "organisation":
+    if user.role == Role.ORGANISATION:
         return query.where(Organisation.id == user.organisation_id)
-    if user.role == "admin" and user.municipality_id is None:
+    if user.role == Role.ADMIN and user.municipality_id is None:
         return query
     has_case = exists().where(Case.organisation_id == Organisation.id,
                               Case.municipality_id == user.municipality_id)
@@ -49,7 +50,7 @@ def list_organisations() -> Any:
 @authenticated
 def create_organisation() -> Any:
     user = caller()
-    if user.role not in ("admin", "officer"):
+    if user.role not in (Role.ADMIN, Role.OFFICER):
         raise Forbidden("only officers and administrators can register organisations")
     body = json_body("name", "org_number", "email")
     try:

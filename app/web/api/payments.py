@@ -15,13 +15,14 @@ from typing import Any
 from flask import jsonify, request
 
 from app.core.errors import InvalidData
-from app.domain.agreements.settings import load_settings
+from app.core.municipal_settings import settings_of
+from app.core.roles import PAYMENT_ROLES
 from app.queries.payments import FILTER_MESSAGES, PaymentRow, parse_filters, payments
 from app.web.api.blueprint import api
 from app.web.api.common import authenticated, caller, municipality_for, paging
 from app.web.context import db, services
 
-ROLES = ("finance", "officer", "admin")
+ROLES = PAYMENT_ROLES
 
 
 def _day(value: date | None) -> str | None:
@@ -52,7 +53,7 @@ def list_payments() -> Any:
         raise InvalidData("bad filters", {name: FILTER_MESSAGES[code] for name, code in problems.items()})
     limit, offset = paging()
     found = payments(db(), municipality.id, services().clock.today(),
-                     overdue_days=load_settings(municipality.slug).payment_overdue_days, state=filters.state,
+                     overdue_days=settings_of(municipality).agreement.payment_overdue_days, state=filters.state,
                      due_from=filters.due_from, due_to=filters.due_to)
     return jsonify({
         "municipality": municipality.slug, "today": found.today.isoformat(),

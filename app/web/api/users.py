@@ -8,6 +8,7 @@ from flask import jsonify
 from sqlalchemy import func, select
 
 from app.core.errors import Forbidden, InvalidData
+from app.core.roles import Role
 from app.domain.accounts import AccountError, add_user
 from app.models import User
 from app.web.api.blueprint import api
@@ -26,9 +27,9 @@ def user_json(user: User) -> dict[str, Any]:
 def list_users() -> Any:
     user = caller()
     query = select(User)
-    if user.role == "organisation":
+    if user.role == Role.ORGANISATION:
         query = query.where(User.id == user.id)
-    elif user.role != "admin" or user.municipality_id is not None:
+    elif user.role != Role.ADMIN or user.municipality_id is not None:
         query = query.where(User.municipality_id == user.municipality_id)
     limit, offset = paging()
     total = db().scalar(select(func.count()).select_from(query.subquery()))
@@ -40,7 +41,7 @@ def list_users() -> Any:
 @authenticated
 def create_user() -> Any:
     admin = caller()
-    if admin.role != "admin":
+    if admin.role != Role.ADMIN:
         raise Forbidden("only an administrator can create users")
     body = json_body("username", "password", "role", "municipality", "organisation", "email", "name")
     if admin.municipality is not None:  # a municipality's own administrator stays within it

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
+from app.core.statuses import CaseStatus
 from app.engine.runtime import CaseEngine
 from app.models import Case, CaseEvent, DefinitionVersion, OpenTask, User
 
@@ -158,8 +159,8 @@ def case_detail(session: Session, engine: CaseEngine, case: Case, now: datetime)
     events = session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id))
     body["history"] = [{"at": iso(e.at), "actor": e.actor_name, "kind": e.kind, "task": e.task_name,
                         "title": e.title, "data": e.data} for e in events]
-    body["can_withdraw"] = engine.can_receive(session, case, "withdraw") if case.status == "running" else False
-    if case.status == "failed":  # stopped on an error (app.engine.incidents); the administrators are told
+    body["can_withdraw"] = engine.can_receive(session, case, "withdraw") if case.status == CaseStatus.RUNNING else False
+    if case.status == CaseStatus.FAILED:  # stopped on an error (app.engine.incidents); the administrators are told
         body["incident"] = (case.summary or {}).get("incident")
         body["notice"] = "the case has stopped on an error after this; its administrators have been told"
     return body

@@ -16,6 +16,8 @@ from urllib.parse import urlencode
 from flask import Blueprint, render_template, request
 from sqlalchemy import select
 
+from app.core.roles import UPCOMING_ROLES, Role
+from app.core.statuses import CaseStatus
 from app.i18n import formats
 from app.models import LoginAttempt, Municipality
 from app.queries.overview import KINDS, Overview, overview
@@ -27,15 +29,14 @@ from app.web.security import login_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-STATUSES = ("running", "completed", "failed", "suspended", "cancelled")
+STATUSES: tuple[CaseStatus, ...] = tuple(CaseStatus)
 STEPS_CHARTED = 12
-UPCOMING_ROLES = ("officer", "board", "finance", "admin")  # who may open /agreements/upcoming
 
 
 def _scope() -> tuple[list[int] | None, list[Municipality], Municipality | None, str]:
     """(municipality ids in scope or None for all, choices for a global admin, the chosen one, a bad slug)."""
     me = user()
-    if me.role != "admin" or me.municipality_id is not None:
+    if me.role != Role.ADMIN or me.municipality_id is not None:
         return ([me.municipality_id] if me.municipality_id is not None else []), [], None, ""
     choices = list(db().scalars(select(Municipality).order_by(Municipality.name)))
     slug = request.args.get("municipality", "").strip()
@@ -107,7 +108,7 @@ def _charts(found: Overview) -> dict[str, Any]:
 
 
 @bp.get("/")
-@login_required("admin", "process_owner")
+@login_required(Role.ADMIN, Role.PROCESS_OWNER)
 def index() -> Any:
     """The overview of the municipalities in scope: about a dozen GROUP BY statements whatever the cases."""
     me = user()
@@ -131,7 +132,7 @@ LOGINS_SHOWN = 200
 
 
 @bp.get("/logins")
-@login_required("admin")
+@login_required(Role.ADMIN)
 def logins() -> Any:
     """The latest failed log-in attempts (page, API, password change), for administrators."""
     rows = list(db().scalars(select(LoginAttempt).where(LoginAttempt.succeeded.is_(False))

@@ -16,6 +16,8 @@ from flask import Blueprint, render_template
 from sqlalchemy import select
 
 from app.core.errors import NotFound
+from app.core.roles import Role
+from app.core.statuses import AgreementStatus, FollowUpStatus, PaymentStatus
 from app.domain import permissions
 from app.domain.agreements import termination
 from app.domain.agreements.payments import period_end
@@ -41,7 +43,7 @@ def party_numbers(agreement: Agreement) -> set[str]:
 def can_view_agreement(viewer: User, case: Case, agreement: Agreement) -> bool:
     if permissions.can_view_case(viewer, case):
         return True
-    if viewer.active and viewer.role == "organisation" and viewer.organisation is not None:
+    if viewer.active and viewer.role == Role.ORGANISATION and viewer.organisation is not None:
         return viewer.organisation.org_number in party_numbers(agreement)
     return False
 
@@ -56,7 +58,7 @@ def get_agreement(viewer: User, case_id: int) -> tuple[Case, Agreement]:
 
 def payment_state(payment: AgreementPayment) -> str:
     """A payment's state in plain words, with why it is held."""
-    if payment.status == "held":
+    if payment.status == PaymentStatus.HELD:
         year = (payment.gate or "").rsplit("-f", 1)[-1]
         return translate("agreement.payment.held_because", year=year) if year.isdigit() \
             else translate("agreement.payment.held")
@@ -138,7 +140,7 @@ def _as_int(value: Any) -> int | None:
 
 def decided_next_period(case: Case, agreement: Agreement) -> NextPeriod | None:
     """The board's latest renewal decision taken during the current period, while that period still runs."""
-    if agreement.status != "running":
+    if agreement.status != AgreementStatus.RUNNING:
         return None
     current = [p for p in agreement.periods if p.version == agreement.current_version]
     if not current:
@@ -208,7 +210,8 @@ def timeline(agreement: Agreement, today: date) -> Timeline | None:
     def text(day: date) -> str:
         return formatting.day(day, lang())
 
-    ended = agreement.claim.terminated_on if agreement.status == "terminated" and agreement.claim else None
+    terminated = agreement.status == AgreementStatus.TERMINATED
+    ended = agreement.claim.terminated_on if terminated and agreement.claim else None
 
     def void(day: date, unless: bool = False) -> str:
         """After an early end what was still ahead is drawn muted ("inte aktuellt efter avslut")."""
@@ -269,7 +272,7 @@ def show(case_id: int) -> Any:
         next_text=agreement_waiting_text(agreement, today()),
         status_text=translate(f"agreement.status.{agreement.status}"),
         plot=timeline(agreement, today()),
-        can_terminate=termination.may_terminate(viewer, case) and agreement.status == "running",
+        can_terminate=termination.may_terminate(viewer, case) and agreement.status == AgreementStatus.RUNNING,
         sek=lambda v: formatting.sek(v, lang()), day=lambda v: formatting.day(v, lang()),
         number=lambda v: formatting.number(v, lang()),
         repayment_rule=translate(f"agreement.rule.{agreement.repayment_rule}"))
@@ -288,14 +291,15 @@ def agreement_waiting_text(agreement: Agreement, today: date) -> str:
     """What a running agreement waits for next, in plain words, from its plan ('' when it is not running):
     a held payment first, then payments released and waiting for finance, an open renewal dialogue, and the
     earliest planned payment or follow-up from today on, else the period's end (several joined by '; ')."""
-    if agreement.status != "running":
+    if agreement.status != AgreementStatus.RUNNING:
         return ""
     parts: list[str] = []
-    held = sorted((p for p in agreement.payments if p.status == "held"), key=lambda p: p.due)
+    held = sorted((p for p in agreement.payments if p.status == PaymentStatus.HELD), key=lambda p: p.due)
     if held:
         year = (held[0].gate or "").rsplit("-f", 1)[-1]
         parts.append(translate("agreement.waits.held", number=held[0].number, year=year))
-    for p in sorted((p for p in agreement.payments if p.status == "released"), key=lambda p: (p.due, p.number)):
+    released = (p for p in agreement.payments if p.status == PaymentStatus.RELEASED)
+    for p in sorted(released, key=lambda p: (p.due, p.number)):
         parts.append(translate("agreement.waits.released", number=p.number,
                                amount=formatting.sek(p.amount_sek, lang())))
     current = [p for p in agreement.periods if p.version == agreement.current_version]
@@ -306,10 +310,10 @@ def agreement_waiting_text(agreement: Agreement, today: date) -> str:
         return "; ".join(parts)
     candidates: list[tuple[date, int, str, int]] = []
     for p in agreement.payments:
-        if p.version == agreement.current_version and p.status == "planned" and p.due >= today:
+        if p.version == agreement.current_version and p.status == PaymentStatus.PLANNED and p.due >= today:
             candidates.append((p.due, 0, "payment", p.number))
     for f in agreement.follow_ups:
-        if f.version == agreement.current_version and f.status == "planned" and f.opens >= today:
+        if f.version == agreement.current_version and f.status == FollowUpStatus.PLANNED and f.opens >= today:
             candidates.append((f.opens, 1, "follow_up", f.year))
     if candidates:
         when, _, kind, number = min(candidates)

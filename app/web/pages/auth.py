@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 
+from app.core.roles import Role
 from app.domain.accounts import AccountError, change_password
 from app.domain.passwords import MIN_LENGTH, verify_password
 from app.web.context import db
@@ -29,9 +30,9 @@ bp = Blueprint("auth", __name__)
 
 
 def start_page(role: str) -> str:
-    if role == "organisation":
+    if role == Role.ORGANISATION:
         return url_for("portal.index")
-    if role in ("admin", "process_owner"):
+    if role in (Role.ADMIN, Role.PROCESS_OWNER):
         return url_for("admin.index")
     return url_for("tasks.index")
 

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from app.core.errors import Conflict, InvalidData
+from app.core.statuses import CaseStatus
 from app.domain import case_admin, permissions
 from app.engine import incidents
 from app.models import Case, OpenTask, User
@@ -88,7 +89,7 @@ def act(case_id: int, action: str) -> Any:
     except Conflict as exc:
         flash(_conflict_text(exc), "error")
         return _back(case_id, "arende-admin")
-    failed_again = action == "retry" and case.status == "failed"
+    failed_again = action == "retry" and case.status == CaseStatus.FAILED
     commit()
     flash(translate("incidents.done.retry_failed" if failed_again else f"incidents.done.{action}"),
           "error" if failed_again else "success")
@@ -149,16 +150,16 @@ def _panel(case: Case) -> Markup | str:
     names = {u.id: u.display_name or u.username for u in db().scalars(
         select(User).where(User.id.in_({t.assignee_id for t in tasks if t.assignee_id})))} if tasks else {}
     rows = [(t, task_title(t, case), case_admin.eligible_users(db(), t), names.get(t.assignee_id or 0))
-            for t in reassignable] if case.status in ("running", "failed") else []
+            for t in reassignable] if case.status in (CaseStatus.RUNNING, CaseStatus.FAILED) else []
     waiting = incidents.waiting_timers(engine, db(), case) \
-        if repair and case.status in ("running", "failed", "suspended") else []
+        if repair and case.status in (CaseStatus.RUNNING, CaseStatus.FAILED, CaseStatus.SUSPENDED) else []
     timers = [(t, when(t.due, tz, lang()), t.due.astimezone(tz).date().isoformat()) for t in waiting]
     stash = session.get(STASH)
     if stash and stash.get("case_id") == case.id:
         session.pop(STASH, None)
     else:
         stash = {}
-    incident = (case.summary or {}).get("incident") if case.status == "failed" else None
+    incident = (case.summary or {}).get("incident") if case.status == CaseStatus.FAILED else None
     at = None
     if incident and incident.get("at"):
         at = when(datetime.fromisoformat(incident["at"]), tz, lang())

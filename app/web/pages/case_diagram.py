@@ -22,6 +22,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
 from app.core.roles import ROLE_TITLES, role_for_lane
+from app.core.statuses import CaseStatus
 from app.engine.compaction import pruned
 from app.engine.definitions import ProcessDefinition
 from app.engine.elements import BPMN_NS
@@ -217,7 +218,7 @@ def case_diagram(case: Case, workflow: BpmnWorkflow | None, definition: ProcessD
     assert row is not None
     file = main_diagram(row)
     found = workflow_states(workflow, definition, happened) if workflow is not None else WorkflowStates({}, set())
-    incident = (case.summary or {}).get("incident") if case.status == "failed" else None
+    incident = (case.summary or {}).get("incident") if case.status == CaseStatus.FAILED else None
     failed_at = incident.get("task") if isinstance(incident, dict) else None
     if isinstance(failed_at, str) and definition.element(failed_at) is not None:
         found.states[failed_at] = "failed"  # the step the case stopped at (its run was rolled back)

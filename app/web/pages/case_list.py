@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
 from app.core.errors import NotFound
+from app.core.roles import Role
 from app.models import Municipality, User
 from app.models.saved_filter import SavedFilter
 from app.queries import case_list
@@ -30,7 +31,7 @@ from app.web.security import login_required
 
 bp = Blueprint("case_list", __name__, url_prefix="/cases")
 
-STAFF = ("lawyer", "officer", "board", "finance", "process_owner", "admin")
+STAFF = (Role.LAWYER, Role.OFFICER, Role.BOARD, Role.FINANCE, Role.PROCESS_OWNER, Role.ADMIN)
 SAVED_MAX = 50
 NAME_MAX = 80
 SORT_LABELS = ("registration", "organisation", "created", "updated", "due")

@@ -11,6 +11,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import select
 
 from app.core.errors import NotFound
+from app.core.statuses import CaseStatus
 from app.domain import task_actions
 from app.engine.definitions import ProcessDefinition
 from app.models import Attachment, Case, CaseEvent, OpenTask, User
@@ -35,7 +36,7 @@ log = logging.getLogger(__name__)
 def step_text(case: Case, agreement: Agreement | None) -> str:
     """The current step; a running case with no open task says what it waits for (payment, follow-up, timer)."""
     shown = current_step_text(case)
-    if case.status != "running" or shown != "–":
+    if case.status != CaseStatus.RUNNING or shown != "–":
         return shown
     waiting = agreement_waiting_text(agreement, today()) if agreement is not None else ""
     if waiting:

@@ -10,6 +10,7 @@ from flask import Blueprint, request, session
 from sqlalchemy import select
 
 from app.core.roles import ROLE_TITLES
+from app.core.statuses import CaseStatus
 from app.domain import permissions
 from app.engine.definitions import ProcessDefinition
 from app.models import Case, OpenTask, User
@@ -96,7 +97,7 @@ def status_text(case: Case) -> str:
 
 
 def current_step_text(case: Case) -> str:
-    if case.status != "running":
+    if case.status != CaseStatus.RUNNING:
         return translate(f"outcome.{case.outcome}") if case.outcome else case.current_step or "–"
     tasks = db().scalars(select(OpenTask).where(OpenTask.case_id == case.id).order_by(OpenTask.created_at))
     titles = [task_title(t, case) for t in tasks]

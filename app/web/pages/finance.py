@@ -19,7 +19,8 @@ from flask import Blueprint, Response, render_template, request
 from sqlalchemy import select
 
 from app.core.errors import NotFound
-from app.domain.agreements.settings import load_settings
+from app.core.municipal_settings import settings_of
+from app.core.roles import PAYMENT_ROLES, Role
 from app.models import Municipality, User
 from app.queries.payments import STATES, Filters, PaymentRow, Payments, parse_filters, payments
 from app.web import formatting
@@ -31,7 +32,7 @@ from app.web.security import login_required
 
 bp = Blueprint("finance", __name__, url_prefix="/finance")
 
-ROLES = ("finance", "officer", "admin")
+ROLES = PAYMENT_ROLES
 
 
 def municipality_for(viewer: User, slug: str | None) -> tuple[Municipality | None, list[Municipality]]:
@@ -47,7 +48,7 @@ def municipality_for(viewer: User, slug: str | None) -> tuple[Municipality | Non
 
 
 def find(municipality: Municipality, filters: Filters) -> Payments:
-    days = load_settings(municipality.slug).payment_overdue_days
+    days = settings_of(municipality).agreement.payment_overdue_days
     return payments(db(), municipality.id, services().clock.today(), overdue_days=days, state=filters.state,
                     due_from=filters.due_from, due_to=filters.due_to)
 
@@ -77,7 +78,7 @@ def index() -> Any:
         query["municipality"] = municipality.slug
     html = render_template(
         "finance/payments.html", municipality=municipality, choices=choices, found=found, raw=raw, errors=errors,
-        states=STATES, state_text=state_text, can_pay=viewer.role == "finance", query=query,
+        states=STATES, state_text=state_text, can_pay=viewer.role == Role.FINANCE, query=query,
         sek=lambda v: formatting.sek(v, lang()), day=lambda v: formatting.day(v, lang()))
     return html, 422 if errors else 200
 

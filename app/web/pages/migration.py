@@ -10,6 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from sqlalchemy import func, select
 
 from app.core.errors import Conflict, Forbidden
+from app.core.roles import Role
 from app.domain import migrations
 from app.engine.migration import Blocker, Change, MigrationReport, revert_blocker
 from app.models import Case, DefinitionVersion
@@ -59,7 +60,7 @@ def _may_manage(process_id: str) -> bool:
 
 
 @bp.get("/")
-@login_required("admin", "process_owner")
+@login_required(Role.ADMIN, Role.PROCESS_OWNER)
 def index() -> Any:
     me = user()
     latest_numbers = select(DefinitionVersion.process_id, func.max(DefinitionVersion.version).label("latest")) \
@@ -77,7 +78,7 @@ def index() -> Any:
 
 
 @bp.get("/<int:version_id>")
-@login_required("admin", "process_owner")
+@login_required(Role.ADMIN, Role.PROCESS_OWNER)
 def version(version_id: int) -> Any:
     me = user()
     target = db().get(DefinitionVersion, version_id)
@@ -104,7 +105,7 @@ def version(version_id: int) -> Any:
 
 
 @bp.post("/<int:version_id>/cases/<int:case_id>")
-@login_required("admin", "process_owner")
+@login_required(Role.ADMIN, Role.PROCESS_OWNER)
 def migrate_one(version_id: int, case_id: int) -> Any:
     back = url_for("migration.version", version_id=version_id)
     report = migrations.dry_run(db(), services().engine, user(), case_id, version_id)
@@ -125,7 +126,7 @@ def migrate_one(version_id: int, case_id: int) -> Any:
 
 
 @bp.post("/<int:version_id>/all")
-@login_required("admin", "process_owner")
+@login_required(Role.ADMIN, Role.PROCESS_OWNER)
 def migrate_all(version_id: int) -> Any:
     result = migrations.migrate_all_eligible(db(), services().engine, user(), version_id, commit)
     commit()
@@ -135,7 +136,7 @@ def migrate_all(version_id: int) -> Any:
 
 
 @bp.post("/revert/<int:migration_id>")
-@login_required("admin", "process_owner")
+@login_required(Role.ADMIN, Role.PROCESS_OWNER)
 def revert(migration_id: int) -> Any:
     record = migrations.get_migration(db(), user(), migration_id)
     back = url_for("migration.version", version_id=record.to_definition_id)

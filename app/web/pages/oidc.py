@@ -37,8 +37,7 @@ from flask.blueprints import BlueprintSetupState
 from sqlalchemy import select
 
 from app.config import Settings
-from app.core.roles import ROLES
-from app.domain.accounts import MUNICIPAL_ROLES
+from app.core.roles import MUNICIPAL_ROLES, PROVIDER_ROLES
 from app.models import Municipality, User
 from app.models.identity import ExternalIdentity
 from app.web.context import commit, db, services
@@ -54,7 +53,6 @@ bp = Blueprint("oidc", __name__)
 EXTENSION = "iop_oidc"
 CLIENT_NAME = "municipality"
 DEFAULT_CLAIM = "groups"
-STAFF_ROLES = tuple(role for role in ROLES if role != "organisation")
 UNUSABLE_HASH = "!oidc"  # not an Argon2 hash: a password log-in can never match it
 _HINT_KEY = "oidc_id_token"  # session key; its presence marks a session that came from the provider
 _NEXT = "oidc_next"
@@ -124,8 +122,8 @@ def parse_role_map(raw: str, municipalities: set[str] | None = None) -> RoleMap:
             raise ValueError(f'{where}: "claim" must be a claim name')
         if not isinstance(value, str) or not value:
             raise ValueError(f'{where}: "value" must be the text the claim carries, e.g. a group name or id')
-        if role not in STAFF_ROLES:
-            raise ValueError(f'{where}: "role" must be one of {", ".join(STAFF_ROLES)} '
+        if role not in PROVIDER_ROLES:
+            raise ValueError(f'{where}: "role" must be one of {", ".join(PROVIDER_ROLES)} '
                              "(organisations log in with passwords)")
         if muni is not None and not isinstance(muni, str):
             raise ValueError(f'{where}: "municipality" must be a municipality slug')

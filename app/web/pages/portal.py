@@ -9,6 +9,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import String, cast, select
 
 from app.core.errors import InvalidData
+from app.core.municipal_settings import settings_of
+from app.core.roles import Role
 from app.domain import permissions, task_actions
 from app.models import Case, Municipality, OpenTask
 from app.models.agreement import Agreement
@@ -75,17 +77,17 @@ def _page(cards: list[CaseCard]) -> str:
 
 def _offering() -> list[Municipality]:
     rows = db().scalars(select(Municipality).order_by(Municipality.name))
-    return [m for m in rows if (m.settings or {}).get("processes")]
+    return [m for m in rows if settings_of(m).processes]
 
 
 @bp.get("/")
-@login_required("organisation")
+@login_required(Role.ORGANISATION)
 def index() -> Any:
     return _page(_cards())
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@login_required("organisation")
+@login_required(Role.ORGANISATION)
 def start() -> Any:
     offered = _offering()
     if request.method == "GET":
@@ -105,7 +107,7 @@ def start() -> Any:
 
 
 @bp.post("/cases/<int:case_id>/withdraw")
-@login_required("organisation")
+@login_required(Role.ORGANISATION)
 def withdraw(case_id: int) -> Any:
     reason = request.form.get("withdraw_reason", "")
     try:

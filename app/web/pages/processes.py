@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
 from app.core.errors import DefinitionInvalid, Forbidden, InvalidData, NotFound
+from app.core.roles import PROCESS_ROLES
 from app.domain import definition_owners, permissions
 from app.engine.validate import validate_bundle
 from app.models import Case, DefinitionVersion, Municipality, User
@@ -30,7 +31,7 @@ from app.web.security import login_required
 
 bp = Blueprint("processes", __name__, url_prefix="/processes")
 
-ROLES = ("process_owner", "admin")
+ROLES = PROCESS_ROLES
 HASH_SHOWN = 12
 
 

@@ -18,7 +18,9 @@ from typing import Any
 from flask import Blueprint, make_response, render_template, request
 from markupsafe import Markup
 
-from app.domain.agreements.settings import load_settings
+from app.config import Settings
+from app.core.roles import Role
+from app.domain.accounts import configured_settings
 from app.simulation import (
     PAYMENT_INTERVALS,
     PROCESSES,
@@ -76,8 +78,13 @@ def _defaults() -> dict[str, str]:
     today = services().clock.today()
     start = date(today.year + 1, 1, 1)
     return {"municipality": "stenungsund", "yearly_amount_sek": "400000", "start": start.isoformat(),
-            "years": str(load_settings("stenungsund").max_agreement_years), "interval": "yearly",
+            "years": str(_max_years("stenungsund")), "interval": "yearly",
             "late_follow_up": "", "renew": ""}
+
+
+def _max_years(municipality: str) -> int:
+    """As the simulation checks it: from config/, which its scratch database is built from."""
+    return configured_settings(Settings.config_path / "municipalities", municipality).agreement.max_agreement_years
 
 
 def _render(values: dict[str, str], errors: dict[str, str], result: SimulationResult | None = None,
@@ -91,21 +98,20 @@ def _render(values: dict[str, str], errors: dict[str, str], result: SimulationRe
         outcome = translate(f"simulation.outcome.{result.outcome or 'running'}")
         summary = plural("simulation.summary", len(result.events), number=result.registration_number,
                             paid=format_sek(result.total_paid_sek), ended=result.ended_on or "–", outcome=outcome)
-    max_years = load_settings(values.get("municipality") if values.get("municipality") in PROCESSES
-                              else "stenungsund").max_agreement_years
+    max_years = _max_years(values["municipality"] if values.get("municipality") in PROCESSES else "stenungsund")
     return render_template("simulation/index.html", values=values, errors=errors, result=result, rows=rows,
                            svg=svg, summary=summary, failure=failure, municipalities=list(PROCESSES),
                            intervals=PAYMENT_INTERVALS, max_years=max_years), status
 
 
 @bp.get("/")
-@login_required("process_owner", "admin", "officer")
+@login_required(Role.PROCESS_OWNER, Role.ADMIN, Role.OFFICER)
 def index() -> Any:
     return _render(_defaults(), {})
 
 
 @bp.post("/")
-@login_required("process_owner", "admin", "officer")
+@login_required(Role.PROCESS_OWNER, Role.ADMIN, Role.OFFICER)
 def run() -> Any:
     values = {name: request.form.get(name, "")[:40] for name in FIELDS}
     values["late_follow_up"] = "on" if request.form.get("late_follow_up") else ""

@@ -9,6 +9,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from app.core.errors import Conflict, Forbidden, InvalidData, NotFound
+from app.core.roles import Role
+from app.core.statuses import CaseStatus
 from app.domain import attachments, permissions, task_actions
 from app.engine.forms import validate_form
 from app.models import Attachment, Case, CaseEvent, OpenTask
@@ -56,7 +58,7 @@ def _render(task: OpenTask, case: Case, raw: dict[str, str], errors: dict[str, s
         description=schema_text(schema, "description"), fields=fields,
         summary=[f for f in flat if f.error], other_errors=other_errors,
         earlier=shown_answers(case, definition, schema), can_complete=permissions.can_complete(me, task),
-        can_claim=task.assignee_id is None and permissions.can_claim(me, task) and me.role != "organisation",
+        can_claim=task.assignee_id is None and permissions.can_claim(me, task) and me.role != Role.ORGANISATION,
         can_unclaim=permissions.can_unclaim(me, task), has_files=bool(forms.attachment_fields(schema)),
         draft_saved=draft_saved)
     return html, status
@@ -165,7 +167,7 @@ def submit(task_id: str) -> Any:
         return _render(task, case, raw, errors, files, 422)
     commit()
     flash(translate("task.completed", title=task_title(task, case)), "success")
-    if case.status == "failed":  # the completion stands; what ran after it stopped (app.engine.incidents)
+    if case.status == CaseStatus.FAILED:  # the completion stands; what ran after it stopped (app.engine.incidents)
         flash(translate("incidents.task_stopped"), "info")
     follow = next_task_for(me, case.id)
     if follow is not None:

@@ -11,6 +11,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from sqlalchemy import select
 
 from app.core.errors import InvalidData
+from app.core.roles import Role
 from app.domain import permissions, task_actions
 from app.models import DefinitionVersion, OpenTask, User
 from app.queries import inbox
@@ -25,7 +26,7 @@ bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 PAGE_SIZE = 50
 # what the form keeps between pages (the cursors are per list)
 KEPT = ("view", "q", "process", "overdue", "due_within_days", "sort", "direction")
-OVERSEERS = ("admin", "process_owner")
+OVERSEERS = (Role.ADMIN, Role.PROCESS_OWNER)
 
 
 @dataclass
@@ -74,7 +75,7 @@ def _rows(page: InboxPage, me: User, *, overseer: bool = False) -> list[TaskRow]
     rows = []
     for r in page.rows:
         task = r.task
-        offers_claim = me.role != "organisation"  # an organisation's own tasks need no claim step
+        offers_claim = me.role != Role.ORGANISATION  # an organisation's own tasks need no claim step
         rows.append(TaskRow(
             task=task, case_id=task.case_id, registration_number=r.registration_number,
             organisation=r.organisation_name, title=_title(r), overdue=task.due_at is not None and task.due_at < now,
@@ -162,7 +163,7 @@ def index() -> Any:
     elif view == "all":
         page, cursor_ok = _page(permissions.overseen_tasks(me), filters, "", me, None)
         lists.append(_listing("all", "", page, _rows(page, me, overseer=True)))
-    elif me.role == "organisation":
+    elif me.role == Role.ORGANISATION:
         page, cursor_ok = _page(permissions.workable_tasks(me), filters, "", me, None)
         lists.append(_listing("org", "", page, _rows(page, me)))
         if not _filtered(filters.query):

@@ -15,6 +15,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 from sqlalchemy import select
 
 from app.core.errors import NotFound
+from app.core.roles import UPCOMING_ROLES
 from app.models import Municipality
 from app.queries.upcoming import Item, upcoming
 from app.web import calendar_feed
@@ -25,7 +26,7 @@ from app.web.security import login_required
 
 bp = Blueprint("upcoming", __name__)
 
-ROLES = ("officer", "board", "finance", "admin")
+ROLES = UPCOMING_ROLES
 
 
 def sek(amount: int | None) -> str:

@@ -1,0 +1,129 @@
+"""A municipality's settings, typed and validated: what it offers, when it reminds, how its agreements run.
+
+They are stored in the table `municipality_settings` (app/models/municipal_settings.py), one row per
+municipality, loaded from config/municipalities/<slug>.json when the database is prepared (and by the
+demo). Everything reads them through `settings_of(municipality)`, which returns a `MunicipalSettings`, and
+stores them with `configure(municipality, settings)`.
+
+`MunicipalSettings.from_mapping` is the one validation: the config loader uses it, and a page that lets an
+administrator edit the settings can use it too (it raises `SettingsError` naming the field at fault).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from app.models import Municipality
+from app.models.municipal_settings import MunicipalitySettingsRow
+
+# how often an agreement's yearly amount is paid (app/domain/agreements/payments.py knows their months)
+PAYMENT_INTERVALS: tuple[str, ...] = ("yearly", "half_yearly", "quarterly", "lump_sum")
+# a renewal decided after the decision deadline: "warn" (recorded and shown) or "refuse"
+LATE_RENEWAL_CHOICES: tuple[str, ...] = ("warn", "refuse")
+
+
+class SettingsError(ValueError):
+    """A setting out of range or of the wrong kind; `field` names it."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field_name
+
+
+@dataclass(frozen=True)
+class AgreementSettings:
+    renewal_dialogue_months_before_end: int = 9
+    renewal_deadline_months_before_end: int = 3
+    max_agreement_years: int = 5
+    default_payment_interval: str = "yearly"
+    follow_up_opens_months_before_anniversary: int = 2
+    follow_up_due_months_before_anniversary: int = 1
+    # days after its date (or its release, if later) that an unpaid payment escalates to officer and finance
+    payment_overdue_days: int = 10
+    # a renewal decided after the decision deadline: "warn" (recorded and shown) or "refuse"
+    late_renewal_decision: str = "warn"
+
+    @classmethod
+    def from_mapping(cls, values: dict[str, Any]) -> AgreementSettings:
+        """The settings named in `values` (other keys are ignored), the defaults for the rest; validated."""
+        known: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name in values:
+                known[f.name] = _checked(f.name, values[f.name], type(getattr(cls(), f.name)))
+        made = cls(**known)
+        made.validate()
+        return made
+
+    def validate(self) -> None:
+        if self.default_payment_interval not in PAYMENT_INTERVALS:
+            raise SettingsError("default_payment_interval",
+                                f"default_payment_interval must be one of {', '.join(PAYMENT_INTERVALS)}")
+        if not 1 <= self.max_agreement_years <= 10:
+            raise SettingsError("max_agreement_years", "max_agreement_years must be between 1 and 10")
+        if self.late_renewal_decision not in LATE_RENEWAL_CHOICES:
+            raise SettingsError("late_renewal_decision",
+                                f"late_renewal_decision must be one of {', '.join(LATE_RENEWAL_CHOICES)}")
+        if not 1 <= self.payment_overdue_days <= 365:
+            raise SettingsError("payment_overdue_days", "payment_overdue_days must be between 1 and 365")
+        for name in ("renewal_dialogue_months_before_end", "renewal_deadline_months_before_end",
+                     "follow_up_opens_months_before_anniversary", "follow_up_due_months_before_anniversary"):
+            if not 0 <= getattr(self, name) <= 120:
+                raise SettingsError(name, f"{name} must be between 0 and 120")
+
+    def to_mapping(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class MunicipalSettings:
+    # the process ids the municipality offers (the first is the default when a case is started)
+    processes: tuple[str, ...] = ()
+    # days before a task's due date that its holder is reminded (app/notifications/reminders.py)
+    reminder_days_before_due: int = 2
+    agreement: AgreementSettings = field(default_factory=AgreementSettings)
+
+    @classmethod
+    def from_mapping(cls, values: dict[str, Any]) -> MunicipalSettings:
+        """From the shape of a config file's "settings": the agreement settings sit beside the others."""
+        processes = values.get("processes") or []
+        if not isinstance(processes, list | tuple) or not all(isinstance(p, str) and p for p in processes):
+            raise SettingsError("processes", "processes must be a list of process ids")
+        days = _checked("reminder_days_before_due", values.get("reminder_days_before_due", 2), int)
+        if not 0 <= days <= 365:
+            raise SettingsError("reminder_days_before_due", "reminder_days_before_due must be between 0 and 365")
+        return cls(tuple(processes), days, AgreementSettings.from_mapping(values))
+
+    def to_mapping(self) -> dict[str, Any]:
+        return {"processes": list(self.processes), "reminder_days_before_due": self.reminder_days_before_due,
+                **self.agreement.to_mapping()}
+
+
+def settings_of(municipality: Municipality) -> MunicipalSettings:
+    """The municipality's settings, typed; the defaults until some are stored."""
+    row = municipality.settings_row
+    if row is None:
+        return MunicipalSettings()
+    agreement: dict[str, Any] = {f.name: getattr(row, f.name) for f in fields(AgreementSettings)}
+    return MunicipalSettings(tuple(row.processes or ()), row.reminder_days_before_due, AgreementSettings(**agreement))
+
+
+def configure(municipality: Municipality, settings: MunicipalSettings) -> None:
+    """Store `settings` for the municipality (validated: build them with `MunicipalSettings.from_mapping`)."""
+    row = municipality.settings_row
+    if row is None:
+        row = municipality.settings_row = MunicipalitySettingsRow()
+    row.processes = list(settings.processes)
+    row.reminder_days_before_due = settings.reminder_days_before_due
+    for name, value in settings.agreement.to_mapping().items():
+        setattr(row, name, value)
+
+
+def _checked(name: str, value: Any, kind: type) -> Any:
+    if kind is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise SettingsError(name, f"{name} must be a whole number")
+        return value
+    if not isinstance(value, kind):
+        raise SettingsError(name, f"{name} must be a {kind.__name__}")
+    return value
