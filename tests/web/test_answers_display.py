@@ -20,7 +20,7 @@ PLAN = dict(steps.PLAN, parties=[{"name": "Stödcentrum", "org_number": ORG_B}])
 
 
 def test_formatting_helpers() -> None:
-    assert sek(300000) == "300\xa0000\xa0kr" and sek("1234.5") == "1\xa0234,5\xa0kr"
+    assert sek(300000) == "300\xa0000\xa0kr" and sek("1234.5") == "1\xa0234,50\xa0kr"
     assert number(1200) == "1\xa0200" and day("2027-07-01") == "1 juli 2027"
     assert day("2026-12-31T23:30:00+00:00") == "1 januari 2027"  # Stockholm time
     assert day(None) == "–" and sek("abc") == "abc"
