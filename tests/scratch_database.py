@@ -14,7 +14,10 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
+from alembic import command
 from sqlalchemy import Engine, Integer, MetaData, create_engine, func, select, text
+
+from app.migrate import alembic_config
 
 
 def postgres_url(base: str, schema: str) -> str:
@@ -40,6 +43,25 @@ def scratch_database(sqlite_file: Path, prefix: str = "t") -> Iterator[str]:
         with admin.begin() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+@contextmanager
+def scratch_engine(sqlite_file: Path, prefix: str = "t") -> Iterator[Engine]:
+    """An engine on an empty `scratch_database`, disposed afterwards."""
+    with scratch_database(sqlite_file, prefix) as url:
+        engine = create_engine(url)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+
+
+def alembic(engine: Engine, action: str, revision: str) -> None:
+    """Run one Alembic command (`upgrade`, `downgrade`, `stamp`) to `revision` on `engine`'s database."""
+    cfg = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        getattr(command, action)(cfg, revision)
 
 
 def sqlite_path(url: str) -> Path | None:

@@ -9,30 +9,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from alembic import command
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, text
 
-from app.migrate import alembic_config
-from tests.scratch_database import scratch_database
+from tests.scratch_database import alembic, scratch_engine
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 @pytest.fixture
 def fresh(tmp_path: Path) -> Iterator[Engine]:
-    with scratch_database(tmp_path / "owners.sqlite3", prefix="o") as url:
-        engine = create_engine(url)
-        try:
-            yield engine
-        finally:
-            engine.dispose()
-
-
-def _run(engine: Engine, action: str, revision: str) -> None:
-    cfg = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        getattr(command, action)(cfg, revision)
+    with scratch_engine(tmp_path / "owners.sqlite3", prefix="o") as engine:
+        yield engine
 
 
 def _owners(engine: Engine) -> dict[tuple[str, int], str | None]:
@@ -43,7 +30,7 @@ def _owners(engine: Engine) -> dict[tuple[str, int], str | None]:
 
 
 def test_existing_definitions_get_their_owners_and_the_revision_goes_down(fresh: Engine) -> None:
-    _run(fresh, "upgrade", "0007")
+    alembic(fresh, "upgrade", "0007")
     with fresh.begin() as conn:
         for mid, slug, offers in ((1, "falun", ["falun_initiative"]), (2, "stenungsund", ["stenungsund_agreement"]),
                                   (3, "gavle", [])):
@@ -63,15 +50,15 @@ def test_existing_definitions_get_their_owners_and_the_revision_goes_down(fresh:
                               "spec_json, deployed_at, deployed_by_id, meta) VALUES (:id, :p, :v, :p, :h, '{}', "
                               "'{}', :now, :by, '{}')"),
                          {"id": i, "p": process, "v": version, "h": f"{i:064d}", "now": NOW, "by": by})
-    _run(fresh, "upgrade", "0008")
+    alembic(fresh, "upgrade", "0008")
     assert _owners(fresh) == {
         ("falun_initiative", 1): "falun", ("stenungsund_agreement", 1): "stenungsund",
         ("stenungsund_agreement", 2): "stenungsund", ("gavle_egen", 1): "gavle", ("gavle_egen", 2): "gavle",
         ("ingens", 1): None}
-    _run(fresh, "downgrade", "0007")
+    alembic(fresh, "downgrade", "0007")
     with fresh.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM definition_versions")).scalar() == 6
         columns = conn.execute(text("SELECT * FROM definition_versions")).keys()
         assert "owner_municipality_id" not in columns
-    _run(fresh, "upgrade", "0008")
+    alembic(fresh, "upgrade", "0008")
     assert _owners(fresh)[("gavle_egen", 2)] == "gavle"

@@ -7,29 +7,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, inspect
+from sqlalchemy import Engine, inspect
 
 from app.migrate import alembic_config
-from tests.scratch_database import scratch_database
+from tests.scratch_database import alembic, scratch_engine
 
 
 @pytest.fixture
 def fresh(tmp_path: Path) -> Iterator[Engine]:
-    with scratch_database(tmp_path / "drafts.sqlite3", prefix="d") as url:
-        engine = create_engine(url)
-        try:
-            yield engine
-        finally:
-            engine.dispose()
-
-
-def _run(engine: Engine, action: str, revision: str) -> None:
-    cfg = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        getattr(command, action)(cfg, revision)
+    with scratch_engine(tmp_path / "drafts.sqlite3", prefix="d") as engine:
+        yield engine
 
 
 def test_one_head_and_0013_follows_the_calendar_feeds() -> None:
@@ -40,9 +28,9 @@ def test_one_head_and_0013_follows_the_calendar_feeds() -> None:
 
 
 def test_the_drafts_table_goes_with_its_task_and_user_and_the_revision_goes_down(fresh: Engine) -> None:
-    _run(fresh, "upgrade", "0012_calendar_feeds")
+    alembic(fresh, "upgrade", "0012_calendar_feeds")
     assert "task_drafts" not in inspect(fresh).get_table_names()
-    _run(fresh, "upgrade", "0013")
+    alembic(fresh, "upgrade", "0013")
     schema = inspect(fresh)
     assert {c["name"] for c in schema.get_columns("task_drafts")} == {"id", "task_id", "user_id", "data", "saved_at"}
     keys = {fk["referred_table"]: fk for fk in schema.get_foreign_keys("task_drafts")}
@@ -50,7 +38,7 @@ def test_the_drafts_table_goes_with_its_task_and_user_and_the_revision_goes_down
     assert keys["open_tasks"]["options"].get("ondelete") == "CASCADE"
     assert keys["users"]["options"].get("ondelete") == "CASCADE"
     assert [set(u["column_names"]) for u in schema.get_unique_constraints("task_drafts")] == [{"task_id", "user_id"}]
-    _run(fresh, "downgrade", "0012_calendar_feeds")
+    alembic(fresh, "downgrade", "0012_calendar_feeds")
     assert "task_drafts" not in inspect(fresh).get_table_names()
-    _run(fresh, "upgrade", "head")
+    alembic(fresh, "upgrade", "head")
     assert "task_drafts" in inspect(fresh).get_table_names()

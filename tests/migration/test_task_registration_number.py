@@ -8,12 +8,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy import Engine, inspect, text
 
 from app.migrate import alembic_config
-from tests.scratch_database import scratch_database
+from tests.scratch_database import alembic, scratch_engine
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 BEFORE = "0020_payment_municipality"
@@ -22,19 +21,8 @@ REVISION = "0021_task_registration_number"
 
 @pytest.fixture
 def fresh(tmp_path: Path) -> Iterator[Engine]:
-    with scratch_database(tmp_path / "numbers.sqlite3", prefix="n") as url:
-        engine = create_engine(url)
-        try:
-            yield engine
-        finally:
-            engine.dispose()
-
-
-def _run(engine: Engine, action: str, revision: str) -> None:
-    cfg = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        getattr(command, action)(cfg, revision)
+    with scratch_engine(tmp_path / "numbers.sqlite3", prefix="n") as engine:
+        yield engine
 
 
 def _search_index(engine: Engine) -> list[str]:
@@ -51,7 +39,7 @@ def test_0021_follows_0020_with_one_head() -> None:
 
 
 def test_existing_tasks_get_their_case_number_and_the_revision_goes_down(fresh: Engine) -> None:
-    _run(fresh, "upgrade", BEFORE)
+    alembic(fresh, "upgrade", BEFORE)
     with fresh.begin() as conn:
         conn.execute(text("INSERT INTO municipalities (id, slug, name, registration_format, settings) "
                           "VALUES (1, 'falun', 'Falun', 'KS {year}/{seq:04d}', '{}')"))
@@ -72,7 +60,7 @@ def test_existing_tasks_get_their_case_number_and_the_revision_goes_down(fresh: 
                          {"id": task_id, "case": case_id, "now": NOW})
     assert "registration_number" not in _search_index(fresh)
 
-    _run(fresh, "upgrade", REVISION)
+    alembic(fresh, "upgrade", REVISION)
     with fresh.connect() as conn:
         numbers = dict(conn.execute(text("SELECT id, registration_number FROM open_tasks")).all())
     assert numbers == {"a": "KS 2026/0001", "b": "KS 2026/0001", "c": "KS 2026/0002"}
@@ -81,12 +69,12 @@ def test_existing_tasks_get_their_case_number_and_the_revision_goes_down(fresh: 
     assert _search_index(fresh) == ["role", "municipality_id", "assignee_id", "title", "organisation_id",
                                     "registration_number", "case_id", "due_at", "created_at", "id"]
 
-    _run(fresh, "downgrade", BEFORE)
+    alembic(fresh, "downgrade", BEFORE)
     assert "registration_number" not in {c["name"] for c in inspect(fresh).get_columns("open_tasks")}
     assert "registration_number" not in _search_index(fresh)
     with fresh.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM open_tasks")).scalar() == 3
-    _run(fresh, "upgrade", "head")
+    alembic(fresh, "upgrade", "head")
     with fresh.connect() as conn:
         assert conn.execute(text("SELECT registration_number FROM open_tasks WHERE id = 'c'")).scalar() == \
             "KS 2026/0002"

@@ -9,13 +9,13 @@ import json
 from types import ModuleType
 from typing import Any
 
-from alembic import command
 from sqlalchemy import select, text
 
-from app.migrate import MIGRATIONS_DIR, alembic_config
+from app.migrate import MIGRATIONS_DIR
 from app.models import Case
 from app.models.agreement import Agreement
 from app.services import Services
+from tests.scratch_database import alembic
 from tests.stenungsund import steps
 
 BEFORE = "0022_municipality_settings"
@@ -61,11 +61,8 @@ def _make_version_1(services: Services, case_id: int) -> dict[str, Any]:
 
 
 def _upgrade_from_0022(services: Services) -> None:
-    cfg = alembic_config(services.db.url.render_as_string(hide_password=False))
-    with services.db.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.stamp(cfg, BEFORE)  # 0023 changes no schema: the database is as 0022 left it
-        command.upgrade(cfg, "head")
+    alembic(services.db, "stamp", BEFORE)  # 0023 changes no schema: the database is as 0022 left it
+    alembic(services.db, "upgrade", "head")
 
 
 def test_a_version_1_agreement_is_converted_and_goes_on_through_the_store(services: Services, people: Any) -> None:

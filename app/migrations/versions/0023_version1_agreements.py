@@ -99,34 +99,31 @@ def _best(copies: list[dict[str, Any]], key: str, rank: Any) -> list[dict[str, A
     return [copy.deepcopy(r) for r in best.values()]
 
 
-def _copies(document: Any) -> Iterator[dict[str, Any]]:
-    """Every whole state (an `iop` with payments) inside the workflow document."""
+def _copy_slots(document: Any) -> Iterator[tuple[dict[str, Any], str]]:
+    """(container, key) of every whole state (an `iop` with payments) inside the workflow document; a copy's
+    own contents are not searched."""
     stack = [document]
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
             for key, value in item.items():
                 if key == "iop" and isinstance(value, dict) and "payments" in value:
-                    yield value
+                    yield item, key
                 else:
                     stack.append(value)
         elif isinstance(item, list):
             stack.extend(item)
+
+
+def _copies(document: Any) -> Iterator[dict[str, Any]]:
+    """Every whole state inside the workflow document."""
+    return (container[key] for container, key in _copy_slots(document))
 
 
 def _replace_copies(document: Any, state: dict[str, Any]) -> None:
     """Each copy becomes the view of the merged state, what the store's handlers give the workflow."""
-    stack = [document]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            for key, value in item.items():
-                if key == "iop" and isinstance(value, dict) and "payments" in value:
-                    item[key] = {name: copy.deepcopy(state.get(name)) for name in VIEW_KEYS}
-                else:
-                    stack.append(value)
-        elif isinstance(item, list):
-            stack.extend(item)
+    for container, key in _copy_slots(document):
+        container[key] = {name: copy.deepcopy(state.get(name)) for name in VIEW_KEYS}
 
 
 def _loaded(raw: Any) -> Any:
