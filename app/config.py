@@ -46,6 +46,8 @@ class Settings:
     oidc_contact: str = ""  # whom a refused person should ask, shown on the refusal page
     # operations (docs/operations.md): GET /metrics asks for this bearer token when it is set
     metrics_token: str = ""
+    # the overview's calendar and money are kept this many seconds per web process (0: computed every time)
+    overview_cache_seconds: int = 60
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -78,6 +80,7 @@ class Settings:
             oidc_scopes=os.environ.get("IOP_OIDC_SCOPES", "").strip() or "openid profile email",
             oidc_contact=os.environ.get("IOP_OIDC_CONTACT", "").strip(),
             metrics_token=os.environ.get("IOP_METRICS_TOKEN", "").strip(),
+            overview_cache_seconds=_env_int("IOP_OVERVIEW_CACHE_SECONDS", 60, minimum=0),
         )
         for key, value in overrides.items():
             if not hasattr(settings, key):

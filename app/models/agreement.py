@@ -20,7 +20,9 @@ from app.models.types import JSONType, UTCDateTime
 
 class Agreement(Base):
     __tablename__ = "agreements"
-    __table_args__ = (Index("ix_agreements_scope", "id", "status", "municipality_id", "current_version"),)  # 0015
+    __table_args__ = (Index("ix_agreements_scope", "id", "status", "municipality_id", "current_version"),  # 0015
+                      Index("ix_agreements_municipality_status", "municipality_id", "status", "id",
+                            "current_version"))  # 0024
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), unique=True)

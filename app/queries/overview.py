@@ -17,6 +17,13 @@ statements whatever the number of cases (about a dozen; none per row):
   nobody owns and those its cases run on).
 
 `municipality_ids` None means every municipality (a global administrator who chose none).
+
+The calendar and the money (`AgreementFigures`) read every open payment and follow-up of the window and every
+payment of the plans (hundreds of thousands of rows with 100,000 cases: about 100 ms on either database); they
+change when an agreement is signed, paid or followed up, a few times a day, so the page may take them from a
+short-lived cache (app/web/pages/admin.py, `IOP_OVERVIEW_CACHE_SECONDS`) and says how old they are. The rest
+(statuses, steps, overdue tasks, failed cases) is read on every request: an administrator who retries a failed
+case sees it leave the list at once.
 """
 
 from __future__ import annotations
@@ -104,6 +111,7 @@ class Overview:
     money: list[YearMoney]
     versions: list[VersionRow]
     status_totals: dict[str, int] = field(default_factory=dict)
+    figures_at: datetime | None = None  # when the calendar and the money were computed
 
     @property
     def overdue_totals(self) -> dict[str, int]:
@@ -128,7 +136,23 @@ def month_window(today: date) -> tuple[date, date]:
     return first, calendar.add_months(first, 12)
 
 
-def overview(session: Session, municipality_ids: Sequence[int] | None, now: datetime, today: date) -> Overview:
+@dataclass(frozen=True)
+class AgreementFigures:
+    """The overview's calendar and money, computed at `at`."""
+
+    months: list[Month]
+    money: list[YearMoney]
+    at: datetime
+
+
+def agreement_figures(session: Session, municipality_ids: Sequence[int] | None, now: datetime,
+                      today: date) -> AgreementFigures:
+    return AgreementFigures(_months(session, municipality_ids, today), _money(session, municipality_ids), now)
+
+
+def overview(session: Session, municipality_ids: Sequence[int] | None, now: datetime, today: date,
+             figures: AgreementFigures | None = None) -> Overview:
+    """The overview; the calendar and the money from `figures` when given (computed now otherwise)."""
     muni_query = select(Municipality).order_by(Municipality.name)
     if municipality_ids is not None:
         muni_query = muni_query.where(Municipality.id.in_(list(municipality_ids)))
@@ -193,10 +217,11 @@ def overview(session: Session, municipality_ids: Sequence[int] | None, now: date
                            or v.owner_municipality_id is None or v.owner_municipality_id in municipality_ids),
                           key=lambda v: (v.process_id, -v.version))
 
+    if figures is None:
+        figures = agreement_figures(session, municipality_ids, now, today)
     return Overview(municipalities, {status: dict(per) for status, per in statuses.items()}, steps, dict(overdue),
-                    sum(statuses.get("failed", {}).values()), failed,
-                    _months(session, municipality_ids, today), _money(session, municipality_ids), version_rows,
-                    {status: sum(per.values()) for status, per in statuses.items()})
+                    sum(statuses.get("failed", {}).values()), failed, figures.months, figures.money, version_rows,
+                    {status: sum(per.values()) for status, per in statuses.items()}, figures.at)
 
 
 def _message(summary: Any) -> str:
@@ -217,18 +242,16 @@ def _months(session: Session, municipality_ids: Sequence[int] | None, today: dat
 
     # The open payments and follow-ups of the window are many (27,000 and 19,000 of 100,000 cases): each is
     # read from its covering (status, due, agreement_id) index and its agreement checked in the list of the
-    # running agreements in scope, built once from the agreements' covering scope index, instead of looking up
-    # each one's agreement (SQLite read the agreement's wide row: CPU 130 → 25 ms for the payments). Grouped in
-    # the index's order (status, then the day), no row is sorted. (The agreement's status is needed: an ended
-    # agreement keeps its open payments, a terminated one cancels only those of its current version.)
-    running_ids = (select(Agreement.id).where(*running)
-                   .with_hint(Agreement, "INDEXED BY ix_agreements_scope", dialect_name="sqlite").correlate(None))
-    for kind, table, statuses, index in (
-            ("payment", AgreementPayment, OPEN_PAYMENT, "ix_agreement_payments_open_due"),
-            ("follow_up", AgreementFollowUp, OPEN_FOLLOW_UP, "ix_agreement_follow_ups_open_due")):
+    # running agreements in scope, built once from a covering index of the agreements (ix_agreements_scope, or
+    # ix_agreements_municipality_status for some municipalities), instead of looking up each one's agreement.
+    # Grouped in the index's order (status, then the day), no row is sorted. (The agreement's status is
+    # needed: an ended agreement keeps its open payments, a terminated one cancels only those of its current
+    # version.) The planners choose these indexes themselves: SQLAlchemy writes no index hint for SQLite.
+    running_ids = select(Agreement.id).where(*running).correlate(None)
+    for kind, table, statuses in (("payment", AgreementPayment, OPEN_PAYMENT),
+                                  ("follow_up", AgreementFollowUp, OPEN_FOLLOW_UP)):
         add(kind, session.execute(
             select(table.due, func.count())
-            .with_hint(table, f"INDEXED BY {index}", dialect_name="sqlite")
             .where(table.status.in_(statuses), table.due >= first, table.due < end,
                    table.agreement_id.in_(running_ids))
             .group_by(table.status, table.due)))
@@ -258,7 +281,6 @@ def _money(session: Session, municipality_ids: Sequence[int] | None) -> list[Yea
     rows = session.execute(
         select(year, municipality, AgreementPayment.status, func.sum(AgreementPayment.amount_sek))
         .where(_in(municipality, municipality_ids), AgreementPayment.status != PaymentStatus.CANCELLED)
-        .with_hint(AgreementPayment, "INDEXED BY ix_agreement_payments_municipality_money", dialect_name="sqlite")
         .group_by(municipality, AgreementPayment.status, AgreementPayment.due))
     sums: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
     for y, muni, status, amount in rows:

@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, update
 
 from app.core.clock import ManualClock
+from app.core.statuses import CaseStatus
 from app.domain.accounts import add_user
+from app.models import Case
+from app.models.agreement import AgreementPayment
 from app.queries.overview import overview
 from app.services import Services
 from tests.conftest import PASSWORD
@@ -133,3 +136,20 @@ def test_the_page_in_english(browser: Browser, known: Known) -> None:
     browser.login("admin")
     text = text_of(browser.get("/admin/?lang=en"))
     assert "Failed cases (2)" in text and "Committed" in text and "overview." not in text
+
+
+def test_the_calendar_and_money_are_kept_a_minute_the_rest_is_live(browser: Browser, known: Known,
+                                                                   services: Services, clock: ManualClock) -> None:
+    browser.login("admin")
+    first = text_of(browser.get("/admin/"))
+    assert "240 000 kr" in first and "Ärenden som har fastnat (2)" in first
+    assert f"räknades fram kl. {clock.now().astimezone(clock.tz):%H:%M}" in first
+    with services.unit_of_work() as s:  # every payment doubles; one failed case is repaired
+        s.execute(update(AgreementPayment).values(amount_sek=AgreementPayment.amount_sek * 2))
+        s.execute(update(Case).where(Case.id == known.failed_falun).values(status=CaseStatus.RUNNING))
+    clock.advance(seconds=59)
+    kept = text_of(browser.get("/admin/"))
+    assert "240 000 kr" in kept and "480 000 kr" not in kept  # the money as computed a minute ago
+    assert "Ärenden som har fastnat (1)" in kept  # the failed cases are read on every request
+    clock.advance(seconds=1)
+    assert "480 000 kr" in text_of(browser.get("/admin/"))

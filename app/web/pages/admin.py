@@ -1,8 +1,10 @@
 """Monitoring for administrators (process owners may read): the overview of cases, overdue tasks, failed cases,
 the coming 12 months of the agreements and the SEK per year, as charts with tables beside them.
 
-The figures come from app/queries/overview.py (a fixed handful of GROUP BY statements); the charts are inline
-SVG drawn here (app/web/pages/charts.py). Finding single cases is the case list's job (/cases/).
+The figures come from app/queries/overview.py (a fixed handful of GROUP BY statements); the calendar and the
+money are kept `IOP_OVERVIEW_CACHE_SECONDS` (60) per scope and day in this process (the page says when they were
+computed); the charts are inline SVG drawn here (app/web/pages/charts.py). Finding single cases is the case
+list's job (/cases/).
 
 Scope: an administrator or process owner of a municipality sees that municipality only; an administrator with
 no municipality (global) sees all and may choose one with `?municipality=<slug>`.
@@ -13,18 +15,19 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from sqlalchemy import select
 
 from app.core.roles import UPCOMING_ROLES, Role
 from app.core.statuses import CaseStatus
+from app.core.timed_cache import TimedCache
 from app.i18n import formats
 from app.models import LoginAttempt, Municipality
-from app.queries.overview import KINDS, Overview, overview
+from app.queries.overview import KINDS, AgreementFigures, Overview, agreement_figures, overview
 from app.web.context import db, services
 from app.web.i18n import plural, translate
 from app.web.pages import charts
-from app.web.pages.common import lang, role_title, user
+from app.web.pages.common import lang, local, role_title, user
 from app.web.security import login_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -114,7 +117,10 @@ def index() -> Any:
     me = user()
     ids, choices, chosen, bad_slug = _scope()
     clock = services().clock
-    found = overview(db(), ids, clock.now(), clock.today())
+    now, today = clock.now(), clock.today()
+    figures = _figures_cache().get((tuple(ids) if ids is not None else None, today), now,
+                                   lambda: agreement_figures(db(), ids, now, today))
+    found = overview(db(), ids, now, today, figures)
     slug = chosen.slug if chosen else ""
     names = {m.id: m.name for m in found.municipalities}
     upcoming_link = None
@@ -125,7 +131,25 @@ def index() -> Any:
         statuses=STATUSES, kinds=KINDS, month_label=_month_label, sek=sek, role_title=role_title,
         cases_link=lambda **p: _cases_link(municipality=slug, **p), upcoming_link=upcoming_link,
         count_text=_count_text,
+        figures_time=_figures_time(found),
         **_charts(found))
+
+
+def _figures_time(found: Overview) -> str:
+    """When the calendar and money were computed (14:05), if they may be older than this request."""
+    if not services().settings.overview_cache_seconds or found.figures_at is None:
+        return ""
+    shown = local(found.figures_at)
+    return formats.clock_time(shown) if shown else ""
+
+
+def _figures_cache() -> TimedCache[AgreementFigures]:
+    """This app's cache of the overview's calendar and money (one per process and app)."""
+    cache: TimedCache[AgreementFigures] | None = current_app.extensions.get("overview_figures")
+    if cache is None:
+        cache = current_app.extensions.setdefault(
+            "overview_figures", TimedCache(services().settings.overview_cache_seconds))
+    return cache
 
 
 LOGINS_SHOWN = 200
