@@ -32,6 +32,7 @@ from sqlalchemy import Date, Table, func, insert, select, text, update
 
 from app.config import Settings
 from app.core.clock import ManualClock
+from app.core.search import task_search_text
 from app.domain.accounts import add_user
 from app.domain.orgnumber import with_check_digit
 from app.domain.passwords import hash_password
@@ -273,6 +274,7 @@ def generate(services: Services, cases: int = FULL_SCALE, seed: int = 11, log: A
                 row = shifted("open_tasks", task, delta)
                 row.update(id=new_id, case_id=case_id, municipality_id=m_id, organisation_id=org_id,
                            registration_number=case["registration_number"],
+                           search_text=task_search_text(row["title"], case["registration_number"]),
                            assignee_id=None, created_at=min(row["created_at"], NOW))
                 if row["due_at"] is not None:  # about one task in six is overdue
                     row["due_at"] = NOW + timedelta(days=rng.randint(-10, 50), hours=rng.randint(0, 23))

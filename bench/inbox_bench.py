@@ -32,6 +32,7 @@ from sqlalchemy import event, insert, select, text
 from app import create_app
 from app.config import Settings
 from app.core.clock import ManualClock
+from app.core.search import task_search_text
 from app.domain.orgnumber import with_check_digit
 from app.models import Case, Municipality, OpenTask, Organisation, User
 from app.services import Services, build_services, prepare_database
@@ -76,7 +77,9 @@ def clone_open_tasks(services: Services, *, role: str, municipality: str, count:
                 due = None if rng.random() < 0.1 else now + timedelta(days=rng.randint(-30, 60),
                                                                      hours=rng.randint(0, 23))
                 task.update(id=str(uuid.UUID(int=rng.getrandbits(128))), case_id=case_id, organisation_id=org_id,
-                            registration_number=row["registration_number"], due_at=due, created_at=created,
+                            registration_number=row["registration_number"],
+                            search_text=task_search_text(task["title"], row["registration_number"]),
+                            due_at=due, created_at=created,
                             assignee_id=claimed_by if claimed_by and rng.random() < 0.05 else None)
                 tasks.append(task)
             s.execute(insert(Case), cases)

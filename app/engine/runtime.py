@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from app.core.clock import Clock
 from app.core.errors import Conflict, EngineError, InvalidData, NotFound, ScriptFailure
+from app.core.search import task_search_text
 from app.core.statuses import CaseStatus
 from app.engine import incidents, ownership
 from app.engine.compaction import compact
@@ -470,12 +471,13 @@ class CaseEngine:
             username = task_assignee_username(info, task.data)
             if username:
                 assignee_id = session.scalar(select(User.id).where(User.username == username))
+            title = info.name if info else task.task_spec.bpmn_name or task.task_spec.name
             row = OpenTask(
                 id=key, case_id=case.id, municipality_id=case.municipality_id,
                 organisation_id=case.organisation_id, registration_number=case.registration_number,
-                name=task.task_spec.bpmn_id,
-                title=info.name if info else task.task_spec.bpmn_name or task.task_spec.name,
-                role=role, assignee_id=assignee_id, due_at=due, created_at=now,
+                name=task.task_spec.bpmn_id, title=title,
+                search_text=task_search_text(title, case.registration_number), role=role,
+                assignee_id=assignee_id, due_at=due, created_at=now,
                 form=definition.form_name_for(task.task_spec.bpmn_id), meta={},
             )
             session.add(row)

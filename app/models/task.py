@@ -23,9 +23,9 @@ class OpenTask(Base):
                       Index("ix_open_tasks_inbox", "role", "municipality_id", "assignee_id", "due_at", "created_at",
                             "id", "title"),
                       # migration 0019_inbox_search: the inbox search reads every searched column from the index
-                      # (0021_task_registration_number: with the registration number)
-                      Index("ix_open_tasks_inbox_search", "role", "municipality_id", "assignee_id", "title",
-                            "organisation_id", "registration_number", "case_id", "due_at", "created_at", "id"))
+                      # (0025_task_search_text: the folded title and registration number)
+                      Index("ix_open_tasks_inbox_search", "role", "municipality_id", "assignee_id", "search_text",
+                            "organisation_id", "case_id", "due_at", "created_at", "id"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the SpiffWorkflow task UUID
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
@@ -35,6 +35,8 @@ class OpenTask(Base):
     registration_number: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(120))
     title: Mapped[str] = mapped_column(String(300))
+    # title and registration number case-folded (app/core/search.py): what the inbox search matches (0025)
+    search_text: Mapped[str] = mapped_column(String(400), default="")
     role: Mapped[str] = mapped_column(String(20))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -12,6 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from app.core.search import task_search_text
 from app.models import Case, DefinitionVersion, Municipality, OpenTask, Organisation, User
 from app.services import Services
 from tests.conftest import ORG_A, ORG_B, START
@@ -73,8 +74,8 @@ def insert_cases(services: Services, specs: tuple[Spec, ...] | list[Spec]) -> di
             for name, title, role, due in spec.tasks:
                 s.add(OpenTask(id=str(uuid.uuid4()), case_id=case.id, municipality_id=case.municipality_id,
                                organisation_id=org.id, registration_number=case.registration_number,
-                               name=name, title=title, role=role,
-                               due_at=None if due is None else START + timedelta(days=due), created_at=START,
+                               name=name, title=title, search_text=task_search_text(title, case.registration_number),
+                               role=role, due_at=None if due is None else START + timedelta(days=due), created_at=START,
                                meta={}))
             made[(spec.muni, spec.reg)] = case.id
     return made

@@ -74,6 +74,8 @@ def test_filters(api: Any, lawyer_tasks: Any, services: Services, clock: ManualC
     assert lawyer.get("/api/v1/tasks?q=gemenskap").get_json()["total"] == \
         sum("Gemenskap" in i["organisation"] for i in every) >= 1  # organisation name, any case
     assert lawyer.get("/api/v1/tasks?q=Bedöm om IOP").get_json()["total"] == 61  # the title
+    assert lawyer.get("/api/v1/tasks?q=BEDÖM OM iop").get_json()["total"] == 61  # any case, Ö too
+    assert lawyer.get(f"/api/v1/tasks?q={case['registration_number'].lower()}").get_json()["total"] == 1
     assert lawyer.get("/api/v1/tasks?q=100%25").get_json()["total"] == 0  # % is a character, not a wildcard
 
     overdue = _walk(lawyer, "/api/v1/tasks?overdue=1")
@@ -149,4 +151,7 @@ def test_statements_do_not_grow_with_the_page(api: Any, lawyer_tasks: Any, servi
     assert counts[5] == counts[200] <= 6, counts
     with Statements(services) as filtered:
         assert lawyer.get("/api/v1/tasks?limit=200&q=KS&overdue=1").status_code == 200
-    assert len(filtered.seen) == counts[5]
+    assert len(filtered.seen) <= counts[5]  # filters add no statement (an empty page skips reading rows)
+    with Statements(services) as later:  # a page after a cursor counts apart from its ids: one more
+        after = lawyer.get(f"/api/v1/tasks?limit=200&sort=title&after={body['next']}").get_json()
+    assert len(after["items"]) == body["total"] - 200 > 0 and len(later.seen) == counts[200] + 1

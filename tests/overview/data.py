@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.core.search import task_search_text
 from app.models import Case, CaseEvent, DefinitionVersion, Municipality, OpenTask, Organisation
 from app.models.agreement import Agreement, AgreementFollowUp, AgreementPayment, AgreementPeriod
 from app.services import Services
@@ -51,7 +52,8 @@ class _Writer:
         assert case is not None
         self.s.add(OpenTask(id=f"task-{self.n}", case_id=case_id, municipality_id=self.munis[muni],
                             organisation_id=self.orgs[0], registration_number=case.registration_number,
-                            name="t", title="Uppgift", role=role, due_at=due,
+                            name="t", title="Uppgift",
+                            search_text=task_search_text("Uppgift", case.registration_number), role=role, due_at=due,
                             created_at=NOW - timedelta(days=20), meta={}))
 
     def agreement(self, case_id: int, muni: str, payments: list[tuple[date, int, str]],

@@ -1,0 +1,21 @@
+"""Text as the searches compare it: case-folded in Python, so "Å", "ä" and "ß" match as a person expects on
+both databases (SQLite's lower() and LIKE fold ASCII letters only; PostgreSQL's ILIKE folds per row, slowly)."""
+
+from __future__ import annotations
+
+SEPARATOR = "\x1f"  # between the parts of a search text: a search never matches across two parts
+
+
+def folded(text: str) -> str:
+    return text.casefold()
+
+
+def task_search_text(title: str, registration_number: str) -> str:
+    """What the inbox search matches in an open task: its title and its case's registration number."""
+    return SEPARATOR.join((folded(title), folded(registration_number)))
+
+
+def contains_pattern(query: str) -> str:
+    """A LIKE pattern (escape character backslash) matching folded texts that contain `query`."""
+    text = folded(query).replace(SEPARATOR, "")
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
