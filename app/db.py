@@ -29,11 +29,20 @@ def make_engine(url: str, sqlite_synchronous: str = "FULL") -> Engine:
             cur.close()
 
         return engine
+
+    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
     # The planner's cost of a random page read: PostgreSQL's default (4) assumes spinning disks and chose to
     # read every open task sequentially rather than look up a page of 500 by key; 1.1 is the usual value
-    # for SSDs and for data that stays in memory (docs/architecture.md, "PostgreSQL planner settings").
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10,
-                         connect_args={"options": f"-c random_page_cost={PG_RANDOM_PAGE_COST}"})
+    # for SSDs and for data that stays in memory (docs/architecture.md, "PostgreSQL planner settings"). Set on
+    # each new connection, so options given in the database URL (a search path, say) are kept.
+    @event.listens_for(engine, "connect")
+    def _postgres_settings(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        with dbapi_conn.cursor() as cur:
+            cur.execute(f"SET random_page_cost = {PG_RANDOM_PAGE_COST}")
+        dbapi_conn.commit()
+
+    return engine
 
 
 def make_session_factory(engine: Engine) -> sessionmaker:
