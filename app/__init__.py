@@ -1,37 +1,4 @@
-"""IOP workflow: idea-based public partnerships from initiative to renewal."""
+"""IOP workflow: idea-based public partnerships from initiative to renewal.
 
-from __future__ import annotations
-
-from typing import Any
-
-from flask import Flask
-
-from app.config import Settings
-from app.core.clock import Clock
-from app.services import Services, build_services
-from app.web import register
-
-
-def create_app(config: Settings | None = None, *, clock: Clock | None = None,
-               services: Services | None = None, **overrides: Any) -> Flask:
-    """Build the web app. Everything a test varies (database, clock, mail) comes in here."""
-    settings = config or Settings.from_env(**overrides)
-    svc = services or build_services(settings, clock)
-    app = Flask(__name__, instance_path=str(settings.instance_path))
-    app.config.update(
-        SECRET_KEY=settings.secret_key,
-        MAX_CONTENT_LENGTH=settings.max_upload_bytes + 1024 * 1024,
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        TESTING=settings.testing,
-        WTF_CSRF_TIME_LIMIT=None,
-    )
-    app.json.sort_keys = False  # type: ignore[attr-defined]  # forms keep their field order
-    app.extensions["iop"] = svc
-    register(app)
-    return app
-
-
-def services_of(app: Flask) -> Services:
-    svc: Services = app.extensions["iop"]
-    return svc
+Importing this package loads nothing: the web app is built by `app.web.factory.create_app`, the command line is
+`app.cli`, the composition root `app.services`."""

@@ -29,12 +29,12 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import event, func, insert, select  # noqa: E402
 
-from app import create_app  # noqa: E402
 from app.config import Settings  # noqa: E402
 from app.core.clock import ManualClock  # noqa: E402
 from app.domain.accounts import add_user  # noqa: E402
 from app.models import Case, DefinitionVersion, Municipality, OpenTask, Organisation  # noqa: E402
 from app.services import build_services, prepare_database  # noqa: E402
+from app.web.factory import create_app  # noqa: E402
 from tests.conftest import START  # noqa: E402
 
 PASSWORD = "bench-password-1"

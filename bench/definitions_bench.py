@@ -38,7 +38,6 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import Table, create_engine, func, select, text  # noqa: E402
 
-from app import create_app  # noqa: E402
 from app.config import Settings  # noqa: E402
 from app.core.clock import ManualClock  # noqa: E402
 from app.domain.accounts import add_organisation, add_user, municipality_by_slug  # noqa: E402
@@ -47,6 +46,7 @@ from app.engine.runtime import CaseEngine  # noqa: E402
 from app.engine.validate import validate_files  # noqa: E402
 from app.models import Case, DefinitionVersion, Municipality, Organisation  # noqa: E402
 from app.services import Services, build_services, prepare_database  # noqa: E402
+from app.web.factory import create_app  # noqa: E402
 
 PASSWORD = "bench-password-1"
 NOW = datetime(2026, 11, 23, 8, tzinfo=UTC)

@@ -121,7 +121,7 @@ def http_flow(svc: Services, cases: int) -> list[float]:
     """Milliseconds per task completion through the JSON API on a real HTTP server (keep-alive)."""
     from werkzeug.serving import make_server
 
-    from app import create_app
+    from app.web.factory import create_app
 
     app = create_app(svc.settings, services=svc)
     server = make_server("127.0.0.1", 0, app, threaded=True)

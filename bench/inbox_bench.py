@@ -29,13 +29,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, insert, select, text
 
-from app import create_app
 from app.config import Settings
 from app.core.clock import ManualClock
 from app.core.search import task_search_text
 from app.domain.orgnumber import with_check_digit
 from app.models import Case, Municipality, OpenTask, Organisation, User
 from app.services import Services, build_services, prepare_database
+from app.web.factory import create_app
 
 NOW = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
 

@@ -29,13 +29,13 @@ from sqlalchemy import event, insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app import create_app  # noqa: E402
 from app.config import Settings  # noqa: E402
 from app.core.clock import ManualClock  # noqa: E402
 from app.domain.accounts import add_user  # noqa: E402
 from app.models import Case, CaseEvent, DefinitionVersion, Municipality, OpenTask, Organisation  # noqa: E402
 from app.models.agreement import Agreement, AgreementFollowUp, AgreementPayment, AgreementPeriod  # noqa: E402
 from app.services import build_services, prepare_database  # noqa: E402
+from app.web.factory import create_app  # noqa: E402
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 PASSWORD = "bench-losenord-1"  # noqa: S105 - throwaway benchmark users

@@ -40,10 +40,10 @@ from flask import Flask  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
 from sqlalchemy import event, func, select  # noqa: E402
 
-from app import create_app  # noqa: E402
 from app.db import Base  # noqa: E402
 from app.models import Case, DefinitionVersion, Municipality, OpenTask, Organisation  # noqa: E402
 from app.services import Services, prepare_database  # noqa: E402
+from app.web.factory import create_app  # noqa: E402
 from bench.bigdata import PASSWORD, Generated, bench_services, from_json, generate, reset_postgres, summary_line  # noqa: E402
 from bench.bigdata import to_json as generated_json  # noqa: E402
 

@@ -25,11 +25,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from app import create_app
 from app.core.clock import ManualClock
 from app.demo import load_demo
 from app.models import Case, OpenTask, Organisation, User
 from app.services import Services, prepare_database
+from app.web.factory import create_app
 
 WHEN = datetime(2026, 12, 6, 8, 0, tzinfo=UTC)
 PASSWORD = "demo-losenord"

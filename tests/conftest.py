@@ -14,7 +14,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from app import create_app
 from app.config import Settings
 from app.core.clock import ManualClock
 from app.db import Base
@@ -22,6 +21,7 @@ from app.domain.accounts import add_organisation, add_user
 from app.engine.definitions import ProcessDefinition
 from app.models import DefinitionVersion, User
 from app.services import Services, build_services, deploy_processes, prepare_database
+from app.web.factory import create_app
 from tests.scratch_database import Template, scratch_database
 
 PASSWORD = "correct-horse-battery"

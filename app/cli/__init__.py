@@ -11,7 +11,6 @@ import click
 from sqlalchemy import select
 from waitress import serve as waitress_serve
 
-from app import create_app
 from app.cli.migrate import run_migrate
 from app.config import Settings
 from app.core.errors import DefinitionInvalid
@@ -27,6 +26,7 @@ from app.scheduler import run_blocking_scheduler, start_background_scheduler
 from app.services import Services, build_services, prepare_database
 from app.simulation import InvalidOptions, SimulationError, format_table, parse_options, render_svg
 from app.simulation import simulate as run_simulation
+from app.web.factory import create_app
 
 
 def _services() -> Services:

@@ -11,9 +11,9 @@ from typing import Any
 from flask import Flask
 from openapi_spec_validator import validate
 
-from app import create_app
 from app.domain.accounts import add_user
 from app.services import Services
+from app.web.factory import create_app
 from tests.conftest import PASSWORD, Api
 
 ROOT = Path(__file__).resolve().parents[2]

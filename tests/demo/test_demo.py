@@ -10,7 +10,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from app import create_app
 from app.core.clock import ManualClock
 from app.demo import load_demo
 from app.demo.falun import USERS as FALUN_USERS
@@ -22,6 +21,7 @@ from app.driving.case_driver import next_timer_at
 from app.models import Case, OpenTask, Organisation, User
 from app.models.agreement import Agreement
 from app.services import Services
+from app.web.factory import create_app
 
 # 09:00 in Stockholm on each day; 2028-02-29 is a leap day
 DATES = [datetime(2026, 12, 6, 8, 0, tzinfo=UTC), datetime(2028, 2, 29, 8, 0, tzinfo=UTC),

@@ -9,13 +9,13 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from app import create_app
 from app.core.clock import ManualClock
 from app.demo import load_demo
 from app.demo.falun import USERS as FALUN_USERS
 from app.demo.stenungsund import USERS as STENUNGSUND_USERS
 from app.models import User
 from app.services import Services
+from app.web.factory import create_app
 from tests.demo.test_demo import _log_in
 from tests.web.pages import text_of
 

@@ -14,11 +14,11 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from app import create_app
 from app.config import Settings
 from app.models import Municipality, User
 from app.models.identity import ExternalIdentity
 from app.services import Services
+from app.web.factory import create_app
 from app.web.pages.oidc import parse_role_map
 from tests.oidc.node_provider import CLIENT_ID, CONTACT, NodeProvider, ProviderBrowser, free_port
 

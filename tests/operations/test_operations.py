@@ -15,7 +15,6 @@ from flask import Flask
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select, update
 
-from app import create_app
 from app.config import Settings
 from app.models import Case, CaseEvent, Notification, OpenTask
 from app.notifications.outbox import MAX_ATTEMPTS
@@ -23,6 +22,7 @@ from app.observability.heartbeat import Heartbeat
 from app.observability.logs import JsonFormatter, RequestIdFilter
 from app.scheduler import sweep
 from app.services import Services
+from app.web.factory import create_app
 from tests.api.helpers import start as start_case
 from tests.timers.helpers import deploy as deploy_timer_fixtures
 from tests.timers.helpers import local

@@ -10,12 +10,13 @@ import pytest
 from sqlalchemy import func, select
 
 import app.scheduler
-from app import create_app
 from app.config import Settings
-from app.core.clock import ClockWentBack, ManualClock, StoredClock, make_clock
+from app.core.clock import ManualClock
+from app.core.stored_clock import ClockWentBack, StoredClock, make_clock
 from app.jobs.timer_sweep import fire_due_timers
 from app.models.clock import StoredClockRow
 from app.services import Services, build_services
+from app.web.factory import create_app
 from tests.conftest import Api
 from tests.timers.helpers import case_row, deploy, fired, local, start
 

@@ -65,7 +65,7 @@ def test_the_api_token_endpoint_is_throttled_too(client: FlaskClient, people: An
 
 
 def test_forwarded_for_is_ignored_unless_proxies_are_trusted(services: Services, people: Any) -> None:
-    from app import create_app
+    from app.web.factory import create_app
 
     plain = Browser(create_app(services.settings, services=services).test_client())
     for number in range(20):

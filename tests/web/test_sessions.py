@@ -9,10 +9,10 @@ from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app import create_app
 from app.core.clock import ManualClock
 from app.models import User
 from app.services import Services
+from app.web.factory import create_app
 from tests.conftest import PASSWORD
 from tests.web.pages import Browser, text_of
 
