@@ -36,8 +36,10 @@ test: setup
 	@bash scripts/run_tests.sh
 
 # What needs neither PostgreSQL nor a browser: `make lint`, then pytest on SQLite over every CPU (pytest-xdist).
+# Bytecode is cached even where the environment says not to (PYTHONDONTWRITEBYTECODE): every worker and every
+# subprocess a test starts would compile the whole app again.
 check: lint
-	IOP_TEST_DATABASE_URL= $(BIN)/python -m pytest tests -m "not browser and not postgres" -n auto
+	PYTHONDONTWRITEBYTECODE= IOP_TEST_DATABASE_URL= $(BIN)/python -m pytest tests -m "not browser and not postgres" -n auto
 
 lint: setup
 	$(BIN)/ruff check app handlers tests bench scripts

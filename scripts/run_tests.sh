@@ -5,6 +5,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
+# Cache bytecode even where the environment says not to: each pytest process and each subprocess a test starts
+# (iop serve, the expression sandbox) would compile the whole app again.
+export PYTHONDONTWRITEBYTECODE=
 PG_TEST_URL="${IOP_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}"
 LOGS="$(mktemp -d)"
 status=0
