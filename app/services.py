@@ -18,9 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.config import Settings
-from app.core.clock import Clock
+from app.core.clock import Clock, make_clock
 from app.core.errors import Conflict
-from app.core.stored_clock import make_clock
 from app.db import make_engine, make_session_factory
 from app.domain.accounts import load_municipalities
 from app.domain.agreements.projection import AgreementProjection

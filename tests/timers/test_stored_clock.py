@@ -11,8 +11,7 @@ from sqlalchemy import func, select
 
 import app.scheduler
 from app.config import Settings
-from app.core.clock import ManualClock
-from app.core.stored_clock import ClockWentBack, StoredClock, make_clock
+from app.core.clock import ClockWentBack, ManualClock, StoredClock, make_clock
 from app.jobs.timer_sweep import fire_due_timers
 from app.models.clock import StoredClockRow
 from app.services import Services, build_services

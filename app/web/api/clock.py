@@ -11,10 +11,9 @@ from typing import Any
 from flask import jsonify
 
 from app import scheduler
-from app.core.clock import ManualClock
+from app.core.clock import ClockWentBack, ManualClock, StoredClock
 from app.core.errors import Forbidden, InvalidData, NotFound
 from app.core.roles import Role
-from app.core.stored_clock import ClockWentBack, StoredClock
 from app.web.api.blueprint import api
 from app.web.api.common import authenticated, caller, json_body, string_field
 from app.web.context import services
