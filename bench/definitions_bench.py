@@ -90,11 +90,11 @@ def bench_deploy(runs: int) -> None:
 
             upgrade(svc.db)  # the schema only: processes/ is what is measured
             t0 = time.perf_counter()
-            problems = validate_files(files)
+            problems = validate_files(files, operations=svc.engine.operations)
             validate.append(time.perf_counter() - t0)
             assert not problems, problems
             t0 = time.perf_counter()
-            parse_bundle(files)
+            parse_bundle(files, operations=svc.engine.operations)
             parse.append(time.perf_counter() - t0)
             engine = CaseEngine(svc.clock, handlers=svc.engine.handlers)  # a fresh definition cache
             t0 = time.perf_counter()

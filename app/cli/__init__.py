@@ -27,6 +27,7 @@ from app.services import Services, build_services, prepare_database
 from app.simulation import InvalidOptions, SimulationError, format_table, parse_options, render_svg
 from app.simulation import simulate as run_simulation
 from app.web.factory import create_app
+from handlers import registry
 
 
 def _services() -> Services:
@@ -248,7 +249,7 @@ def validate(paths: tuple[str, ...]) -> None:
     diagram by diagram, each with the forms it names."""
     problems = []
     for _label, files in _bundles(paths):
-        problems.extend(validate_files(files))
+        problems.extend(validate_files(files, operations=registry()))
     for problem in problems:
         click.echo(problem, err=True)
     if problems:

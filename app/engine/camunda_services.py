@@ -128,12 +128,6 @@ def resolve(call: ServiceCall, known: Collection[str]) -> str | None:
     return next((name for name in call.candidates if name in known), None)
 
 
-def known_handlers() -> set[str]:
-    from handlers import registry
-
-    return set(registry())
-
-
 class CamundaAwareServiceTaskParser(ServiceTaskParser):  # type: ignore[misc]
     """SpiffWorkflow's service task parser; a task without a spiffworkflow operator is read as Camunda."""
 
@@ -144,8 +138,7 @@ class CamundaAwareServiceTaskParser(ServiceTaskParser):  # type: ignore[misc]
             call = service_call(self.node)
         except DialectError as exc:
             raise ValidationException(str(exc), node=self.node, file_name=self.filename) from exc
-        known = getattr(self.process_parser.parser, "operations", None)
-        name = resolve(call, known_handlers() if known is None else known) or call.candidates[0]
+        name = resolve(call, self.process_parser.parser.operations) or call.candidates[0]
         return self.spec_class(
             self.spec, self.bpmn_id, operation_name=name,
             operation_params={k: {"value": v, "type": "any"} for k, v in call.params.items()},

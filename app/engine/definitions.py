@@ -98,11 +98,12 @@ def content_hash(files: dict[str, str]) -> str:
 
 
 def parse_bundle(files: dict[str, str], process_id: str | None = None, *,
-                 operations: Collection[str] | None = None,
+                 operations: Collection[str],
                  deployed_processes: Collection[str] = ()) -> ProcessDefinition:
     """Parse and check BPMN, DMN and form files; raise DefinitionInvalid listing every problem.
 
-    `operations`: the service operations handlers provide (default: handlers/). `deployed_processes`:
+    `operations`: the service operations the handlers provide (the engine's registry, given by the
+    composition root, app/services.py). `deployed_processes`:
     ids deployed already, only to word the message about a call activity to one of them.
     The checks are listed in docs/architecture.md ("Checks before deployment")."""
     if not any(name.endswith(".bpmn") for name in files):
@@ -128,7 +129,7 @@ def parse_bundle(files: dict[str, str], process_id: str | None = None, *,
     problems.extend(loop_problems(documents))
     problems.extend(standard_loop_problems(documents))
     # 3. SpiffWorkflow reads the documents (a dialect may rewrite them first: app.engine.parser)
-    parser = make_parser()
+    parser = make_parser(operations)
     elements: dict[str, ElementInfo] = {}
     element_file: dict[str, str] = {}  # element id -> the .bpmn file it is in
     first_process: str | None = None
@@ -171,7 +172,7 @@ def parse_bundle(files: dict[str, str], process_id: str | None = None, *,
     locate = _locator(documents, elements, element_file)
     problems.extend(expression_problems(spec, subprocess_specs, locate, _flow_finder(documents)))
     told = {p.element_id for p in dialect if p.element_id}
-    problems.extend(p for p in operation_problems(spec, subprocess_specs, locate, _operations(operations))
+    problems.extend(p for p in operation_problems(spec, subprocess_specs, locate, operations)
                     if p.element_id not in told)
     _raise_if_any(problems)
     return ProcessDefinition(
@@ -216,16 +217,6 @@ def _refuse(problems: list[Problem | str]) -> NoReturn:
     order = {name: i for i, name in enumerate(dict.fromkeys(p.file for p in details))}
     details.sort(key=lambda p: (order[p.file], p.line or 0))
     raise DefinitionInvalid(details)
-
-
-def _operations(given: Collection[str] | None) -> Collection[str]:
-    if given is not None:
-        return given
-    # Inside the function for now: handlers import the domain, which imports the engine. It goes when
-    # app/engine/runtime.py passes its registry's names like every other caller (pyproject.toml, ignore_imports).
-    from handlers import registry
-
-    return set(registry())
 
 
 def _read_forms(files: dict[str, str], problems: list[Problem | str]) -> dict[str, dict[str, Any]]:

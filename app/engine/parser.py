@@ -32,10 +32,10 @@ class IopBpmnParser(SpiffBpmnParser):  # type: ignore[misc]
         full_tag("serviceTask"): (CamundaAwareServiceTaskParser, ServiceTask),
     }
 
-    def __init__(self, operations: Collection[str] | None = None) -> None:
+    def __init__(self, operations: Collection[str]) -> None:
         super().__init__()
         self.dialect_problems: list[Problem] = []
-        self.operations = operations  # handler names a Camunda service task may resolve to (None: handlers/)
+        self.operations = operations  # handler names a Camunda service task may resolve to
 
     def add_bpmn_xml(self, bpmn: Any, filename: str | None = None) -> None:
         root = bpmn.getroot() if hasattr(bpmn, "getroot") else bpmn
@@ -43,5 +43,5 @@ class IopBpmnParser(SpiffBpmnParser):  # type: ignore[misc]
         super().add_bpmn_xml(bpmn, filename)
 
 
-def make_parser(operations: Collection[str] | None = None) -> IopBpmnParser:
+def make_parser(operations: Collection[str]) -> IopBpmnParser:
     return IopBpmnParser(operations)

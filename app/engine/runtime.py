@@ -119,6 +119,11 @@ class CaseEngine:
         """The same definitions, handlers and listeners, driven by `clock` (the simulation's virtual time)."""
         return CaseEngine(clock, self.definitions, self.handlers, self._extra_helpers, self.events)
 
+    @property
+    def operations(self) -> frozenset[str]:
+        """The service operations this engine's handlers provide: what a diagram's service tasks may name."""
+        return frozenset(self.handlers)
+
     def step(self, session: Session, case: Case, actor: User | None = None) -> StepContext:
         """The context of one operation on `case`: handed to the handlers it calls and with its events."""
         return StepContext(session, case, self.clock, actor)
@@ -147,7 +152,7 @@ class CaseEngine:
 
         `authorize(process_id, owner municipality id)` runs once the bundle is read and before anything is
         stored; it raises to refuse (the pages and the API; the command line passes none)."""
-        definition = parse_bundle(files, process_id)
+        definition = parse_bundle(files, process_id, operations=self.operations)
         owner = ownership.owner_for_deploy(session, definition.process_id, actor)
         if authorize is not None:
             authorize(definition.process_id, owner)

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from app.cli import main
 from app.engine.validate import validate_bundle
+from handlers import registry
 
 FOREIGN = Path(__file__).parent / "foreign"
 
@@ -79,7 +80,7 @@ def test_every_foreign_diagram_is_listed() -> None:
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_validation_deploys_or_refuses_with_specific_messages(name: str) -> None:
-    problems = validate_bundle(_files(name))
+    problems = validate_bundle(_files(name), operations=registry())
     assert [(p.code, p.line, p.element_id) for p in problems] == EXPECTED[name]
     for problem in problems:
         assert problem.file == name and problem.message and "Traceback" not in problem.message
@@ -94,7 +95,7 @@ def test_the_command_line_says_the_same(name: str, tmp_path: Path, monkeypatch: 
     result = CliRunner().invoke(main, ["validate", str(FOREIGN / name)])
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output
-    expected = [str(p) for p in validate_bundle(_files(name))]
+    expected = [str(p) for p in validate_bundle(_files(name), operations=registry())]
     if expected:
         assert result.exit_code == 1
         assert result.output.splitlines() == expected
@@ -106,7 +107,7 @@ def test_the_api_validates_and_deploys_or_refuses_each(api: Any) -> None:
     owner = api("owner")
     for name in sorted(EXPECTED):
         content = (FOREIGN / name).read_bytes()
-        expected = validate_bundle(_files(name))
+        expected = validate_bundle(_files(name), operations=registry())
         checked = owner.client.post("/api/v1/validate", headers=owner.headers, content_type="multipart/form-data",
                                     data={"files": [(io.BytesIO(content), name)]})
         assert checked.status_code == 200, name

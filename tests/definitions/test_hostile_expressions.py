@@ -20,6 +20,7 @@ from app.engine.safe_expressions import SafeEnvironment
 from app.engine.validate import validate_bundle
 from app.models import Case, CaseEvent
 from app.services import Services
+from handlers import registry
 from tests.timers.helpers import local, move, start
 
 HERE = Path(__file__).parent / "hostile"
@@ -65,7 +66,7 @@ def _bundle(**parts: str) -> dict[str, str]:
 
 
 def _messages(**parts: str) -> list[str]:
-    return [str(p) for p in validate_bundle(_bundle(**parts))]
+    return [str(p) for p in validate_bundle(_bundle(**parts), operations=registry())]
 
 
 def test_the_template_with_safe_expressions_is_valid() -> None:

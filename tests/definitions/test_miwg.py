@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from app.cli import main
 from app.engine.validate import validate_bundle
+from handlers import registry
 
 MIWG = Path(__file__).parent / "miwg"
 LANES = {"lane_without_role", "no_executable_process"}
@@ -45,7 +46,7 @@ def test_every_public_diagram_is_listed() -> None:
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_CODES))
 def test_each_is_refused_with_specific_messages(name: str) -> None:
-    problems = validate_bundle(_files(name))
+    problems = validate_bundle(_files(name), operations=registry())
     assert {p.code for p in problems} == EXPECTED_CODES[name]
     for problem in problems:
         assert problem.file == name and problem.message and "Traceback" not in problem.message
@@ -62,7 +63,8 @@ def test_the_command_line_prints_the_same_and_fails(name: str, tmp_path: Path,
     result = CliRunner().invoke(main, ["validate", str(MIWG / name)])
     assert "Traceback" not in result.output
     assert result.exit_code == 1
-    assert result.output.splitlines() == [str(p) for p in validate_bundle(_files(name))]  # one line each
+    expected = [str(p) for p in validate_bundle(_files(name), operations=registry())]
+    assert result.output.splitlines() == expected  # one line each
 
 
 def test_the_api_refuses_each_with_422_and_the_same_details(api: Any) -> None:

@@ -22,6 +22,7 @@ from app.engine.sandbox import Sandbox
 from app.engine.validate import validate_bundle
 from app.models import Case
 from app.services import Services
+from handlers import registry
 from tests.timers.helpers import open_tasks, start
 
 HERE = Path(__file__).parent / "hostile"
@@ -30,7 +31,8 @@ TEMPLATE = (HERE / "template.bpmn").read_text(encoding="utf-8")
 
 def _timer_messages(timer: str, script: str = "x = 1") -> list[str]:
     text = TEMPLATE.replace("SCRIPT", html.escape(script)).replace("CONDITION", "x == 2")
-    return [str(p) for p in validate_bundle({"hostile.bpmn": text.replace("TIMER", html.escape(timer))})]
+    files = {"hostile.bpmn": text.replace("TIMER", html.escape(timer))}
+    return [str(p) for p in validate_bundle(files, operations=registry())]
 
 
 def _refusal(script: str) -> str:

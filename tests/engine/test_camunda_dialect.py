@@ -14,6 +14,7 @@ from app.core.errors import DefinitionInvalid
 from app.engine.camunda_expressions import DialectError, translate_condition, translate_timer
 from app.engine.definitions import ProcessDefinition, bundle_from_directory, parse_bundle
 from app.engine.task_meta import task_assignee_username, task_due, task_role
+from handlers import registry
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 09:00 in Stockholm
@@ -51,7 +52,7 @@ def _doc(task: str = "", *, lanes: str = "", after: str = "", condition: str = "
 
 
 def _parse(text: str, **files: str) -> ProcessDefinition:
-    return parse_bundle({"p.bpmn": text, **files})
+    return parse_bundle({"p.bpmn": text, **files}, operations=registry())
 
 
 def _problems(text: str, **files: str) -> list[str]:
@@ -242,13 +243,13 @@ def test_bundle_from_directory_finds_the_form_file_a_form_key_names(tmp_path: Pa
     (tmp_path / "p.bpmn").write_text(_doc(task), encoding="utf-8")
     files = bundle_from_directory(tmp_path / "p.bpmn")
     assert sorted(files) == ["p.bpmn", "t.json"]
-    assert parse_bundle(files).form("t") == {"type": "object", "properties": {}}
+    assert parse_bundle(files, operations=registry()).form("t") == {"type": "object", "properties": {}}
 
 
 def test_spiff_dialect_documents_are_untouched() -> None:
     """The demo diagrams parse as before: no dialect problems, no generated forms."""
     for path in sorted((Path(__file__).parents[2] / "processes").glob("*.bpmn")):
-        definition = parse_bundle(bundle_from_directory(path))
+        definition = parse_bundle(bundle_from_directory(path), operations=registry())
         assert definition.forms and all(not n.endswith(".formData") for n in definition.forms)
 
 

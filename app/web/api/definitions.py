@@ -84,7 +84,7 @@ def validate() -> Any:
         raise Forbidden(definition_owners.ROLE_REFUSAL)
     files = _uploaded_files()
     deployed = set(db().scalars(select(DefinitionVersion.process_id).distinct()))
-    problems = validate_bundle(files, deployed_processes=deployed)
+    problems = validate_bundle(files, operations=services().engine.operations, deployed_processes=deployed)
     return jsonify({"problems": [str(p) for p in problems], "details": _details(problems)})
 
 

@@ -124,7 +124,8 @@ def refused_problems(exc: DefinitionInvalid, files: dict[str, str]) -> list[Prob
 def check_bundle(files: dict[str, str]) -> list[ProblemView]:
     """What validating the bundle finds, checked the way the API's POST /validate checks it."""
     deployed = set(db().scalars(select(DefinitionVersion.process_id).distinct()))
-    found: list[Any] = list(validate_bundle(files, deployed_processes=deployed))
+    found: list[Any] = list(validate_bundle(files, operations=services().engine.operations,
+                                            deployed_processes=deployed))
     return problem_views(found, files) if found else []
 
 
