@@ -8,15 +8,17 @@ listener, and importing a module registers nothing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+import handlers
 from app.config import Settings
 from app.core.clock import Clock, make_clock
 from app.core.errors import Conflict
@@ -29,7 +31,6 @@ from app.engine.runtime import CaseEngine
 from app.migrate import upgrade
 from app.notifications import listeners
 from app.notifications.outbox import Outbox
-from handlers import registry
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,10 @@ class Services:
             session.close()
 
 
-def build_services(settings: Settings, clock: Clock | None = None) -> Services:
+def build_services(settings: Settings, clock: Clock | None = None, *,
+                   service_handlers: Mapping[str, Callable[..., Any]] | None = None) -> Services:
+    """Everything the web app, the CLI and the scheduler share. The engine calls the service-task handlers
+    of `handlers.registry()` (or `service_handlers`, a test's own table) and knows no others."""
     db = make_engine(settings.database_url, settings.sqlite_synchronous)
     the_clock = clock or make_clock(settings.clock, settings.timezone, db)  # manual: stored in the database
     outbox = Outbox(the_clock, smtp_url=lambda: settings.smtp_url)  # read per delivery: IOP_SMTP_URL
@@ -71,7 +75,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         db=db,
         session_factory=make_session_factory(db),
         clock=the_clock,
-        engine=CaseEngine(the_clock, handlers=registry(), events=events),
+        engine=CaseEngine(the_clock, handlers=handlers.registry() if service_handlers is None else service_handlers,
+                          events=events),
         outbox=outbox,
     )
 

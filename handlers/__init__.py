@@ -1,9 +1,13 @@
 """Service-task handlers: plain functions that diagrams call by operation name.
 
 A service task names an operation (spiffworkflow:serviceTaskOperator name, or
-camunda:topic); the engine looks it up in the table build_services hands it
-(``registry()``). Unknown names are refused when a diagram is deployed, not when a
-timer fires at night.
+camunda:topic); the engine looks it up in the table the composition root hands it
+(``build_services`` calls ``registry()``). Unknown names are refused when a diagram is
+deployed, not when a timer fires at night.
+
+Importing a module here registers nothing: ``registry()`` builds the table from the list
+below each time it is called. A new handler is a function in one of the modules and a
+line in that list.
 
 Each handler gets the step's context (app/engine/step.py: the session, the case, the
 clock) as its first argument, then the task's parameters as keyword arguments.
@@ -11,12 +15,34 @@ clock) as its first argument, then the task's parameters as keyword arguments.
 
 from __future__ import annotations
 
-from handlers import agreements, builtin
-from handlers.registration import Handler, handler, registered
+from collections.abc import Callable
+from typing import Any
 
-__all__ = ["Handler", "agreements", "builtin", "handler", "registry"]
+from handlers import agreements, builtin
+
+Handler = Callable[..., Any]  # (step: StepContext, **parameters) -> the operation's result
+
+__all__ = ["Handler", "agreements", "builtin", "registry"]
 
 
 def registry() -> dict[str, Handler]:
-    """Every handler by operation name: the built-in ones, Stenungsund's agreement cycle, any a test added."""
-    return registered()
+    """Every handler by operation name, in a new table for each caller."""
+    return {
+        # every municipality
+        "sum_amounts": builtin.sum_amounts,
+        # Stenungsund's agreement cycle (processes/stenungsund_agreement.bpmn)
+        "stenungsund_check_interest": agreements.check_interest,
+        "stenungsund_check_plan": agreements.check_plan,
+        "stenungsund_check_documents": agreements.check_documents,
+        "agreement_plan": agreements.plan,
+        "agreement_next": agreements.next_step,
+        "agreement_release": agreements.release,
+        "agreement_paid": agreements.paid,
+        "agreement_hold": agreements.hold,
+        "agreement_follow_up": agreements.follow_up,
+        "agreement_renew": agreements.renew,
+        "agreement_terminate": agreements.terminate,
+        "agreement_repayment": agreements.repayment,
+        "agreement_finish": agreements.finish,
+        "agreement_notice": agreements.notice,
+    }

@@ -20,7 +20,6 @@ from app.domain.agreements import requirements, state, store
 from app.domain.agreements.settings import AgreementSettings, agreement_settings
 from app.domain.agreements.state import State
 from app.engine.step import StepContext
-from handlers.registration import handler
 
 
 def _json(value: Any) -> str:
@@ -32,7 +31,6 @@ def _settings(step: StepContext | None, municipality: str) -> AgreementSettings:
     return agreement_settings(_running(step).session, municipality)
 
 
-@handler("stenungsund_check_interest")
 def check_interest(step: StepContext | None, args: dict[str, Any]) -> str:
     refusal = requirements.company_refusal(str(args.get("org_number") or ""), args.get("legal_form"))
     if refusal:
@@ -44,7 +42,6 @@ def check_interest(step: StepContext | None, args: dict[str, Any]) -> str:
     return _json({"code": "", "message": ""})
 
 
-@handler("stenungsund_check_plan")
 def check_plan(step: StepContext | None, args: dict[str, Any]) -> str:
     problems = requirements.party_problems(list(args.get("parties") or []))
     settings = _settings(step, str(args.get("municipality") or "stenungsund"))
@@ -54,7 +51,6 @@ def check_plan(step: StepContext | None, args: dict[str, Any]) -> str:
     return _json({"ok": not problems, "problems": problems, "message": " ".join(problems)})
 
 
-@handler("stenungsund_check_documents")
 def check_documents(step: StepContext | None, args: dict[str, Any]) -> str:
     missing = requirements.missing_documents(args)
     return _json({"ok": not missing, "missing": missing, "message": requirements.missing_documents_message(missing)})
@@ -73,24 +69,20 @@ def _running(step: StepContext | None) -> StepContext:
     return step
 
 
-@handler("agreement_plan")
 def plan(step: StepContext | None, args: dict[str, Any]) -> str:
     new = state.new_agreement(args, _settings(step, str(args.get("municipality") or "stenungsund")))
     store.put(_running(step), new)
     return _json(store.view(new))
 
 
-@handler("agreement_next")
 def next_step(step: StepContext | None, args: dict[str, Any]) -> str:
     return _step(step, args, state.next_step)
 
 
-@handler("agreement_release")
 def release(step: StepContext | None, args: dict[str, Any]) -> str:
     return _step(step, args, lambda s: state.release_payment(s, str(args["today"]), _settings(step, s["municipality"])))
 
 
-@handler("agreement_paid")
 def paid(step: StepContext | None, args: dict[str, Any]) -> str:
     def change(s: State) -> State:
         # the payment this task pays (diagram version 3 on); earlier versions paid the current one
@@ -100,41 +92,34 @@ def paid(step: StepContext | None, args: dict[str, Any]) -> str:
     return _step(step, args, change)
 
 
-@handler("agreement_hold")
 def hold(step: StepContext | None, args: dict[str, Any]) -> str:
     return _step(step, args, lambda s: state.hold_gated_payments(s, str(args["follow_up"]), str(args["today"])))
 
 
-@handler("agreement_follow_up")
 def follow_up(step: StepContext | None, args: dict[str, Any]) -> str:
     def change(s: State) -> State:
         return state.follow_up_status(s, s["current_follow_up"]["id"], str(args["status"]), str(args["today"]))
     return _step(step, args, change)
 
 
-@handler("agreement_renew")
 def renew(step: StepContext | None, args: dict[str, Any]) -> str:
     return _step(step, args, lambda s: state.renew(s, {k: v for k, v in args.items() if k != "state"},
                                                    _settings(step, s["municipality"])))
 
 
-@handler("agreement_terminate")
 def terminate(step: StepContext | None, args: dict[str, Any]) -> str:
     return _step(step, args, lambda s: state.terminate(s, str(args["terminated_on"]), str(args.get("reason") or ""),
                                                  list(args.get("paid_ids") or [])))
 
 
-@handler("agreement_repayment")
 def repayment(step: StepContext | None, args: dict[str, Any]) -> str:
     return _step(step, args, lambda s: state.repayment_received(s, int(args["amount_sek"]), str(args["received_on"])))
 
 
-@handler("agreement_finish")
 def finish(step: StepContext | None, args: dict[str, Any]) -> str:
     return _step(step, args, lambda s: state.finish(s, str(args["outcome"])))
 
 
-@handler("agreement_notice")
 def notice(step: StepContext | None, args: dict[str, Any]) -> str:
     return _step(step, args, lambda s: state.notice(s, str(args["kind"]), str(args["ref"]), str(args["today"])))
 

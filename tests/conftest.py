@@ -22,6 +22,7 @@ from app.engine.definitions import ProcessDefinition
 from app.models import DefinitionVersion, User
 from app.services import Services, build_services, deploy_processes, prepare_database
 from app.web.factory import create_app
+from handlers import Handler, registry
 from tests.scratch_database import Template, scratch_database
 
 PASSWORD = "correct-horse-battery"
@@ -76,10 +77,17 @@ def settings(prepared: Prepared, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def services(settings: Settings, clock: ManualClock, prepared: Prepared) -> Iterator[Services]:
+def service_handlers() -> dict[str, Handler]:
+    """The service-task handlers the engine of `services` calls: handlers/ (tests/incidents adds its probe)."""
+    return registry()
+
+
+@pytest.fixture
+def services(settings: Settings, clock: ManualClock, prepared: Prepared,
+             service_handlers: dict[str, Handler]) -> Iterator[Services]:
     """The services on the test's database, with the deployed definitions already parsed, as after
     `prepare_database` in this process: each test gets its own copy (the parsed specs are shared)."""
-    svc = build_services(settings, clock)
+    svc = build_services(settings, clock, service_handlers=service_handlers)
     for definition in prepared.definitions:
         svc.engine.definitions.put(replace(definition, _validators={}, start_forms={}))
     yield svc

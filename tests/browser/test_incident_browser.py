@@ -13,7 +13,7 @@ import pytest
 from app.services import Services
 from tests.browser.axe import blocking, describe, run_axe
 from tests.conftest import PASSWORD
-from tests.incidents.conftest import admins, broken, case_row, failed_case  # noqa: F401 - fixtures
+from tests.incidents.conftest import admins, broken, case_row, failed_case, service_handlers  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("/tmp/shots/h1")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
 from typing import Any
 
 from app.engine.events import CaseEnded, CaseSaved, FeedbackGiven, TaskCompleted, TaskOpened, TimerFired
 from app.services import Services
+from handlers import registry
 from tests import falun_steps as steps
 from tests.engine.test_falun_engine import _complete, _start
 
@@ -77,3 +79,15 @@ print(len(names), installed)
     count, installed = result.stdout.strip().split(" ", 1)
     assert int(count) > 100
     assert installed == "[]"
+
+
+def test_importing_a_handler_registers_nothing(services: Services) -> None:
+    """The engine's handlers are the table `build_services` gives it; defining a handler in an imported module
+    (the incident tests' probe) does not add it anywhere, and no caller's table changes another's."""
+    probe = importlib.import_module("tests.incidents.probe")
+    assert "incident_probe" not in registry() and probe.incident_probe not in registry().values()
+    assert "incident_probe" not in services.engine.operations
+    assert services.engine.operations == set(registry()) and "agreement_plan" in services.engine.operations
+    mine = registry()
+    mine["extra"] = probe.incident_probe
+    assert "extra" not in registry() and "extra" not in services.engine.handlers

@@ -12,11 +12,18 @@ from sqlalchemy import select
 from app.domain.accounts import add_user
 from app.models import Case, CaseEvent, OpenTask, User
 from app.services import Services, deploy_processes
+from handlers import Handler, registry
 from tests.conftest import PASSWORD
 from tests.incidents import probe
 from tests.timers.helpers import start
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def service_handlers() -> dict[str, Handler]:
+    """The engine's handlers with the probe: the probe diagram's service step calls it."""
+    return {**registry(), **probe.HANDLERS}
 
 
 @pytest.fixture

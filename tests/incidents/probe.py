@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers import handler
-
 STATE = {"broken": False}
 
 
-@handler("incident_probe")
 def incident_probe(step: Any) -> str:
     if STATE["broken"]:
         raise RuntimeError("ekonomisystemet svarar inte")
     return "25000"  # a service result is JSON text
+
+
+HANDLERS = {"incident_probe": incident_probe}  # added to the engine by tests/incidents/conftest.py
