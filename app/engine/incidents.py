@@ -3,8 +3,11 @@
 A failure inside the engine (a script, an expression, a service task's handler, a gateway without a
 matching flow, a timer expression, a sandbox limit) no longer undoes the user's completion: the
 failing task stays in SpiffWorkflow's ERROR state, the case's status becomes "failed", the incident is
-kept in ``case.summary["incident"]`` and an ``incident`` event is recorded (``describe`` gives the plain
-words and the technical detail). Form validation still refuses a completion before anything runs.
+kept in ``case.summary["incident"]`` and an ``incident`` event is recorded (``describe`` finds the failing
+step, what failed as a code, and the technical detail). The plain words are not stored: ``incident_message``
+words the code and its parameters in the reader's language where the incident is shown (pages, API, mail);
+an incident stored before the codes keeps its Swedish ``message``, which is shown as it is. Form validation
+still refuses a completion before anything runs.
 
 The repair actions live here as engine operations (no permission checks: app.domain.case_admin decides
 who may call them and records who did): ``retry`` runs the failed step again, ``skip`` completes it
@@ -15,7 +18,8 @@ it, ``move_timer`` gives a waiting date or duration timer a new due time.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -44,16 +48,49 @@ PAUSED_MESSAGE = "the case is paused by an administrator; nothing can be done on
 CANCELLED_MESSAGE = "the case has been cancelled by an administrator"
 
 
+# What failed, as stored in an incident's `code`: a step of the diagram, by cause (`incident.cause.<code>`
+# in the catalogues, worded with the step's name), or the timer sweep's wake of the case.
+CAUSES = ("limit", "service", "gateway", "timer", "script", "expression")
+WAKE = "wake"
+
+
 @dataclass(frozen=True)
 class Incident:
     task: str | None
     step: str
-    message: str
+    code: str  # CAUSES or WAKE
     detail: str
+    params: Mapping[str, str] = field(default_factory=dict)  # the values its words need: the step's name
 
     def as_dict(self, at: datetime) -> dict[str, Any]:
-        return {"at": at.isoformat(), "task": self.task, "step": self.step, "message": self.message,
-                "detail": self.detail}
+        """As stored in the case's summary and its `incident` event."""
+        return {"at": at.isoformat(), "task": self.task, "step": self.step, "code": self.code,
+                "params": dict(self.params), "detail": self.detail}
+
+    def message(self, lang: str) -> str:
+        return incident_message({"code": self.code, "params": self.params}, lang)
+
+
+def incident_message(incident: Mapping[str, Any], lang: str) -> str:
+    """A stored incident's plain words in `lang`, from its code and parameters. One stored before the codes
+    has only its message in Swedish: that text, as it was stored."""
+    code = incident.get("code")
+    params = incident.get("params")
+    params = params if isinstance(params, Mapping) else {}
+    if code in CAUSES:
+        step = str(params["step"]) if "step" in params else translate("incident.unknown_step", lang)
+        return translate("incident.message", lang, step=step, cause=translate(f"incident.cause.{code}", lang))
+    if code == WAKE:
+        return translate("incident.timer.message", lang)
+    message = incident.get("message")
+    return str(message) if message else ""
+
+
+def shown_incident(incident: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    """An incident as the API shows it: its step, its code and its plain words in `lang`, its detail."""
+    return {"at": incident.get("at"), "task": incident.get("task"), "step": incident.get("step"),
+            "code": incident.get("code"), "message": incident_message(incident, lang),
+            "detail": incident.get("detail")}
 
 
 def _kind_of(spec: Any) -> str:
@@ -89,15 +126,13 @@ def describe(exc: BaseException, workflow: BpmnWorkflow | None = None) -> Incide
         errored = failed_tasks(workflow)
         spec = errored[0].task_spec if errored else None
     bpmn_id = getattr(spec, "bpmn_id", None) or getattr(spec, "name", None)
-    name = getattr(spec, "bpmn_name", None) or bpmn_id or translate("incident.unknown_step")
-    name = " ".join(str(name).split())
-    # kept in Swedish in the case's summary (the API returns it as it is)
-    message = translate("incident.message", step=name, cause=translate(f"incident.cause.{_cause(exc)}"))
+    known = getattr(spec, "bpmn_name", None) or bpmn_id
+    name = " ".join(str(known).split()) if known else translate("incident.unknown_step")
     original = getattr(exc, "error", None) or exc.__cause__
     detail = f"{type(exc).__name__}: {exc}"
     if isinstance(original, BaseException) and str(original) not in str(exc):
         detail += f" ({type(original).__name__}: {original})"
-    return Incident(bpmn_id, name, message, detail[:4000])
+    return Incident(bpmn_id, name, _cause(exc), detail[:4000], {"step": name} if known else {})
 
 
 def failed_tasks(workflow: BpmnWorkflow) -> list[Task]:

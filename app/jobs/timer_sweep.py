@@ -144,8 +144,7 @@ def _incident(services: Services, case_id: int, now: datetime, exc: Exception) -
             case = session.get(Case, case_id)
             if case is None:
                 return
-            incident = incidents.Incident(None, translate("incident.timer.step"),
-                                          translate("incident.timer.message"),
+            incident = incidents.Incident(None, translate("incident.timer.step"), incidents.WAKE,
                                           f"{type(exc).__name__}: {exc}"[:4000])
             incidents.mark_failed(services.engine, services.engine.step(session, case), incident)
             case.next_timer_at = None

@@ -13,7 +13,7 @@ from app.notifications.recipients import role_holders
 
 def _mail_text(case: Case, incident: Incident, lang: str) -> tuple[str, str]:
     values = {"reg": case.registration_number, "case": case.title, "step": incident.step,
-              "message": incident.message, "detail": incident.detail}
+              "message": incident.message(lang), "detail": incident.detail}
     return translate("mail.incident.subject", lang, **values), translate("mail.incident.body", lang, **values)
 
 

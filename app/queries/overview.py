@@ -7,8 +7,9 @@ statements whatever the number of cases (about a dozen; none per row):
 - cases per status and municipality, and the active cases (running, failed, suspended) per process, current
   step and municipality;
 - open tasks past their due time per role and municipality;
-- the failed cases: the latest ten with their step and error (the case summary's `incident.message`, else the
-  title of the case's latest `incident` event, fetched for those ten in one statement);
+- the failed cases: the latest ten with their step and error (the case summary's incident worded in the reader's
+  language, `app.engine.incidents.incident_message`, else the title of the case's latest `incident` event,
+  fetched for those ten in one statement);
 - a calendar of the 12 months from the current one (in the configured time zone): open payments due, open
   follow-ups due, renewal dialogues opening and renewal decision deadlines of the running agreements;
 - SEK per year (of the payment's date) and municipality: committed (every payment in the agreements' plans
@@ -39,6 +40,7 @@ from sqlalchemy.orm import Session
 
 from app.core import calendar
 from app.core.statuses import AgreementStatus, CaseStatus, FollowUpStatus, PaymentStatus
+from app.engine.incidents import incident_message
 from app.models import Case, CaseEvent, DefinitionVersion, Municipality, OpenTask
 from app.models.agreement import Agreement, AgreementFollowUp, AgreementPayment, AgreementPeriod
 
@@ -150,9 +152,10 @@ def agreement_figures(session: Session, municipality_ids: Sequence[int] | None, 
     return AgreementFigures(_months(session, municipality_ids, today), _money(session, municipality_ids), now)
 
 
-def overview(session: Session, municipality_ids: Sequence[int] | None, now: datetime, today: date,
+def overview(session: Session, municipality_ids: Sequence[int] | None, now: datetime, today: date, lang: str,
              figures: AgreementFigures | None = None) -> Overview:
-    """The overview; the calendar and the money from `figures` when given (computed now otherwise)."""
+    """The overview; `lang` words the failed cases' incidents; the calendar and the money from `figures` when
+    given (computed now otherwise)."""
     muni_query = select(Municipality).order_by(Municipality.name)
     if municipality_ids is not None:
         muni_query = muni_query.where(Municipality.id.in_(list(municipality_ids)))
@@ -210,7 +213,7 @@ def overview(session: Session, municipality_ids: Sequence[int] | None, now: date
                 .order_by(CaseEvent.at.desc(), CaseEvent.id.desc())):
             titles.setdefault(case_id, title)
     failed = [FailedCase(r.id, r.registration_number, r.municipality_id, r.title or "", r.current_step or "",
-                         _message(r.summary) or titles.get(r.id, ""), r.updated_at) for r in failed_rows]
+                         _message(r.summary, lang) or titles.get(r.id, ""), r.updated_at) for r in failed_rows]
 
     version_rows = sorted((VersionRow(v.id, v.process_id, v.name, v.version, v.deployed_at, per_version.get(v.id, 0))
                            for v in versions if municipality_ids is None or per_version.get(v.id)
@@ -224,10 +227,9 @@ def overview(session: Session, municipality_ids: Sequence[int] | None, now: date
                     {status: sum(per.values()) for status, per in statuses.items()}, figures.at)
 
 
-def _message(summary: Any) -> str:
+def _message(summary: Any, lang: str) -> str:
     incident = summary.get("incident") if isinstance(summary, dict) else None
-    message = incident.get("message") if isinstance(incident, dict) else None
-    return str(message) if message else ""
+    return incident_message(incident, lang) if isinstance(incident, dict) else ""
 
 
 def _months(session: Session, municipality_ids: Sequence[int] | None, today: date) -> list[Month]:

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from app.engine.incidents import incident_message
 from app.engine.safe_expressions import SafeEnvironment
 from app.engine.validate import validate_bundle
 from app.models import Case, CaseEvent
@@ -159,7 +160,8 @@ def test_a_runtime_runaway_fails_only_its_case_with_an_incident(services: Servic
     for mode, reason in expected.items():
         [incident] = incidents[mode]
         assert reason in incident["detail"], (mode, incident)
-        assert incident["message"].endswith("tog för lång tid eller för mycket minne och stoppades."), incident
+        assert incident["code"] == "limit", (mode, incident)
+        assert incident_message(incident, "sv").endswith("tog för lång tid eller för mycket minne och stoppades.")
     assert incidents["plain"] == []
 
 

@@ -23,13 +23,23 @@ def test_a_failing_service_step_keeps_the_completion_and_stops_the_case(services
     assert body["incident"]["task"] == "compute" and body["incident"]["step"] == "Beräkna bidrag"
     assert body["incident"]["message"] == ("Steget 'Beräkna bidrag' kunde inte köras: en tjänst som steget "
                                            "anropar svarade med ett fel.")
-    assert "ekonomisystemet svarar inte" in body["incident"]["detail"]
+    assert "ekonomisystemet svarar inte" in body["incident"]["detail"] and body["incident"]["code"] == "service"
+    english = api("officer").get(f"/api/v1/cases/{case_id}?lang=en").get_json()
+    assert english["incident"]["message"] == ("The step 'Beräkna bidrag' could not run: a service the step calls "
+                                              "answered with an error.")
+    assert english["incident"]["code"] == "service" and english["incident"]["step"] == "Beräkna bidrag"
+    [shown] = [e for e in english["history"] if e["kind"] == "incident"]
+    assert shown["data"]["message"] == english["incident"]["message"] and shown["data"]["code"] == "service"
     case = case_row(services, case_id)
+    # stored as what failed, worded where it is shown
+    assert case.summary["incident"]["code"] == "service" and "message" not in case.summary["incident"]
+    assert case.summary["incident"]["params"] == {"step": "Beräkna bidrag"}
     assert case.status == "failed" and case.next_timer_at is None and open_tasks(services, case_id) == []
     assert case.current_step == "Beräkna bidrag"
     assert [e.kind for e in events(services, case_id, "task_completed")] == ["task_completed"]
     [incident] = events(services, case_id, "incident")
     assert incident.title == "Beräkna bidrag" and incident.data["task"] == "compute"
+    assert incident.data["code"] == "service" and "message" not in incident.data
     with services.unit_of_work() as s:
         mails = list(s.scalars(select(Notification).where(Notification.kind == "incident")))
     assert [m.recipient for m in mails] == ["falun_admin@example.org"]

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from app.models import Case
 from app.services import Services
 from tests.incidents.conftest import case_row, events, failed_case, open_tasks
 from tests.timers.helpers import local, start
@@ -47,6 +48,28 @@ def test_a_failed_case_shows_the_error_and_retry_goes_on(services: Services, bro
     assert "Ärendet kördes igen." in done and "Ärendet har stoppats av ett fel" not in done
     assert case_row(services, case_id).status == "running"
     assert [e.actor_name for e in events(services, case_id, "case_retried")] == ["falun_admin", "falun_admin"]
+
+
+def test_an_english_page_words_the_incident_in_english(services: Services, browser: Browser,
+                                                        broken: Any) -> None:
+    """The incident is stored as a code: the case page (panel and history) and the overview word it in the
+    reader's language; one stored before the codes, with only its Swedish message, still shows that message."""
+    case_id = failed_case(services)
+    browser.login("falun_admin")
+    english = "The step 'Beräkna bidrag' could not run: a service the step calls answered with an error."
+    page = text_of(browser.get(f"/cases/{case_id}?lang=en"))
+    assert page.count(english) == 2 and "kunde inte köras" not in page  # the panel and the history's entry
+    assert english in text_of(browser.get("/admin/?lang=en"))
+    swedish = "Steget 'Beräkna bidrag' kunde inte köras: en tjänst som steget anropar svarade med ett fel."
+    assert text_of(browser.get(f"/cases/{case_id}?lang=sv")).count(swedish) == 2
+    with services.unit_of_work() as s:
+        case = s.get(Case, case_id)
+        assert case is not None
+        case.summary = {**case.summary, "incident": {"at": "2027-01-01T00:00:00+00:00", "task": "compute",
+                                                     "step": "Beräkna bidrag", "message": "Ett äldre fel i steget.",
+                                                     "detail": "RuntimeError: x"}}
+    assert "Ett äldre fel i steget." in text_of(browser.get(f"/cases/{case_id}?lang=en"))
+    assert "Ett äldre fel i steget." in text_of(browser.get("/admin/?lang=en"))
 
 
 def test_skip_suspend_resume_cancel_from_the_page(services: Services, browser: Browser, broken: Any) -> None:

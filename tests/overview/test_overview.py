@@ -21,7 +21,7 @@ from tests.web.pages import Browser, text_of
 
 def test_the_aggregates_of_a_known_data_set(services: Services, known: Known) -> None:
     with services.unit_of_work() as s:
-        found = overview(s, None, NOW, date(2026, 11, 23))
+        found = overview(s, None, NOW, date(2026, 11, 23), "sv")
     f, st = known.falun, known.stenungsund
     assert found.status_totals == {"running": 6, "failed": 2, "completed": 1}
     falun_process = "Initiativ till IOP (Falun)"
@@ -50,7 +50,7 @@ def test_the_aggregates_of_a_known_data_set(services: Services, known: Known) ->
 
 def test_one_municipality_never_shows_the_others_numbers(services: Services, known: Known) -> None:
     with services.unit_of_work() as s:
-        found = overview(s, [known.falun], NOW, date(2026, 11, 23))
+        found = overview(s, [known.falun], NOW, date(2026, 11, 23), "sv")
     assert [m.slug for m in found.municipalities] == ["falun"]
     assert found.status_totals == {"running": 4, "failed": 1, "completed": 1}
     assert all(set(row.per_municipality) == {known.falun} for row in found.steps)
@@ -59,7 +59,7 @@ def test_one_municipality_never_shows_the_others_numbers(services: Services, kno
     assert sum(m.counts["renewal_dialogue"] for m in found.months) == 1
     assert {r.municipality_id for r in found.money} == {known.falun}
     with services.unit_of_work() as s:
-        nothing = overview(s, [], NOW, date(2026, 11, 23))
+        nothing = overview(s, [], NOW, date(2026, 11, 23), "sv")
     assert nothing.status_totals == {} and nothing.failed == [] and nothing.money == [] and nothing.overdue == {}
 
 
@@ -67,7 +67,7 @@ def test_the_calendar_starts_at_the_month_of_today_in_stockholm(services: Servic
                                                                 clock: ManualClock) -> None:
     clock.set(datetime(2026, 11, 30, 23, 30, tzinfo=UTC))  # 00:30 on 1 December in Stockholm
     with services.unit_of_work() as s:
-        found = overview(s, None, clock.now(), clock.today())
+        found = overview(s, None, clock.now(), clock.today(), "sv")
     assert found.months[0].first == date(2026, 12, 1) and found.months[-1].first == date(2027, 11, 1)
     assert found.months[1].first == date(2027, 1, 1) and found.months[1].counts["payment"] == 2
 
@@ -81,7 +81,7 @@ def test_a_constant_number_of_statements(services: Services, known: Known) -> No
     event.listen(services.db, "before_cursor_execute", seen)
     try:
         with services.unit_of_work() as s:
-            overview(s, None, NOW, date(2026, 11, 23))
+            overview(s, None, NOW, date(2026, 11, 23), "sv")
     finally:
         event.remove(services.db, "before_cursor_execute", seen)
     assert len([q for q in statements if q.lstrip().upper().startswith("SELECT")]) <= 13

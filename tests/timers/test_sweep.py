@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from app.engine.incidents import incident_message
 from app.jobs.timer_sweep import fire_due_timers
 from app.models import Case, CaseEvent
 from app.services import Services, build_services
@@ -82,7 +83,8 @@ def test_one_failing_case_is_recorded_and_does_not_stop_the_sweep(services: Serv
     assert [e.task_name for e in fired(services, healthy)] == ["t_dialogue"]
     with services.unit_of_work() as s:
         [incident] = s.scalars(select(CaseEvent).where(CaseEvent.case_id == broken, CaseEvent.kind == "incident"))
-        assert "log" in incident.data["detail"] and incident.data["message"].startswith("Steget ")
+        assert "log" in incident.data["detail"] and incident.data["code"] == "script"
+        assert incident_message(incident.data, "sv").startswith("Steget ")
     row = case_row(services, broken)
     assert row.status == "failed" and row.next_timer_at is None  # stopped: an administrator decides (no retry)
     assert case_row(services, healthy).status == "running"

@@ -19,7 +19,7 @@ from app.models import Attachment
 from app.queries import case_list
 from app.web.api import jsonbody
 from app.web.api.blueprint import api
-from app.web.api.common import authenticated, caller, json_body, paging, row_id, string_field
+from app.web.api.common import authenticated, caller, json_body, paging, row_id, string_field, text_language
 from app.web.api.views import case_detail, iso
 from app.web.context import commit, db, services
 from app.web.csv_cells import csv_chunks, safe_cell
@@ -47,7 +47,7 @@ def create_case() -> Any:
     case = task_actions.start_case(db(), services().engine, caller(), municipality or "", process,
                                    body.get("data"), organisation, lang if lang in ("sv", "en") else "en")
     commit()
-    return jsonify(case_detail(db(), services().engine, case, services().clock.now())), 201
+    return jsonify(case_detail(db(), services().engine, case, services().clock.now(), text_language())), 201
 
 
 @api.get("/cases")
@@ -114,7 +114,7 @@ def _csv_response(first: case_list.CaseRow | None, rest: Iterator[case_list.Case
 @authenticated
 def get_case(case_id: str) -> Any:
     case = task_actions.get_case(db(), caller(), _case_id(case_id))
-    return jsonify(case_detail(db(), services().engine, case, services().clock.now()))
+    return jsonify(case_detail(db(), services().engine, case, services().clock.now(), text_language()))
 
 
 @api.post("/cases/<case_id>/withdraw")
@@ -123,7 +123,7 @@ def withdraw(case_id: str) -> Any:
     reason = string_field(json_body("reason"), "reason", max_length=2000)
     case = task_actions.withdraw(db(), services().engine, caller(), _case_id(case_id), reason or "")
     commit()
-    return jsonify(case_detail(db(), services().engine, case, services().clock.now()))
+    return jsonify(case_detail(db(), services().engine, case, services().clock.now(), text_language()))
 
 
 @api.post("/cases/<case_id>/attachments")

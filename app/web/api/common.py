@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from flask import request
 from sqlalchemy import select
 
+from app import i18n
 from app.core.errors import Forbidden, InvalidData
 from app.core.errors import Unauthenticated as Unauthorized
 from app.models import Municipality, User
@@ -73,6 +74,12 @@ def row_id(raw: str) -> int | None:
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 10 or int(raw) > 2**31 - 1:
         return None
     return int(raw)
+
+
+def text_language() -> i18n.Language:
+    """The language of plain-words texts in an answer, such as a failed case's incident: `?lang=en` for English,
+    else Swedish (field messages, worded in English unless `?lang=sv`, choose theirs where they are made)."""
+    return i18n.language(request.args.get("lang"))
 
 
 def paging() -> tuple[int, int]:

@@ -146,7 +146,8 @@ def _paths() -> dict[str, Any]:
         },
         "/cases/{case_id}": {"get": _op(
             "getCase", "A case with its open tasks, next timer, feedback and history", result="Case",
-            params=[CASE_ID], errors="401 404", tag="cases")},
+            params=[CASE_ID, _query("lang", "sv or en: the language of a failed case's incident message (sv)")],
+            errors="401 404", tag="cases")},
         "/cases/{case_id}/agreement": {"get": _op(
             "getAgreement", "The agreement of a case: periods, payments and follow-ups with their dates and "
                             "status (404 while the case has no agreement)", result="Agreement", params=[CASE_ID],

@@ -112,7 +112,11 @@ SCHEMAS: dict[str, Any] = {
                     "items": ref("Event")},
         "can_withdraw": {"type": "boolean", "description": "whether the organisation may withdraw now"},
         "incident": obj({"at": TIME, "task": NULLABLE_STRING, "step": STRING,
-                         "message": {"type": "string", "description": "what failed, in plain Swedish"},
+                         "code": {"type": ["string", "null"], "description": "what failed: limit, service, "
+                                  "gateway, timer, script or expression (a step of the diagram), wake (the timer "
+                                  "sweep could not wake the case); null for an incident stored before the codes"},
+                         "message": {"type": "string", "description": "what failed, in plain words: Swedish, "
+                                     "English with ?lang=en"},
                          "detail": {"type": "string", "description": "the technical error"}},
                         description="failed cases only: the error that stopped the case"),
         "notice": {"type": "string", "description": "failed cases only: the case stopped; administrators are told"},

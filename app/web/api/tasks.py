@@ -13,7 +13,7 @@ from app.domain import permissions, task_actions
 from app.queries import inbox
 from app.queries.inbox import parse_query
 from app.web.api.blueprint import api
-from app.web.api.common import authenticated, caller, json_body
+from app.web.api.common import authenticated, caller, json_body, text_language
 from app.web.api.views import case_detail, inbox_json, task_json
 from app.web.context import commit, db, services
 
@@ -89,4 +89,4 @@ def complete(task_id: str) -> Any:
     case = task_actions.complete(db(), services().engine, caller(), _task_id(task_id), data,
                                  lang if lang in ("sv", "en") else "en")
     commit()
-    return jsonify(case_detail(db(), services().engine, case, services().clock.now()))
+    return jsonify(case_detail(db(), services().engine, case, services().clock.now(), text_language()))

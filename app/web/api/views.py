@@ -9,6 +9,7 @@ from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from app.core.statuses import CaseStatus
+from app.engine.incidents import incident_message, shown_incident
 from app.engine.runtime import CaseEngine
 from app.models import Case, CaseEvent, DefinitionVersion, OpenTask, User
 
@@ -149,7 +150,15 @@ def _summary(case: Case) -> dict[str, Any]:
     }
 
 
-def case_detail(session: Session, engine: CaseEngine, case: Case, now: datetime) -> dict[str, Any]:
+def _event_data(event: CaseEvent, lang: str) -> Any:
+    """An event's data; an incident's with its plain words in `lang` (stored as a code since they are worded)."""
+    if event.kind == "incident" and isinstance(event.data, dict):
+        return {**{k: v for k, v in event.data.items() if k != "params"}, "message": incident_message(event.data, lang)}
+    return event.data
+
+
+def case_detail(session: Session, engine: CaseEngine, case: Case, now: datetime, lang: str) -> dict[str, Any]:
+    """The case as GET /cases/{id} answers; `lang` words a failed case's incident (Swedish unless ?lang=en)."""
     body = case_summary(case, session)
     open_tasks = list(session.scalars(select(OpenTask).where(OpenTask.case_id == case.id)
                                       .order_by(OpenTask.created_at)))
@@ -158,9 +167,10 @@ def case_detail(session: Session, engine: CaseEngine, case: Case, now: datetime)
     body["feedback"] = case.feedback
     events = session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id))
     body["history"] = [{"at": iso(e.at), "actor": e.actor_name, "kind": e.kind, "task": e.task_name,
-                        "title": e.title, "data": e.data} for e in events]
+                        "title": e.title, "data": _event_data(e, lang)} for e in events]
     body["can_withdraw"] = engine.can_receive(session, case, "withdraw") if case.status == CaseStatus.RUNNING else False
     if case.status == CaseStatus.FAILED:  # stopped on an error (app.engine.incidents); the administrators are told
-        body["incident"] = (case.summary or {}).get("incident")
+        stored = (case.summary or {}).get("incident")
+        body["incident"] = shown_incident(stored, lang) if isinstance(stored, dict) else stored
         body["notice"] = "the case has stopped on an error after this; its administrators have been told"
     return body

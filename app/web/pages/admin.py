@@ -120,7 +120,7 @@ def index() -> Any:
     now, today = clock.now(), clock.today()
     figures = _figures_cache().get((tuple(ids) if ids is not None else None, today), now,
                                    lambda: agreement_figures(db(), ids, now, today))
-    found = overview(db(), ids, now, today, figures)
+    found = overview(db(), ids, now, today, lang(), figures)
     slug = chosen.slug if chosen else ""
     names = {m.id: m.name for m in found.municipalities}
     upcoming_link = None

@@ -163,8 +163,10 @@ def _panel(case: Case) -> Markup | str:
     at = None
     if incident and incident.get("at"):
         at = when(datetime.fromisoformat(incident["at"]), tz, lang())
+    message = incidents.incident_message(incident, lang()) if incident else ""
     return Markup(render_template(  # noqa: S704 - an autoescaped template's output
         "cases/_admin_panel.html", case=case, repair=repair, incident=incident, incident_at=at,
+        incident_message=message,
         reassign_rows=rows, waiting=timers, form=stash.get("form"), values=stash.get("values", {}),
         errors=stash.get("errors", {})))
 

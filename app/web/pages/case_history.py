@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from app.core.roles import ROLE_TITLES
+from app.engine.incidents import incident_message
 from app.models import Case, CaseEvent
 from app.web import formatting
 from app.web.i18n import translate
@@ -126,7 +127,7 @@ def _details(event: CaseEvent, lang: str, tz: ZoneInfo) -> tuple[list[Detail], s
     reason = data.get("reason")
     if reason:
         shown.append(Detail(translate("case_page.detail.reason", lang), str(reason)))
-    message = data.get("message")
+    message = incident_message(data, lang) if event.kind == "incident" else data.get("message")
     if message and event.kind != "message":  # a BPMN message's name is not for readers
         label = "case_page.detail.problem" if event.kind == "incident" else "case_page.detail.message"
         shown.append(Detail(translate(label, lang), str(message)))
