@@ -182,6 +182,32 @@ def test_modeller_page_loads_the_version(browser: Browser, services: Services) -
     assert browser.client.get("/processes/versions/99999/modeller").status_code == 404
 
 
+def test_the_modeller_script_gets_singular_and_plural_texts(browser: Browser, services: Services) -> None:
+    """Counts in the modeller's status and badges come from the catalogue's plural entries, both forms, in the
+    page's language (Swedish unless asked for English); the script picks the form with Intl.PluralRules."""
+    row = falun_version(services)
+    browser.login("owner")
+
+    def texts(query: str) -> dict[str, Any]:
+        page = browser.get(f"/processes/versions/{row.id}/modeller{query}")
+        found = re.search(r'<script type="application/json" id="modeller-texts">(.*?)</script>', page, re.S)
+        assert found, page[:2000]
+        result: dict[str, Any] = json.loads(found.group(1))
+        return result
+
+    swedish = texts("")
+    assert swedish["lang"] == "sv" and swedish["problem_count"] == {"one": "{count} fel", "other": "{count} fel"}
+    assert swedish["invalid"] == {"one": "{count} problem hittades. Det listas nedan och är markerat i diagrammet.",
+                                  "other": "{count} problem hittades. De listas nedan och är markerade i diagrammet."}
+    assert swedish["validating"] == "Validerar …"
+    english = texts("?lang=en")
+    assert english["lang"] == "en" and english["problem_count"] == {"one": "{count} error", "other": "{count} errors"}
+    assert english["refused"] == {
+        "one": "The version was not deployed: {count} problem. It is listed below and marked in the diagram.",
+        "other": "The version was not deployed: {count} problems. They are listed below and marked in the diagram."}
+    assert "(s)" not in json.dumps(english)
+
+
 def test_pages_without_bpmn_js_say_it_is_not_installed(app: Flask, browser: Browser, flow: Flow,
                                                        services: Services, tmp_path: Path) -> None:
     app.config["IOP_BPMN_JS_DIST"] = str(tmp_path / "nowhere")

@@ -16,6 +16,7 @@ from lxml import etree
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
+from app import i18n
 from app.core.errors import DefinitionInvalid, Forbidden, InvalidData, NotFound
 from app.core.roles import PROCESS_ROLES
 from app.domain import definition_owners, permissions
@@ -24,7 +25,7 @@ from app.models import Case, DefinitionVersion, Municipality, User
 from app.web.api.definitions import MAX_FILE_BYTES
 from app.web.api.definitions import _uploaded_files as uploaded_files  # the API's checks: type, size, UTF-8
 from app.web.context import commit, db, services
-from app.web.i18n import translate
+from app.web.i18n import current_language, translate
 from app.web.pages import bpmn_vendor
 from app.web.pages.common import user
 from app.web.security import login_required
@@ -294,15 +295,26 @@ def modeller(version_id: int) -> Any:
     _require_process_owner(row)
     name = _bpmn_name(row, request.args.get("file"))
     others = sorted(n for n in row.files if n != name)
-    texts = {key: translate(f"modeller.js.{key}") for key in MODELLER_JS_TEXTS}
     return render_template("processes/modeller.html", row=row, diagram=name, others=others,
                            installed=bpmn_vendor.installed(bpmn_vendor.MODELER),
-                           vendor_js=bpmn_vendor.MODELER, vendor_css=bpmn_vendor.STYLESHEETS, texts=texts)
+                           vendor_js=bpmn_vendor.MODELER, vendor_css=bpmn_vendor.STYLESHEETS, texts=modeller_texts())
 
 
-MODELLER_JS_TEXTS = ("loading", "loaded", "load_failed", "validating", "valid", "invalid", "deploying",
-                     "deployed", "unchanged", "refused", "failed", "show", "problem_count", "no_element",
-                     "line", "element")
+MODELLER_JS_TEXTS = ("loading", "loaded", "load_failed", "validating", "valid", "deploying", "deployed",
+                     "unchanged", "failed", "show", "no_element", "line", "element")
+MODELLER_JS_COUNTS = ("invalid", "refused", "problem_count")  # plural entries: "{count} problems found"
+
+
+def modeller_texts() -> dict[str, Any]:
+    """The modeller script's texts in the request's language (the page renders them as JSON). A text with a
+    count comes in both forms of the catalogue, `{count}` left for the script, under the names the
+    browser's `Intl.PluralRules` gives them: Swedish and English have `one` (1) and `other` (the rest)."""
+    lang = current_language()
+    texts: dict[str, Any] = {key: translate(f"modeller.js.{key}", lang) for key in MODELLER_JS_TEXTS}
+    for key in MODELLER_JS_COUNTS:
+        texts[key] = {form: i18n.plural(f"modeller.js.{key}", n, lang, count="{count}")
+                      for form, n in (("one", 1), ("other", 2))}
+    return {"lang": lang, **texts}
 
 
 def _edited_bundle(row: DefinitionVersion) -> tuple[dict[str, str], str]:

@@ -41,7 +41,8 @@ function showElement(modeler, element) {
   if (typeof canvas.focus === "function") canvas.focus();
 }
 
-export function renderProblems(modeler, box, problems, texts) {
+// `counted(forms, n)` words a text with a count (the badge's "{count} errors") in the page's language.
+export function renderProblems(modeler, box, problems, texts, counted) {
   clearProblems(modeler, box);
   if (!problems.length) return;
   const registry = modeler.get("elementRegistry");
@@ -82,7 +83,7 @@ export function renderProblems(modeler, box, problems, texts) {
     badge.className = "iop-problem-badge";
     badge.dataset.elementId = id;
     badge.title = messages.join("\n");
-    badge.textContent = texts.problem_count.replace("{count}", String(messages.length));
+    badge.textContent = counted(texts.problem_count, messages.length);
     overlays.add(id, OVERLAY_TYPE, { position: { top: -14, left: -6 }, scale: { min: 1 }, html: badge });
   }
   box.hidden = false;

@@ -9,6 +9,7 @@ const deployButton = document.getElementById("modeller-deploy");
 const statusRegion = document.getElementById("modeller-status");
 const problemsBox = document.getElementById("modeller-problems");
 
+const plurals = new Intl.PluralRules(texts.lang);
 const modeler = new window.BpmnJS({ container: root });
 // Tests and power users reach the diagram through the bpmn-js API.
 window.iopModeler = modeler;
@@ -42,9 +43,15 @@ async function send(url) {
   return { response, data };
 }
 
+// A text with a count: the server gives its forms by plural category ({one, other} in Swedish and English).
+function counted(forms, count) {
+  const form = forms[plurals.select(count)] || forms.other;
+  return form.replace("{count}", String(count));
+}
+
 function showProblems(data) {
   const details = (data && data.details) || [];
-  renderProblems(modeler, problemsBox, details, texts);
+  renderProblems(modeler, problemsBox, details, texts, counted);
   return details.length;
 }
 
@@ -62,7 +69,7 @@ async function validate() {
     if (response.ok && count === 0) {
       setStatus(statusRegion, texts.valid);
     } else {
-      setStatus(statusRegion, texts.invalid.replace("{count}", String(count)), true);
+      setStatus(statusRegion, counted(texts.invalid, count), true);
       problemsBox.focus();
     }
   } catch (error) {
@@ -94,7 +101,7 @@ async function deploy() {
       return;
     }
     const count = showProblems(data);
-    setStatus(statusRegion, texts.refused.replace("{count}", String(count)), true);
+    setStatus(statusRegion, counted(texts.refused, count), true);
     problemsBox.focus();
   } catch (error) {
     setStatus(statusRegion, texts.failed, true);
