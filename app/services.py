@@ -101,7 +101,8 @@ def deploy_processes(services: Services, directory: Path | None = None) -> list[
 
 
 def prepare_database(services: Services) -> None:
-    """Migrate, load the municipalities from config/ and deploy processes/: what `iop serve` does first."""
+    """Migrate, load the municipalities from config/ (settings only where none are stored) and deploy processes/:
+    what `iop serve` does first."""
     upgrade(services.db)
     services.clock.now()  # a stored manual clock writes its row now, outside the transactions below
     with services.unit_of_work() as session:

@@ -1,9 +1,10 @@
 """A municipality's settings, typed and validated: what it offers, when it reminds, how its agreements run.
 
 They are stored in the table `municipality_settings` (app/models/municipal_settings.py), one row per
-municipality, loaded from config/municipalities/<slug>.json when the database is prepared (and by the
-demo). Everything reads them through `settings_of(municipality)`, which returns a `MunicipalSettings`, and
-stores them with `configure(municipality, settings)`.
+municipality, loaded from config/municipalities/<slug>.json when the database is prepared for a municipality
+that has none yet (a stored row is kept: config/ gives only the first settings). Everything reads them
+through `settings_of(municipality)`, which returns a `MunicipalSettings`, and stores them with
+`configure(municipality, settings)`.
 
 `MunicipalSettings.from_mapping` is the one validation: the config loader uses it, and a page that lets an
 administrator edit the settings can use it too (it raises `SettingsError` naming the field at fault).

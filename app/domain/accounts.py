@@ -56,17 +56,21 @@ def clean_email(address: str | None) -> str | None:
 
 
 def load_municipalities(session: Session, config_dir: Path) -> list[Municipality]:
-    """Create or update the municipalities described in config/municipalities/*.json."""
+    """Create or update the municipalities described in config/municipalities/*.json (name, registration
+    format). A municipality without stored settings gets the file's; stored settings are kept, so that a
+    change made in the database (an administrator's) outlives the next start. Every file is validated."""
     result = []
     for path in sorted(config_dir.glob("*.json")):
         spec: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        settings = _settings(path, spec)
         row = session.scalar(select(Municipality).where(Municipality.slug == spec["slug"]))
         if row is None:
             row = Municipality(slug=spec["slug"])
             session.add(row)
         row.name = spec["name"]
         row.registration_format = spec.get("registration_format", "KS {year}/{seq:04d}")
-        configure(row, _settings(path, spec))
+        if row.settings_row is None:
+            configure(row, settings)
         result.append(row)
     session.flush()
     return result

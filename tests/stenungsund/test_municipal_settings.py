@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from app.core.municipal_settings import AgreementSettings, MunicipalSettings, SettingsError, configure, settings_of
-from app.domain.accounts import municipality_by_slug
-from app.services import Services
+from app.domain.accounts import configured_settings, municipality_by_slug
+from app.services import Services, prepare_database
 
 
 @pytest.mark.parametrize(("values", "field"), [
@@ -41,3 +41,22 @@ def test_the_config_files_are_stored_and_read_back_typed(services: Services) -> 
         configure(municipality_by_slug(s, "falun"), changed)
     with services.unit_of_work() as s:
         assert settings_of(municipality_by_slug(s, "falun")).agreement.payment_overdue_days == 30
+
+
+def test_preparing_the_database_again_keeps_stored_settings(services: Services) -> None:
+    """config/ gives a municipality its first settings; from then on the stored row is kept at every start,
+    and a municipality without a row gets config/'s values."""
+    with services.unit_of_work() as s:
+        falun = municipality_by_slug(s, "falun")
+        configure(falun, MunicipalSettings.from_mapping(dict(settings_of(falun).to_mapping(), payment_overdue_days=30)))
+        gavle = municipality_by_slug(s, "gavle")
+        assert gavle.settings_row is not None
+        gavle.settings_row = None  # the row is deleted (delete-orphan)
+    with services.unit_of_work() as s:
+        assert municipality_by_slug(s, "gavle").settings_row is None
+    prepare_database(services)
+    with services.unit_of_work() as s:
+        assert settings_of(municipality_by_slug(s, "falun")).agreement.payment_overdue_days == 30
+        gavle_settings = settings_of(municipality_by_slug(s, "gavle"))
+    assert gavle_settings == configured_settings(services.settings.config_path / "municipalities", "gavle")
+    assert gavle_settings.agreement.renewal_dialogue_months_before_end == 9
