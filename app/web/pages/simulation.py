@@ -1,4 +1,4 @@
-"""Process owners try an agreement's whole cycle on a virtual clock (app/simulation.py) before deciding on it.
+"""Process owners try an agreement's whole cycle on a virtual clock (the package app/simulation/) before deciding on it.
 
 A simulation costs seconds of CPU (a throwaway database, the real engine, years of timers), so the
 page cannot be used to load the machine: at most one simulation runs at a time per process (which
