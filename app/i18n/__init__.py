@@ -47,9 +47,15 @@ def _keys(lang: str) -> tuple[str, ...]:
 
 def texts_under(prefix: str, lang: str = DEFAULT) -> dict[str, str]:
     """Every singular text whose key starts with `prefix`, keyed without it (Swedish where `lang` lacks one):
-    a family of messages looked up by a code (`validation.required`)."""
+    a family of messages looked up by a code (`validation.required`). A fresh dict each call (the caller may
+    change it) from the family found once per prefix and language: the catalogues do not change while running."""
+    return dict(_family(prefix, lang))
+
+
+@cache
+def _family(prefix: str, lang: str) -> tuple[tuple[str, str], ...]:
     keys = {key for code in {DEFAULT, lang} for key in _keys(code) if key.startswith(prefix)}
-    return {key.removeprefix(prefix): _lookup(key, lang) for key in sorted(keys)}
+    return tuple((key.removeprefix(prefix), _lookup(key, lang)) for key in sorted(keys))
 
 
 def _lookup(key: str, lang: str) -> str:
