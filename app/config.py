@@ -48,6 +48,8 @@ class Settings:
     metrics_token: str = ""
     # the overview's calendar and money are kept this many seconds per web process (0: computed every time)
     overview_cache_seconds: int = 60
+    # where the accessibility statement (/tillganglighet) sends people: an e-mail address or a telephone number
+    accessibility_contact: str = ""
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -81,6 +83,7 @@ class Settings:
             oidc_contact=os.environ.get("IOP_OIDC_CONTACT", "").strip(),
             metrics_token=os.environ.get("IOP_METRICS_TOKEN", "").strip(),
             overview_cache_seconds=_env_int("IOP_OVERVIEW_CACHE_SECONDS", 60, minimum=0),
+            accessibility_contact=os.environ.get("IOP_ACCESSIBILITY_CONTACT", "").strip(),
         )
         for key, value in overrides.items():
             if not hasattr(settings, key):

@@ -75,6 +75,14 @@ def test_axe_fails_on_a_serious_finding(page: Any, axe: Any) -> None:
         axe(page, "self-test-unlabelled-input")
 
 
+def test_the_accessibility_statement_from_the_footer(page: Any, axe: Any) -> None:
+    page.goto("/login")
+    page.get_by_role("contentinfo").get_by_role("link", name="Tillgänglighetsredogörelse").click()
+    page.get_by_role("heading", level=1, name="Tillgänglighetsredogörelse för IOP-portalen").wait_for()
+    assert page.url.endswith("/tillganglighet")
+    axe(page, "accessibility-statement")
+
+
 def test_log_in_and_every_roles_inbox(page: Any, axe: Any, person: Callable[[str], Person],
                                       stenungsund_staff: None) -> None:
     page.goto("/login")
