@@ -18,6 +18,7 @@ from app.core.roles import ROLES
 from app.demo import DEMO_LOGIN, DEMO_PASSWORD, load_demo
 from app.domain.accounts import AccountError, add_organisation, add_user, change_password, user_by_username
 from app.domain.passwords import verify_password
+from app.domain.records import verify as verify_records
 from app.engine.definitions import bundle_from_directory
 from app.engine.validate import validate_files
 from app.logging_setup import configure_logging
@@ -111,6 +112,31 @@ def demo() -> None:
         logging.getLogger("app.notifications.transport").setLevel(logging.WARNING)
     for line in load_demo(services):
         click.echo(line)
+
+
+@main.group()
+def records() -> None:
+    """The case records: the sealed history."""
+
+
+@records.command("verify")
+def records_verify() -> None:
+    """Recompute every case's sealed history; exit 1 naming each entry changed, removed or unsealed."""
+    services = _services()
+    with services.unit_of_work() as session:
+        result = verify_records(session)
+    for finding in result.findings:
+        click.echo(f"case {finding.registration_number or finding.case_id} (id {finding.case_id}): history entry "
+                   f"{finding.event_id} ({finding.kind}) {PROBLEMS[finding.problem]}")
+    click.echo(f"{result.entries} history entries in {result.cases} cases checked: "
+               + ("all intact" if result.intact else f"{len(result.findings)} problems"))
+    if not result.intact:
+        sys.exit(1)
+
+
+PROBLEMS = {"altered": "was changed after it was written",
+            "link_broken": "does not follow the entry before it (an entry was removed, inserted or re-sealed)",
+            "unsealed": "has no seal (written around the application)"}
 
 
 @main.group()

@@ -18,7 +18,7 @@ from app.core.errors import Conflict, Forbidden, InvalidData, NotFound
 from app.core.roles import Role
 from app.domain import permissions
 from app.domain.task_actions import get_case
-from app.engine import incidents
+from app.engine import history, incidents
 from app.engine.events import TaskAssigned
 from app.engine.runtime import CaseEngine
 from app.models import Case, CaseEvent, OpenTask, User
@@ -142,9 +142,10 @@ def assign(session: Session, engine: CaseEngine, user: User, task_id: str, usern
     task.assignee_id = target.id
     now = engine.clock.now()
     case.updated_at = now  # bumps the case version: a racing claim or completion conflicts
-    session.add(CaseEvent(case_id=case.id, at=now, actor_id=user.id, actor_name=user.display_name or user.username,
-                          kind="task_assigned", task_name=task.name, title=task.title,
-                          data={"task_id": task.id, "username": name, "previous": previous, "reason": text}))
+    history.append(session, CaseEvent(
+        case_id=case.id, at=now, actor_id=user.id, actor_name=user.display_name or user.username,
+        kind="task_assigned", task_name=task.name, title=task.title,
+        data={"task_id": task.id, "username": name, "previous": previous, "reason": text}))
     session.flush()
     engine.events.announce(TaskAssigned(engine.step(session, case, user), task))
     return task

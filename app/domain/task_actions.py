@@ -19,7 +19,7 @@ from app.core.roles import Role
 from app.domain import permissions, start_data
 from app.domain.accounts import AccountError, municipality_by_slug, organisation_by_number
 from app.domain.agreements import late_renewal
-from app.engine import incidents
+from app.engine import history, incidents
 from app.engine.events import TaskAssigned
 from app.engine.runtime import CaseEngine
 from app.models import Attachment, Case, CaseEvent, OpenTask, Organisation, User
@@ -88,7 +88,7 @@ def _touch(session: Session, engine: CaseEngine, user: User, task: OpenTask, kin
     case = session.get(Case, task.case_id)
     assert case is not None
     case.updated_at = engine.clock.now()  # bumps the case version: a racing claim or completion conflicts
-    session.add(CaseEvent(case_id=task.case_id, at=engine.clock.now(), actor_id=user.id,
+    history.append(session, CaseEvent(case_id=task.case_id, at=engine.clock.now(), actor_id=user.id,
                           actor_name=user.display_name or user.username, kind=kind, task_name=task.name,
                           title=task.title, data={"task_id": task.id}))
     session.flush()

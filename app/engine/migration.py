@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 
 from app.core.errors import Conflict, InvalidData
 from app.core.statuses import CaseStatus, MigrationStatus
+from app.engine import history
 from app.engine.compaction import pruned
 from app.engine.definitions import ProcessDefinition
 from app.engine.serialization import workflow_from_json, workflow_to_json
@@ -396,7 +397,7 @@ def document_hash(text: str) -> str:
 # ------------------------------------------------------------------- persisting (no commit)
 def _event(session: Session, case: Case, at: Any, actor: User | None, actor_name: str, kind: str, title: str,
            data: dict[str, Any]) -> None:
-    session.add(CaseEvent(case_id=case.id, at=at, actor_id=actor.id if actor else None,
+    history.append(session, CaseEvent(case_id=case.id, at=at, actor_id=actor.id if actor else None,
                           actor_name=actor_name, kind=kind, task_name=None, title=title, data=data))
 
 

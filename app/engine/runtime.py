@@ -37,7 +37,7 @@ from app.core.clock import Clock
 from app.core.errors import Conflict, EngineError, InvalidData, NotFound, ScriptFailure
 from app.core.search import task_search_text
 from app.core.statuses import CaseStatus
-from app.engine import incidents, ownership
+from app.engine import history, incidents, ownership
 from app.engine.compaction import compact
 from app.engine.definitions import DefinitionCache, ProcessDefinition, parse_bundle, serialized_spec
 from app.engine.events import (
@@ -366,7 +366,7 @@ class CaseEngine:
         entry = CaseEvent(case_id=case.id, at=self.clock.now(), actor_id=actor.id if actor else None,
                               actor_name=_actor_name(actor), kind=kind, task_name=task_name, title=title,
                               data=data or {})
-        step.session.add(entry)
+        history.append(step.session, entry)
         step.recorded.append(entry)
 
     def _feedback(self, step: StepContext, title: str, text: str) -> None:

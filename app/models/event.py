@@ -1,4 +1,8 @@
-"""The append-only history of a case."""
+"""The append-only history of a case.
+
+The database refuses UPDATE and DELETE of its rows (triggers, migration 0026); each row is sealed to the one
+before it of the same case by `hash` over `prev_hash` and its content (app.core.history_chain), written by
+app.engine.history.append and checked by `iop records verify`."""
 
 from __future__ import annotations
 
@@ -27,3 +31,5 @@ class CaseEvent(Base):
     task_name: Mapped[str | None] = mapped_column(String(120))
     title: Mapped[str] = mapped_column(String(300), default="")
     data: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))  # the case's previous entry's hash ("" for the first)
+    hash: Mapped[str | None] = mapped_column(String(64))

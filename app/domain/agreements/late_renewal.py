@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from app.core.clock import Clock
 from app.core.errors import InvalidData
 from app.core.municipal_settings import AgreementSettings, settings_of
+from app.engine import history
 from app.models import Case, CaseEvent, OpenTask, User
 from app.models.agreement import Agreement
 
@@ -92,7 +93,7 @@ def check(session: Session, clock: Clock, case: Case, task: OpenTask, data: dict
 
 def record(session: Session, clock: Clock, case: Case, actor: User, late: Late) -> None:
     """After completing: the case history says the decision came late (title: the deadline)."""
-    session.add(CaseEvent(case_id=case.id, at=clock.now(), actor_id=actor.id,
+    history.append(session, CaseEvent(case_id=case.id, at=clock.now(), actor_id=actor.id,
                           actor_name=actor.display_name or actor.username, kind=EVENT,
                           task_name=TASK, title=late.deadline.isoformat(), data={
                               "deadline": late.deadline.isoformat(), "decided_on": late.decided_on.isoformat(),
