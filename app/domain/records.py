@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from app.core.history_chain import GENESIS, entry_hash
@@ -83,8 +83,7 @@ def _entries(session: Session) -> Iterator[CaseEvent]:
     last_case, last_id = -1, -1
     while True:
         batch = list(session.scalars(
-            select(CaseEvent).where(or_(CaseEvent.case_id > last_case,
-                                        and_(CaseEvent.case_id == last_case, CaseEvent.id > last_id)))
+            select(CaseEvent).where(tuple_(CaseEvent.case_id, CaseEvent.id) > tuple_(last_case, last_id))
             .order_by(CaseEvent.case_id, CaseEvent.id).limit(BATCH)))
         if not batch:
             return

@@ -61,8 +61,7 @@ def _seal_existing(conn: sa.Connection) -> None:
     last_case, last_id, tail = -1, -1, GENESIS
     while True:
         rows = conn.execute(
-            sa.select(events).where(sa.or_(events.c.case_id > last_case,
-                                           sa.and_(events.c.case_id == last_case, events.c.id > last_id)))
+            sa.select(events).where(sa.tuple_(events.c.case_id, events.c.id) > sa.tuple_(last_case, last_id))
             .order_by(events.c.case_id, events.c.id).limit(BATCH)).all()
         if not rows:
             return
