@@ -17,8 +17,8 @@ from typing import Any
 
 from app.core.errors import ScriptFailure
 from app.domain.agreements import requirements, state, store
+from app.domain.agreements.records import AgreementState, Payment
 from app.domain.agreements.settings import AgreementSettings, agreement_settings
-from app.domain.agreements.state import State
 from app.engine.step import StepContext
 
 
@@ -56,7 +56,7 @@ def check_documents(step: StepContext | None, args: dict[str, Any]) -> str:
     return _json({"ok": not missing, "missing": missing, "message": requirements.missing_documents_message(missing)})
 
 
-def _step(step: StepContext | None, args: dict[str, Any], change: Callable[[State], State]) -> str:
+def _step(step: StepContext | None, args: dict[str, Any], change: Callable[[AgreementState], AgreementState]) -> str:
     """Apply `change` to the agreement and return what the workflow keeps of it (store.view)."""
     new = change(store.current(_running(step)))
     store.put(_running(step), new)
@@ -84,12 +84,19 @@ def release(step: StepContext | None, args: dict[str, Any]) -> str:
 
 
 def paid(step: StepContext | None, args: dict[str, Any]) -> str:
-    def change(s: State) -> State:
+    def change(s: AgreementState) -> AgreementState:
         # the payment this task pays (diagram version 3 on); earlier versions paid the current one
-        ref = str(args.get("ref") or s["current_payment"]["id"])
+        ref = str(args.get("ref") or _current_payment(s)["id"])
         return state.payment_paid(s, ref, str(args.get("paid_on") or args["today"]),
                                   str(args.get("reference") or ""))
     return _step(step, args, change)
+
+
+def _current_payment(s: AgreementState) -> Payment:
+    current = s.get("current_payment")
+    if current is None:
+        raise ValueError("the agreement waits for no payment")
+    return current
 
 
 def hold(step: StepContext | None, args: dict[str, Any]) -> str:
@@ -97,7 +104,7 @@ def hold(step: StepContext | None, args: dict[str, Any]) -> str:
 
 
 def follow_up(step: StepContext | None, args: dict[str, Any]) -> str:
-    def change(s: State) -> State:
+    def change(s: AgreementState) -> AgreementState:
         return state.follow_up_status(s, s["current_follow_up"]["id"], str(args["status"]), str(args["today"]))
     return _step(step, args, change)
 

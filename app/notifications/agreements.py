@@ -98,7 +98,7 @@ def announcements(change: AgreementChanged) -> list[AgreementNotice]:
         f = follow_ups[n["ref"]]
         found.append(AgreementNotice("follow_up_reminder", n["id"], partial(
             texts.follow_up_missing, reg, title, int(f["year"]), f["due"], f["gates"])))
-    claims = [c["repayment"] for c in copies if c.get("repayment")]
+    claims = [r for c in copies if (r := c.get("repayment"))]
     claim = max(claims, key=lambda c: c["settled_sek"]) if claims else None
     if agreement.status == AgreementStatus.TERMINATED and before.status != "terminated" and claim is not None:
         found.append(AgreementNotice("decision", f"terminated:v{version}", partial(

@@ -7,7 +7,7 @@ language; what a diagram or a user wrote (task titles, reasons) is quoted as is.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -99,7 +99,7 @@ def _ref(value: object) -> str:
     return f" ({value})" if value else ""
 
 
-def agreement_decided(reg: str, case_title: str, period: dict[str, object], interval_title: str,
+def agreement_decided(reg: str, case_title: str, period: Mapping[str, object], interval_title: str,
                       lang: Language = "sv") -> tuple[str, str]:
     """`interval_title` is the Swedish title of the period's payment interval (shown when the catalogue
     has no text for the interval)."""

@@ -9,9 +9,9 @@ now, the state records it was built from and the history entries of the same sav
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from app.core.statuses import PaymentStatus
+from app.domain.agreements.records import AgreementState
 from app.engine.step import StepContext
 from app.models import CaseEvent
 from app.models.agreement import Agreement
@@ -28,7 +28,7 @@ class Before:
     claim_status: str = ""
 
     @classmethod
-    def of(cls, agreement: Agreement | None, old: dict[str, Any] | None) -> Before:
+    def of(cls, agreement: Agreement | None, old: AgreementState | None) -> Before:
         if agreement is None:
             return cls()
         notice_ids = frozenset(n["id"] for n in agreement.notices or [])
@@ -47,6 +47,6 @@ class AgreementChanged:
     step: StepContext
     before: Before
     agreement: Agreement  # the row as written now
-    base: dict[str, Any]  # the state the row follows (the most advanced copy of a version 1 workflow)
-    copies: list[dict[str, Any]]  # every state record of the save (one, or a version 1 workflow's copies)
+    base: AgreementState  # the state the row follows (the most advanced of `copies`)
+    copies: list[AgreementState]  # every state of the save (one since migration 0023 converted version 1)
     recorded: list[CaseEvent]  # the history entries of the same save (task completions, timer firings)

@@ -1,4 +1,4 @@
-"""The agreement's state as the workflow carries it: one JSON-shaped dict named `iop`.
+"""The agreement's state: one JSON-shaped dict (typed in records.py), stored in `agreements.state`.
 
 The service tasks of processes/stenungsund_agreement.bpmn call these functions
 through handlers/agreements.py; each takes the state and returns a new one (the
@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import copy
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Literal, TypeVar
 
 from app.core.municipal_settings import AgreementSettings
 from app.core.statuses import AgreementStatus, ClaimStatus, FollowUpStatus, PaymentStatus
 from app.domain.agreements.payments import INTERVALS, check_period, derive_payment_plan, period_end
+from app.domain.agreements.records import FOLLOW_UP_STAMPS, AgreementState, FollowUp, Next, Payment, Resources
 from app.domain.agreements.repayment import REPAYMENT_RULES, PaidPayment, compute_repayment
 from app.domain.agreements.schedule import follow_up_plan, renewal_dates
 
-State = dict[str, Any]
+Record = TypeVar("Record", Payment, FollowUp)
 
 PAYMENT_RANK: dict[str, int] = {status: rank for rank, status in enumerate(PaymentStatus)}  # planned 0 … cancelled 4
 FOLLOW_UP_RANK: dict[str, int] = {
@@ -31,7 +32,7 @@ def _d(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def _period_records(state: State, terms: dict[str, Any], version: int, previous_gate: str | None,
+def _period_records(state: AgreementState, terms: dict[str, Any], version: int, previous_gate: str | None,
                     settings: AgreementSettings) -> None:
     start, years = _d(terms["start"]), int(terms["years"])
     check_period(years, settings.max_agreement_years)
@@ -65,13 +66,13 @@ def _period_records(state: State, terms: dict[str, Any], version: int, previous_
     state["period"] = state["periods"][-1]
 
 
-def new_agreement(terms: dict[str, Any], settings: AgreementSettings) -> State:
+def new_agreement(terms: dict[str, Any], settings: AgreementSettings) -> AgreementState:
     """The first version of an agreement from the economic plan and the board's decision, under the
     settings of its municipality (terms["municipality"])."""
     rule = terms.get("repayment_rule") or "pro_rata"
     if rule not in REPAYMENT_RULES:
         raise ValueError(f"unknown repayment rule {rule!r}")
-    state: State = {
+    state: AgreementState = {
         "municipality": terms.get("municipality") or "stenungsund", "version": 0,
         "parties": list(terms.get("parties") or []), "statistics": list(terms.get("statistics") or []),
         "repayment_rule": rule, "periods": [], "payments": [], "follow_ups": [], "repayment": None,
@@ -81,7 +82,7 @@ def new_agreement(terms: dict[str, Any], settings: AgreementSettings) -> State:
     return next_step(state)
 
 
-def organisation_resources(terms: dict[str, Any]) -> dict[str, Any]:
+def organisation_resources(terms: dict[str, Any]) -> Resources:
     """What the organisation brings each year: own funds and volunteer hours valued in kronor."""
     own = int(terms.get("own_funds_sek") or 0)
     hours = int(terms.get("volunteer_hours_per_year") or 0)
@@ -93,7 +94,7 @@ def organisation_resources(terms: dict[str, Any]) -> dict[str, Any]:
             "other": str(terms.get("other_resources") or "")}
 
 
-def renew(state: State, terms: dict[str, Any], settings: AgreementSettings) -> State:
+def renew(state: AgreementState, terms: dict[str, Any], settings: AgreementSettings) -> AgreementState:
     """A new version: the next period starts the day after the current one ends."""
     new = copy.deepcopy(state)
     current = new["period"]
@@ -107,79 +108,92 @@ def renew(state: State, terms: dict[str, Any], settings: AgreementSettings) -> S
     return next_step(new)
 
 
-def _current(records: list[dict[str, Any]], version: int) -> list[dict[str, Any]]:
+def _current(records: list[Record], version: int) -> list[Record]:
     return [r for r in records if r["version"] == version]
 
 
-def next_step(state: State) -> State:
+def next_step(state: AgreementState) -> AgreementState:
     """What the period waits for next: a payment date, a follow-up opening, or the period's end."""
     new = copy.deepcopy(state)
     version = new["version"]
-    candidates: list[tuple[str, int, str, str]] = []
+    candidates: list[tuple[str, int, Literal["payment", "follow_up"], str]] = []
     for p in _current(new["payments"], version):
         if p["status"] in (PaymentStatus.PLANNED, PaymentStatus.HELD):
             candidates.append((p["due"], 0, "payment", p["id"]))
     for f in _current(new["follow_ups"], version):
         if f["status"] == FollowUpStatus.PLANNED:
             candidates.append((f["opens"], 1, "follow_up", f["id"]))
+    following: Next
     if candidates:
         day, _, kind, ref = min(candidates)
+        following = {"kind": kind, "date": day, "ref": ref}
     else:
-        day, kind, ref = new["period"]["next_start"], "end", ""
-    new["next"] = {"kind": kind, "date": day, "ref": ref}
-    new["current_payment"] = _find(new["payments"], ref) if kind == "payment" else None
-    if kind == "follow_up":
-        new["current_follow_up"] = _find(new["follow_ups"], ref)
+        following = {"kind": "end", "date": new["period"]["next_start"], "ref": ""}
+    new["next"] = following
+    new["current_payment"] = _find(new["payments"], following["ref"]) if following["kind"] == "payment" else None
+    if following["kind"] == "follow_up":
+        new["current_follow_up"] = _find(new["follow_ups"], following["ref"])
     return new
 
 
-def _find(records: list[dict[str, Any]], ref: str) -> dict[str, Any]:
+def _find(records: list[Record], ref: str) -> Record:
     for r in records:
         if r["id"] == ref:
             return r
     raise ValueError(f"no record {ref!r} in the agreement")
 
 
-def _update(state: State, key: str, ref: str, **changes: Any) -> State:
-    new = copy.deepcopy(state)
-    _find(new[key], ref).update(changes)
-    if new.get("current_payment") and new["current_payment"]["id"] == ref:
-        new["current_payment"] = _find(new[key], ref)
-    if new.get("current_follow_up") and new["current_follow_up"]["id"] == ref:
-        new["current_follow_up"] = _find(new[key], ref)
+def _current_records(new: AgreementState, ref: str) -> AgreementState:
+    """After the record `ref` of `new` changed: the current payment or follow-up, if it is that record, is
+    the changed one."""
+    current_payment = new.get("current_payment")
+    if current_payment and current_payment["id"] == ref:
+        new["current_payment"] = _find(new["payments"], ref)
+    current_follow_up = new.get("current_follow_up")
+    if current_follow_up and current_follow_up["id"] == ref:
+        new["current_follow_up"] = _find(new["follow_ups"], ref)
     return new
 
 
-def release_payment(state: State, today: str, settings: AgreementSettings) -> State:
+def release_payment(state: AgreementState, today: str, settings: AgreementSettings) -> AgreementState:
     """Release the payment the period waited for; it escalates when still unpaid `payment_overdue_days` later."""
     ref = state["next"]["ref"]
     days = settings.payment_overdue_days
     escalates_on = (max(_d(today), _d(_find(state["payments"], ref)["due"])) + timedelta(days=days)).isoformat()
-    return _update(state, "payments", ref, status=PaymentStatus.RELEASED, released_on=today, escalates_on=escalates_on)
+    new = copy.deepcopy(state)
+    payment = _find(new["payments"], ref)
+    payment["status"], payment["released_on"], payment["escalates_on"] = PaymentStatus.RELEASED, today, escalates_on
+    return _current_records(new, ref)
 
 
-def payment_paid(state: State, ref: str, paid_on: str, reference: str = "") -> State:
-    return _update(state, "payments", ref, status=PaymentStatus.PAID, paid_on=paid_on, reference=reference)
+def payment_paid(state: AgreementState, ref: str, paid_on: str, reference: str = "") -> AgreementState:
+    new = copy.deepcopy(state)
+    payment = _find(new["payments"], ref)
+    payment["status"], payment["paid_on"], payment["reference"] = PaymentStatus.PAID, paid_on, reference
+    return _current_records(new, ref)
 
 
-def hold_gated_payments(state: State, follow_up_ref: str, today: str) -> State:
+def hold_gated_payments(state: AgreementState, follow_up_ref: str, today: str) -> AgreementState:
     """The follow-up that gates these payments is not approved on their date: hold them."""
     new = copy.deepcopy(state)
     for p in new["payments"]:
         if p.get("gate") == follow_up_ref and p["status"] == PaymentStatus.PLANNED and p["due"] <= today:
-            p.update(status=PaymentStatus.HELD, held_on=today)
+            p["status"], p["held_on"] = PaymentStatus.HELD, today
     return new
 
 
-def follow_up_status(state: State, ref: str, status: str, today: str) -> State:
+def follow_up_status(state: AgreementState, ref: str, status: str, today: str) -> AgreementState:
     if status not in FOLLOW_UP_RANK:
         raise ValueError(f"unknown follow-up status {status!r}")
-    record = _find(state["follow_ups"], ref)
-    rounds = int(record.get("round", 0)) + (1 if status == "submitted" else 0)
-    return _update(state, "follow_ups", ref, status=status, round=rounds, **{f"{status}_on": today})
+    new = copy.deepcopy(state)
+    record = _find(new["follow_ups"], ref)
+    record["status"] = status
+    record["round"] = int(record.get("round", 0)) + (1 if status == "submitted" else 0)
+    record[FOLLOW_UP_STAMPS[status]] = today
+    return _current_records(new, ref)
 
 
-def terminate(state: State, terminated_on: str, reason: str, paid_ids: list[str]) -> State:
+def terminate(state: AgreementState, terminated_on: str, reason: str, paid_ids: list[str]) -> AgreementState:
     """Stop the agreement early: cancel what is not paid, claim back what the rule says."""
     new = copy.deepcopy(state)
     version = new["version"]
@@ -203,7 +217,7 @@ def terminate(state: State, terminated_on: str, reason: str, paid_ids: list[str]
     return new
 
 
-def repayment_received(state: State, amount_sek: int, received_on: str) -> State:
+def repayment_received(state: AgreementState, amount_sek: int, received_on: str) -> AgreementState:
     new = copy.deepcopy(state)
     claim = new["repayment"]
     if claim is None:
@@ -216,13 +230,13 @@ def repayment_received(state: State, amount_sek: int, received_on: str) -> State
     return new
 
 
-def finish(state: State, outcome: str) -> State:
+def finish(state: AgreementState, outcome: str) -> AgreementState:
     new = copy.deepcopy(state)
     new["status"] = outcome
     return new
 
 
-def notice(state: State, kind: str, ref: str, today: str) -> State:
+def notice(state: AgreementState, kind: str, ref: str, today: str) -> AgreementState:
     """Record a reminder or escalation sent on the given day (the projection lists them)."""
     new = copy.deepcopy(state)
     notices = new.setdefault("notices", [])

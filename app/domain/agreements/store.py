@@ -16,36 +16,37 @@ projection, projection.py, writes it together with the agreement tables). The wo
 from __future__ import annotations
 
 import copy
-from typing import Any
 
 from sqlalchemy import select
 
+from app.domain.agreements.records import AgreementState, View, from_json
 from app.engine.step import StepContext
 from app.models.agreement import Agreement
 
-State = dict[str, Any]
 _STAGED = "agreement"  # the key of the new state in StepContext.staged
 _ROW = "agreement_row"  # the case's agreement row, once read
-# what the diagram reads: iop["next"], iop["period"], iop["current_follow_up"], iop["repayment"], …
-VIEW_KEYS = ("version", "status", "next", "period", "current_payment", "current_follow_up", "repayment")
 
 
-def view(state: State) -> dict[str, Any]:
-    """The part of the state the workflow keeps as `iop`: what its expressions read, nothing more."""
-    return {key: copy.deepcopy(state.get(key)) for key in VIEW_KEYS}
+def view(state: AgreementState) -> View:
+    """The part of the state the workflow keeps as `iop`: what its expressions read (iop["next"], iop["period"],
+    iop["current_follow_up"], iop["repayment"], …), nothing more."""
+    return copy.deepcopy(View(
+        version=state.get("version"), status=state.get("status"), next=state.get("next"), period=state.get("period"),
+        current_payment=state.get("current_payment"), current_follow_up=state.get("current_follow_up"),
+        repayment=state.get("repayment")))
 
 
-def staged(step: StepContext) -> State | None:
+def staged(step: StepContext) -> AgreementState | None:
     """The state the handlers of this step left for the save (None: the step changed no agreement)."""
     found = step.staged.get(_STAGED)
-    return found if isinstance(found, dict) else None
+    return from_json(found) if isinstance(found, dict) else None
 
 
-def load(step: StepContext) -> State | None:
+def load(step: StepContext) -> AgreementState | None:
     """The case's stored agreement state (None: no agreement, or one a version 1 workflow carries)."""
     agreement = row(step)
     # the state functions never change their input (state.py), so no copy is needed
-    return agreement.state if agreement is not None and agreement.state else None
+    return from_json(agreement.state) if agreement is not None and agreement.state else None
 
 
 def row(step: StepContext) -> Agreement | None:
@@ -62,7 +63,7 @@ def remember(step: StepContext, agreement: Agreement) -> None:
     step.staged[_ROW] = agreement
 
 
-def current(step: StepContext) -> State:
+def current(step: StepContext) -> AgreementState:
     """The agreement state of the step's case: as a handler of this step left it, else as stored."""
     state = staged(step) or load(step)
     if state is None:
@@ -70,6 +71,6 @@ def current(step: StepContext) -> State:
     return state
 
 
-def put(step: StepContext, state: State) -> None:
+def put(step: StepContext, state: AgreementState) -> None:
     """Keep `state` as the step's agreement; it is stored when the case is saved."""
     step.staged[_STAGED] = state

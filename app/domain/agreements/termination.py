@@ -22,6 +22,7 @@ from app.core.statuses import AgreementStatus, PaymentStatus
 from app.domain import permissions
 from app.domain.agreements import state as agreement_state
 from app.domain.agreements.actions import terminate_agreement
+from app.domain.agreements.records import from_json
 from app.engine.runtime import CaseEngine
 from app.models import Case, User
 from app.models.agreement import Agreement, AgreementPeriod
@@ -113,9 +114,11 @@ def preview(agreement: Agreement, terminated_on: date) -> ClaimPreview:
     paid_sek = sum(p.amount_sek for p in current if p.status == PaymentStatus.PAID)
     if not agreement.state:
         raise Conflict("the agreement has no state")
-    ended = agreement_state.terminate(copy.deepcopy(agreement.state), terminated_on.isoformat(), "",
+    ended = agreement_state.terminate(from_json(copy.deepcopy(agreement.state)), terminated_on.isoformat(), "",
                                       _paid_ids(agreement))
     claim = ended["repayment"]
+    if claim is None:  # terminate always writes one
+        raise Conflict("the termination raised no claim")
     return ClaimPreview(terminated_on, str(claim["rule"]), int(claim["amount_sek"]),
                         int(claim["cancelled_sek"]), paid_sek,
                         [(date.fromisoformat(line["due"]), int(line["amount_sek"])) for line in claim["lines"]])
