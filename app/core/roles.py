@@ -1,21 +1,9 @@
-"""Roles, and how a diagram's lane names map to them."""
+"""Roles (`Role`, defined with the models whose role columns are typed with it), the named sets of them, and
+how a diagram's lane names map to them."""
 
 from __future__ import annotations
 
-from enum import StrEnum
-
-
-class Role(StrEnum):
-    """A person's role. The value is what the database, the API and the pages carry."""
-
-    ORGANISATION = "organisation"
-    LAWYER = "lawyer"
-    OFFICER = "officer"
-    BOARD = "board"
-    FINANCE = "finance"
-    PROCESS_OWNER = "process_owner"
-    ADMIN = "admin"
-
+from app.models.enums import Role
 
 ROLES: tuple[Role, ...] = tuple(Role)
 # the municipality's staff (everyone but the organisation and the administrator)

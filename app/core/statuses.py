@@ -1,56 +1,12 @@
 """The statuses a case, an agreement and its records move through.
 
-Each is a `StrEnum`: a member is the very string the database, the API JSON and the workflow
-data carry ("running" == CaseStatus.RUNNING), so stored values do not change.
+Each is a `StrEnum`: a member is the very string the database, the API JSON and the workflow data carry
+("running" == CaseStatus.RUNNING), so stored values do not change. They are defined in app/models/enums.py,
+below the models whose status columns are typed with them; import them from here.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
+from app.models.enums import AgreementStatus, CaseStatus, ClaimStatus, FollowUpStatus, MigrationStatus, PaymentStatus
 
-
-class CaseStatus(StrEnum):
-    RUNNING = "running"
-    COMPLETED = "completed"
-    FAILED = "failed"  # stopped on an error (app.engine.incidents), until retried
-    SUSPENDED = "suspended"  # paused by an administrator
-    CANCELLED = "cancelled"  # stopped for good by an administrator
-
-
-class AgreementStatus(StrEnum):
-    RUNNING = "running"
-    TERMINATED = "terminated"  # ended early, with a repayment claim
-    ENDED = "ended"  # ran to its end without renewal
-
-
-class PaymentStatus(StrEnum):
-    """Only moves forward, in this order (the projection merges copies by the most advanced)."""
-
-    PLANNED = "planned"
-    HELD = "held"  # its gating follow-up was not approved on its date
-    RELEASED = "released"
-    PAID = "paid"
-    CANCELLED = "cancelled"
-
-
-class FollowUpStatus(StrEnum):
-    PLANNED = "planned"
-    OPEN = "open"
-    SUBMITTED = "submitted"
-    RETURNED = "returned"
-    APPROVED = "approved"
-    CANCELLED = "cancelled"
-
-
-class ClaimStatus(StrEnum):
-    """A repayment claim after an early termination."""
-
-    OPEN = "open"
-    SETTLED = "settled"
-
-
-class MigrationStatus(StrEnum):
-    """A case moved to another process version, and whether that was undone."""
-
-    APPLIED = "applied"
-    REVERTED = "reverted"
+__all__ = ["AgreementStatus", "CaseStatus", "ClaimStatus", "FollowUpStatus", "MigrationStatus", "PaymentStatus"]

@@ -233,7 +233,7 @@ def resume(engine: CaseEngine, session: Session, case: Case, actor: User | None,
     if case.status != CaseStatus.SUSPENDED:
         raise Conflict("the case is not paused")
     summary = dict(case.summary or {})
-    case.status = str(summary.pop("suspended_from", CaseStatus.RUNNING))
+    case.status = CaseStatus(summary.pop("suspended_from", CaseStatus.RUNNING))
     case.summary = summary
     if case.status == CaseStatus.RUNNING:
         workflow, _ = engine.load(session, case)

@@ -15,7 +15,8 @@ from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base
-from app.models.types import JSONType, UTCDateTime
+from app.models.enums import AgreementStatus, ClaimStatus, FollowUpStatus, PaymentStatus
+from app.models.types import JSONType, StrEnumColumn, UTCDateTime
 
 
 class Agreement(Base):
@@ -27,7 +28,7 @@ class Agreement(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), unique=True)
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), index=True)
-    status: Mapped[str] = mapped_column(String(20))  # running, terminated, ended
+    status: Mapped[AgreementStatus] = mapped_column(StrEnumColumn(AgreementStatus))
     current_version: Mapped[int] = mapped_column(Integer)
     parties: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     statistics: Mapped[list[str]] = mapped_column(JSONType, default=list)
@@ -83,7 +84,7 @@ class AgreementPayment(Base):
     number: Mapped[int] = mapped_column(Integer)
     due: Mapped[date] = mapped_column(Date)
     amount_sek: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(20))  # planned, held, released, paid, cancelled
+    status: Mapped[PaymentStatus] = mapped_column(StrEnumColumn(PaymentStatus))
     gate: Mapped[str | None] = mapped_column(String(20))
     held_on: Mapped[date | None] = mapped_column(Date)
     released_on: Mapped[date | None] = mapped_column(Date)
@@ -104,7 +105,7 @@ class AgreementFollowUp(Base):
     opens: Mapped[date] = mapped_column(Date)
     due: Mapped[date] = mapped_column(Date)
     gates: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(20))  # planned, open, submitted, returned, approved, cancelled
+    status: Mapped[FollowUpStatus] = mapped_column(StrEnumColumn(FollowUpStatus))
     rounds: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -118,5 +119,5 @@ class RepaymentClaim(Base):
     rule: Mapped[str] = mapped_column(String(20))
     amount_sek: Mapped[int] = mapped_column(Integer)
     settled_sek: Mapped[int] = mapped_column(Integer, default=0)
-    status: Mapped[str] = mapped_column(String(20))  # open, settled
+    status: Mapped[ClaimStatus] = mapped_column(StrEnumColumn(ClaimStatus))
     lines: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base
 from app.models.definition import DefinitionVersion
+from app.models.enums import CaseStatus
 from app.models.people import Municipality, Organisation
-from app.models.types import JSONType, UTCDateTime
+from app.models.types import JSONType, StrEnumColumn, UTCDateTime
 
 
 class Case(Base):
@@ -35,7 +36,7 @@ class Case(Base):
     definition_id: Mapped[int] = mapped_column(ForeignKey("definition_versions.id"), index=True)
     registration_number: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(300), default="")
-    status: Mapped[str] = mapped_column(String(20), index=True)  # running, completed, failed
+    status: Mapped[CaseStatus] = mapped_column(StrEnumColumn(CaseStatus), index=True)
     outcome: Mapped[str | None] = mapped_column(String(40))
     current_step: Mapped[str] = mapped_column(String(300), default="")
     feedback: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)

@@ -6,11 +6,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, deferred, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
 from app.models.case import Case
-from app.models.types import JSONType, UTCDateTime
+from app.models.enums import MigrationStatus
+from app.models.types import JSONType, StrEnumColumn, UTCDateTime
 
 
 class CaseMigration(Base):
@@ -22,9 +23,9 @@ class CaseMigration(Base):
     to_definition_id: Mapped[int] = mapped_column(ForeignKey("definition_versions.id"), index=True)
     from_version: Mapped[int] = mapped_column(Integer)
     to_version: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(20))  # applied, reverted
+    status: Mapped[MigrationStatus] = mapped_column(StrEnumColumn(MigrationStatus))
     # the case's document before the migration, and a digest of the one the migration wrote
-    previous_workflow_json: Mapped[str] = deferred(mapped_column(Text))
+    previous_workflow_json: Mapped[str] = mapped_column(Text, deferred=True)
     previous_serializer_version: Mapped[str] = mapped_column(String(10))
     migrated_document_sha256: Mapped[str] = mapped_column(String(64))
     changes: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)

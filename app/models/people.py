@@ -8,8 +8,9 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base
+from app.models.enums import Role
 from app.models.municipal_settings import MunicipalitySettingsRow
-from app.models.types import UTCDateTime
+from app.models.types import StrEnumColumn, UTCDateTime
 
 
 class Municipality(Base):
@@ -45,7 +46,7 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(200), default="")
     email: Mapped[str | None] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(20), index=True)
+    role: Mapped[Role] = mapped_column(StrEnumColumn(Role), index=True)
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"), index=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     language: Mapped[str] = mapped_column(String(5), default="sv")

@@ -9,7 +9,8 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
-from app.models.types import JSONType, UTCDateTime
+from app.models.enums import Role
+from app.models.types import JSONType, StrEnumColumn, UTCDateTime
 
 
 class OpenTask(Base):
@@ -37,7 +38,7 @@ class OpenTask(Base):
     title: Mapped[str] = mapped_column(String(300))
     # title and registration number case-folded (app/core/search.py): what the inbox search matches (0025)
     search_text: Mapped[str] = mapped_column(String(400), default="")
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[Role] = mapped_column(StrEnumColumn(Role))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

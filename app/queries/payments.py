@@ -127,7 +127,7 @@ def payments(session: Session, municipality_id: int, today: date, *, overdue_day
     found: list[PaymentRow] = []
     for pay, case_id, agreement_status, registration, organisation in session.execute(query):
         overdue_from = None
-        derived = pay.status
+        derived: str = pay.status
         if pay.status == PaymentStatus.RELEASED:
             overdue_from = max(pay.due, pay.released_on or pay.due) + timedelta(days=overdue_days)
             if today >= overdue_from:

@@ -37,7 +37,7 @@ from flask.blueprints import BlueprintSetupState
 from sqlalchemy import select
 
 from app.config import Settings
-from app.core.roles import MUNICIPAL_ROLES, PROVIDER_ROLES
+from app.core.roles import MUNICIPAL_ROLES, PROVIDER_ROLES, Role
 from app.models import Municipality, User
 from app.models.identity import ExternalIdentity
 from app.web.context import commit, db, services
@@ -66,7 +66,7 @@ _MAX_ID_TOKEN_IN_SESSION = 2500  # the cookie holds at most 4 kB; a larger token
 class Rule:
     claim: str
     value: str
-    role: str
+    role: Role
     municipality: str | None
 
 
@@ -131,7 +131,7 @@ def parse_role_map(raw: str, municipalities: set[str] | None = None) -> RoleMap:
             raise ValueError(f'{where}: a {role} needs "municipality"')
         if muni and municipalities is not None and muni not in municipalities:
             raise ValueError(f"{where}: there is no municipality {muni!r} in config/municipalities/")
-        rules.append(Rule(claim=claim, value=value, role=role, municipality=muni or None))
+        rules.append(Rule(claim=claim, value=value, role=Role(role), municipality=muni or None))
     return RoleMap(tuple(rules))
 
 
