@@ -18,6 +18,7 @@ from app.config import Settings
 from app.core.clock import ManualClock
 from app.db import Base
 from app.domain.accounts import add_organisation, add_user
+from app.domain.passwords import hash_password
 from app.engine.definitions import ProcessDefinition
 from app.models import DefinitionVersion, User
 from app.services import Services, build_services, deploy_processes, prepare_database
@@ -94,27 +95,33 @@ def services(settings: Settings, clock: ManualClock, prepared: Prepared,
     svc.db.dispose()
 
 
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    """PASSWORD hashed once per session (Argon2id with the application's parameters): every user of `people`
+    stores it, so a test pays for the log-ins it makes, not for ten hashes before it starts."""
+    return hash_password(PASSWORD)
+
+
 @pytest.fixture
-def people(services: Services) -> dict[str, User]:
+def people(services: Services, password_hash: str) -> dict[str, User]:
     """Falun's staff, two organisations' representatives, a Stenungsund officer and an admin."""
+    def user(username: str, role: str, **kw: Any) -> User:
+        return add_user(s, services.clock, username, PASSWORD, role, password_hash=password_hash, **kw)
+
     with services.unit_of_work() as s:
         add_organisation(s, services.clock, "Föreningen Gemenskap", ORG_A, "a@example.org")
         add_organisation(s, services.clock, "Stödcentrum", ORG_B, "b@example.org")
         made = {
-            "org_a": add_user(s, services.clock, "org_a", PASSWORD, "organisation", organisation=ORG_A,
-                              email="org_a@example.org"),
-            "org_b": add_user(s, services.clock, "org_b", PASSWORD, "organisation", organisation=ORG_B),
-            "lawyer": add_user(s, services.clock, "lawyer", PASSWORD, "lawyer", municipality="falun",
-                               email="lawyer@example.org"),
-            "officer": add_user(s, services.clock, "officer", PASSWORD, "officer", municipality="falun",
-                                email="officer@example.org"),
-            "officer2": add_user(s, services.clock, "officer2", PASSWORD, "officer", municipality="falun"),
-            "board": add_user(s, services.clock, "board", PASSWORD, "board", municipality="falun"),
-            "finance": add_user(s, services.clock, "finance", PASSWORD, "finance", municipality="falun"),
-            "owner": add_user(s, services.clock, "owner", PASSWORD, "process_owner", municipality="falun"),
-            "other_officer": add_user(s, services.clock, "other_officer", PASSWORD, "officer",
-                                      municipality="stenungsund"),
-            "admin": add_user(s, services.clock, "admin", PASSWORD, "admin"),
+            "org_a": user("org_a", "organisation", organisation=ORG_A, email="org_a@example.org"),
+            "org_b": user("org_b", "organisation", organisation=ORG_B),
+            "lawyer": user("lawyer", "lawyer", municipality="falun", email="lawyer@example.org"),
+            "officer": user("officer", "officer", municipality="falun", email="officer@example.org"),
+            "officer2": user("officer2", "officer", municipality="falun"),
+            "board": user("board", "board", municipality="falun"),
+            "finance": user("finance", "finance", municipality="falun"),
+            "owner": user("owner", "process_owner", municipality="falun"),
+            "other_officer": user("other_officer", "officer", municipality="stenungsund"),
+            "admin": user("admin", "admin"),
         }
     return made
 

@@ -35,13 +35,13 @@ def broken() -> Iterator[dict[str, bool]]:
 
 
 @pytest.fixture
-def admins(services: Services, people: dict[str, User]) -> dict[str, User]:
+def admins(services: Services, people: dict[str, User], password_hash: str) -> dict[str, User]:
     """Falun's administrator and Stenungsund's (besides the global `admin` of `people`)."""
     with services.unit_of_work() as s:
         made = {"falun_admin": add_user(s, services.clock, "falun_admin", PASSWORD, "admin", municipality="falun",
-                                        email="falun_admin@example.org"),
+                                        email="falun_admin@example.org", password_hash=password_hash),
                 "sten_admin": add_user(s, services.clock, "sten_admin", PASSWORD, "admin",
-                                       municipality="stenungsund")}
+                                       municipality="stenungsund", password_hash=password_hash)}
     deploy_processes(services, FIXTURES)
     return {**people, **made}
 

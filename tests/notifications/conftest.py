@@ -77,11 +77,12 @@ def smtp() -> Iterator[SmtpServer]:
 
 
 @pytest.fixture
-def staff(services: Services, people: Any, smtp: SmtpServer) -> SmtpServer:
+def staff(services: Services, people: Any, smtp: SmtpServer, password_hash: str) -> SmtpServer:
     """Stenungsund's officer, board secretary and finance officer with addresses; mail goes to `smtp`."""
     services.settings.smtp_url = smtp.url
     with services.unit_of_work() as s:
         for name, role, email in [("sofia", "officer", OFFICER), ("goran", "board", BOARD),
                                   ("frida", "finance", FINANCE)]:
-            add_user(s, services.clock, name, PASSWORD, role, municipality="stenungsund", email=email)
+            add_user(s, services.clock, name, PASSWORD, role, municipality="stenungsund", email=email,
+                     password_hash=password_hash)
     return smtp
