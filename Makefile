@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test check setup lint bench bench-staff clean lock texts
+.PHONY: run test check check-all setup lint bench bench-staff clean lock texts
 
 # Installs exactly what requirements.lock pins (with hashes), then the project itself without dependencies.
 $(BIN)/iop: pyproject.toml requirements.lock
@@ -35,11 +35,18 @@ run: setup
 test: setup
 	@bash scripts/run_tests.sh
 
-# What needs neither PostgreSQL nor a browser: `make lint`, then pytest on SQLite over every CPU (pytest-xdist).
+# The day-to-day loop: `make lint`, then pytest on SQLite over every CPU (pytest-xdist), without the tests that
+# need PostgreSQL or a browser and without those marked `slow` (README, "Two commands"). `make check-all` adds the
+# slow ones; `make test` (CI) runs everything on both databases.
 # Bytecode is cached even where the environment says not to (PYTHONDONTWRITEBYTECODE): every worker and every
 # subprocess a test starts would compile the whole app again.
+CHECK_PYTEST := PYTHONDONTWRITEBYTECODE= IOP_TEST_DATABASE_URL= $(BIN)/python -m pytest tests -n auto
+
 check: lint
-	PYTHONDONTWRITEBYTECODE= IOP_TEST_DATABASE_URL= $(BIN)/python -m pytest tests -m "not browser and not postgres" -n auto
+	$(CHECK_PYTEST) -m "not browser and not postgres and not slow"
+
+check-all: lint
+	$(CHECK_PYTEST) -m "not browser and not postgres"
 
 lint: setup
 	$(BIN)/ruff check app handlers tests bench scripts

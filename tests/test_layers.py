@@ -14,6 +14,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
+pytestmark = pytest.mark.slow  # runs lint-imports (which `make lint` runs too) on the tree and on four broken copies
+
 
 def _lint(tree: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(tree)}  # the copy's packages, not the installed ones

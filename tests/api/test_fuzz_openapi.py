@@ -28,6 +28,8 @@ MAX_COVERAGE = 80  # per operation: Schemathesis' deterministic boundary cases (
 DEADLINE_MS = 5000  # per request: far above any normal answer; a hang fails
 CALLERS = ("admin", "org_a", "anonymous")
 
+pytestmark = pytest.mark.slow  # thousands of generated requests per caller
+
 
 def _seed(api: Any, services: Services) -> dict[str, list[str]]:
     """Things that exist, so that a share of the generated requests reach past the 404s: two Falun

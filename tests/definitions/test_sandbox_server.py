@@ -33,6 +33,8 @@ TEMPLATE = (Path(__file__).parent / "hostile" / "template.bpmn").read_text(encod
 POW = '"P1D" if pow(3, 2**20000, 2**20000+1) else "P2D"'
 TO_BYTES = '[(1).to_bytes(10**8, "big") for i in range(5)]'
 
+pytestmark = pytest.mark.slow  # starts `iop serve` as a process and sends it hostile timers
+
 
 def _diagram(timer: str) -> str:
     return TEMPLATE.replace("SCRIPT", "x = 1").replace("CONDITION", "x == 2").replace("TIMER", html.escape(timer))

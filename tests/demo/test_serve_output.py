@@ -21,6 +21,8 @@ from interface_check import free_port  # noqa: E402
 
 IOP = str(Path(sys.executable).with_name("iop"))
 
+pytestmark = pytest.mark.slow  # starts `iop serve` as a process
+
 
 def _read_until(process: subprocess.Popen[str], wanted: str, seconds: float) -> list[str]:
     deadline = time.monotonic() + seconds

@@ -9,6 +9,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "agreement_clock_check.py"
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -29,6 +31,7 @@ def _run(*args: str) -> tuple[int, str, str]:
     return script.returncode, out, err
 
 
+@pytest.mark.slow  # starts `iop serve` through a script
 def test_agreement_timers_take_effect_on_their_days_through_the_api() -> None:
     code, out, err = _run()
     assert code == 0, out + err
@@ -40,6 +43,7 @@ def test_agreement_timers_take_effect_on_their_days_through_the_api() -> None:
     assert "completed escalate_board as board" in out
 
 
+@pytest.mark.slow  # starts `iop serve` through a script
 def test_a_failing_check_exits_non_zero_with_its_reason() -> None:
     code, out, err = _run("--years", "9")  # the economic plan allows at most five years: refused with 422
     assert code == 1, out + err

@@ -8,12 +8,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from interface_check import sample  # noqa: E402
 
 
+@pytest.mark.slow  # starts `iop serve` through a script
 def test_interface_script_drives_falun_to_its_end() -> None:
     # its own session, so that a hung run is killed together with the `iop serve` it started
     script = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "interface_check.py")],

@@ -39,6 +39,8 @@ PROJECT = Path(__file__).resolve().parents[2]
 READY_WITHIN = 45.0  # seconds for both servers to answer /health on a busy machine
 TIMER_CASES = 12
 
+pytestmark = pytest.mark.slow  # starts two `iop serve` and two `iop scheduler` processes
+
 
 @dataclass
 class Server:
