@@ -16,6 +16,8 @@ from bench.bigdata import bench_services, generate
 from bench.staff_bench import run
 from tests.scratch_database import scratch_database
 
+pytestmark = pytest.mark.slow  # makes a benchmark database and times every request of the mix
+
 
 @pytest.fixture
 def bench_url(tmp_path: Path) -> Iterator[str]:

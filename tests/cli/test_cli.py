@@ -71,6 +71,7 @@ def test_validate_and_deploy(env: Path, tmp_path: Path) -> None:
     assert refused.exit_code != 0
 
 
+@pytest.mark.slow  # loads the whole demo twice
 def test_demo_is_idempotent(env: Path) -> None:
     runner = CliRunner()
     first = runner.invoke(main, ["demo"])

@@ -130,6 +130,7 @@ def _check_falun(services: Services, today: date) -> None:
     assert all(0 <= age <= 120 for age in ages) and len(set(ages)) == len(ages)  # begun on different days
 
 
+@pytest.mark.slow  # loads the whole demo, at three dates
 @pytest.mark.parametrize("when", DATES, ids=[d.date().isoformat() for d in DATES])
 def test_demo_tells_the_readme_story_on_any_date(services: Services, clock: ManualClock, when: datetime) -> None:
     clock.set(when)

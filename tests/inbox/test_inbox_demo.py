@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
 from app.core.clock import ManualClock
@@ -20,6 +21,7 @@ from tests.demo.test_demo import _log_in
 from tests.web.pages import text_of
 
 
+@pytest.mark.slow  # loads the whole demo and logs in as each demo user
 def test_every_demo_user_finds_work_or_a_meaningful_list(services: Services, clock: ManualClock) -> None:
     clock.set(datetime(2026, 12, 6, 8, 0, tzinfo=UTC))
     load_demo(services)
