@@ -32,6 +32,7 @@ from sqlalchemy import Date, Table, func, insert, select, text, update
 
 from app.config import Settings
 from app.core.clock import ManualClock
+from app.core.history_chain import GENESIS, entry_hash
 from app.core.search import task_search_text
 from app.domain.accounts import add_user
 from app.domain.orgnumber import with_check_digit
@@ -299,8 +300,13 @@ def generate(services: Services, cases: int = FULL_SCALE, seed: int = 11, log: A
                            "task_name": None, "title": message, "data": {"error": detail}})
         case["summary"] = summary
         batch["cases"].append(case)
-        for e in events:
+        tail = GENESIS
+        for e in events:  # sealed as app.engine.history.append seals them, so `iop records verify` passes
             e.update(id=ids.take("case_events"), case_id=case_id, actor_id=None)
+            e.update(prev_hash=tail, hash=entry_hash(tail, case_id=case_id, at=e["at"], actor_id=None,
+                                                     actor_name=e["actor_name"], kind=e["kind"],
+                                                     task_name=e["task_name"], title=e["title"], data=e["data"]))
+            tail = e["hash"]
             batch["case_events"].append(e)
         batch["open_tasks"].extend(tasks)
         if rng.random() < DOCUMENT_SHARE:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from app.domain import records
 from app.models import Case, CaseEvent, OpenTask
 from bench.bigdata import bench_services, generate
 from bench.staff_bench import run
@@ -38,6 +39,8 @@ def test_tiny_benchmark_makes_the_mix_and_measures_every_request(bench_url: str,
                     Case.municipality_id, Case.registration_number).having(func.count() > 1).subquery()))
             failed = s.scalars(select(Case).where(Case.status == "failed")).all()
             task_ids = set(s.scalars(select(OpenTask.id).where(OpenTask.case_id > 20)))
+            sealed = records.verify(s)  # the generated histories are sealed as the application seals them
+        assert sealed.intact and sealed.entries == events, sealed.findings[:3]
         assert made.cases == sum(by_status.values()) >= 200
         assert by_status["running"] > by_status["completed"] > by_status.get("failed", 0) > 0
         assert events >= 5 * made.cases and incidents >= len(failed)
