@@ -16,9 +16,9 @@ from app.config import Settings
 from app.core.errors import DefinitionInvalid
 from app.core.roles import ROLES
 from app.demo import DEMO_LOGIN, DEMO_PASSWORD, load_demo
+from app.domain import records as records_check
 from app.domain.accounts import AccountError, add_organisation, add_user, change_password, user_by_username
 from app.domain.passwords import verify_password
-from app.domain.records import verify as verify_records
 from app.engine.definitions import bundle_from_directory
 from app.engine.validate import validate_files
 from app.logging_setup import configure_logging
@@ -124,7 +124,7 @@ def records_verify() -> None:
     """Recompute every case's sealed history; exit 1 naming each entry changed, removed or unsealed."""
     services = _services()
     with services.unit_of_work() as session:
-        result = verify_records(session)
+        result = records_check.verify(session)
     for finding in result.findings:
         click.echo(f"case {finding.registration_number or finding.case_id} (id {finding.case_id}): history entry "
                    f"{finding.event_id} ({finding.kind}) {PROBLEMS[finding.problem]}")
@@ -134,9 +134,10 @@ def records_verify() -> None:
         sys.exit(1)
 
 
-PROBLEMS = {"altered": "was changed after it was written",
-            "link_broken": "does not follow the entry before it (an entry was removed, inserted or re-sealed)",
-            "unsealed": "has no seal (written around the application)"}
+PROBLEMS = {records_check.ALTERED: "was changed after it was written",
+            records_check.LINK_BROKEN: "does not follow the entry before it (an entry was removed, inserted or "
+                                       "re-sealed)",
+            records_check.UNSEALED: "has no seal (written around the application)"}
 
 
 @main.group()

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
-from app.core.history_chain import GENESIS, entry_hash
+from app.core.history_chain import GENESIS
+from app.engine import history
 from app.models import Case, CaseEvent
 
 BATCH = 5000
@@ -68,10 +69,7 @@ def verify(session: Session) -> Verification:
 def _problem(entry: CaseEvent, tail: str) -> str | None:
     if entry.hash is None:
         return UNSEALED
-    sealed = entry_hash(entry.prev_hash or "", case_id=entry.case_id, at=entry.at, actor_id=entry.actor_id,
-                        actor_name=entry.actor_name, kind=entry.kind, task_name=entry.task_name, title=entry.title,
-                        data=entry.data)
-    if sealed != entry.hash:
+    if history.seal(entry.prev_hash or "", entry) != entry.hash:
         return ALTERED
     if (entry.prev_hash or "") != tail:
         return LINK_BROKEN
