@@ -23,10 +23,11 @@ from app.config import Settings
 from app.core.clock import Clock, make_clock
 from app.core.errors import Conflict
 from app.db import make_engine, make_session_factory
+from app.domain import delegation
 from app.domain.accounts import load_municipalities
 from app.domain.agreements.projection import AgreementProjection
 from app.engine.definitions import bundle_from_directory
-from app.engine.events import CaseSaved, EventBus
+from app.engine.events import CaseSaved, EventBus, TaskCompleted
 from app.engine.runtime import CaseEngine
 from app.migrate import upgrade
 from app.notifications import listeners
@@ -82,8 +83,10 @@ def build_services(settings: Settings, clock: Clock | None = None, *,
 
 
 def wire_listeners(events: EventBus, outbox: Outbox) -> EventBus:
-    """What follows a step, in this order: the agreement tables (which announce AgreementChanged), then mail."""
+    """What follows a step, in this order: the agreement tables (which announce AgreementChanged), decisions under
+    delegation, then mail."""
     events.listen(CaseSaved, AgreementProjection(events))
+    events.listen(TaskCompleted, delegation.record_decision)
     listeners.register(events, outbox)
     return events
 

@@ -16,6 +16,8 @@ PROVIDER_ROLES: tuple[Role, ...] = tuple(role for role in ROLES if role != Role.
 PAYMENT_ROLES: tuple[Role, ...] = (Role.FINANCE, Role.OFFICER, Role.ADMIN)
 # who may open /agreements/upcoming and its calendar feed
 UPCOMING_ROLES: tuple[Role, ...] = (Role.OFFICER, Role.BOARD, Role.FINANCE, Role.ADMIN)
+# who may open /decisions/delegated and report delegated decisions to the committee (its secretary: the board role)
+DELEGATION_ROLES: tuple[Role, ...] = (Role.OFFICER, Role.BOARD, Role.ADMIN)
 # who may upload and publish process definitions
 PROCESS_ROLES: tuple[Role, ...] = (Role.PROCESS_OWNER, Role.ADMIN)
 

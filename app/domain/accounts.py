@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.core.clock import Clock
 from app.core.municipal_settings import MunicipalSettings, SettingsError, configure
 from app.core.roles import MUNICIPAL_ROLES, ROLES, Role
+from app.domain import delegation
 from app.domain.orgnumber import normalise_org_number
 from app.domain.passwords import hash_password, password_problem
 from app.models import LoginSession, Municipality, Organisation, User
@@ -71,6 +72,8 @@ def load_municipalities(session: Session, config_dir: Path) -> list[Municipality
         row.registration_format = spec.get("registration_format", "KS {year}/{seq:04d}")
         if row.settings_row is None:
             configure(row, settings)
+        session.flush()
+        delegation.load_items(session, row, _delegation(path, spec))
         result.append(row)
     session.flush()
     return result
@@ -83,6 +86,13 @@ def configured_settings(config_dir: Path, slug: str) -> MunicipalSettings:
     if not path.exists():
         return MunicipalSettings()
     return _settings(path, json.loads(path.read_text(encoding="utf-8")))
+
+
+def _delegation(path: Path, spec: dict[str, Any]) -> list[delegation.ItemSpec]:
+    items = spec.get("delegation") or []
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise ValueError(f"{path}: delegation must be a list of items")
+    return [delegation.ItemSpec.from_mapping(item, f"{path}: delegation[{i}]") for i, item in enumerate(items)]
 
 
 def _settings(path: Path, spec: dict[str, Any]) -> MunicipalSettings:

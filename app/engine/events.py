@@ -56,6 +56,7 @@ class TaskCompleted:
     task_name: str  # the BPMN id
     title: str
     values: dict[str, Any]  # the form's values as validated
+    feedback: str = ""  # what the step feeds back to the organisation (its feedbackField), if anything
 
 
 @dataclass(frozen=True)

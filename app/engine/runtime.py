@@ -263,8 +263,9 @@ class CaseEngine:
         step = self.step(session, case, actor)
         self._record(step, actor, "task_completed", task_name=bpmn_id, title=title,
                      data={"task_id": str(task.id), "form": form_name, "values": clean})
-        self.events.announce(TaskCompleted(step, bpmn_id, title, clean))
         feedback_field = info.properties.get("feedbackField") if info else None
+        feedback = str(clean[feedback_field]) if feedback_field and clean.get(feedback_field) else ""
+        self.events.announce(TaskCompleted(step, bpmn_id, title, clean, feedback))
         if feedback_field and clean.get(feedback_field):
             self._feedback(step, title, str(clean[feedback_field]))
         task.run()

@@ -3,6 +3,7 @@
 import app.models.agreement  # noqa: F401  (agreement projections: import them from app.models.agreement)
 import app.models.calendar_feed  # noqa: F401  (personal calendar feed links: import from app.models.calendar_feed)
 import app.models.clock  # noqa: F401  (the stored manual clock: import from app.models.clock)
+import app.models.delegation  # noqa: F401  (decisions under delegation: import from app.models.delegation)
 import app.models.draft  # noqa: F401  (task form drafts: import from app.models.draft)
 import app.models.identity  # noqa: F401  (OpenID Connect identities: import from app.models.identity)
 import app.models.saved_filter  # noqa: F401  (saved case-list filters: import from app.models.saved_filter)

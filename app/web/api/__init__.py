@@ -10,6 +10,7 @@ from app.web.api import (  # noqa: F401  (routes register on import)
     cases,
     clock,
     definitions,
+    delegation,
     drafts,
     migrations,
     openapi,

@@ -177,6 +177,25 @@ def _paths() -> dict[str, Any]:
                         "escalates (its date or release, whichever is later, plus the municipality's "
                         "payment_overdue_days). sums and total_sek cover every matching payment, not only the "
                         "page.")},
+        "/delegated-decisions": {"get": _op(
+            "listDelegatedDecisions", "Decisions officials took under delegation, oldest first",
+            result="DelegatedDecisionList",
+            params=[_query("municipality", "e.g. falun; staff: their own (the default); an administrator without a "
+                                           "municipality must name one"),
+                    _query("reported", "false: only those not yet reported to the committee; true: only reported"),
+                    _query("report", "only the decisions of this report (its id)", "integer"), *PAGING],
+            errors="401 403 404 422", tag="cases",
+            description="For officers, the board and administrators of the municipality (the page "
+                        "/decisions/delegated shows the same).")},
+        "/delegation-reports": {
+            "get": _op("listDelegationReports", "Reports of delegated decisions to committee meetings, newest first",
+                       result="DelegationReportList",
+                       params=[_query("municipality", "an administrator without a municipality must name one")],
+                       errors="401 403 422", tag="cases"),
+            "post": _op("reportDelegatedDecisions", "Report decisions to a committee meeting; each case's history "
+                                                    "says so", result="DelegationReport", ok="201",
+                        body="DelegationReportRequest", errors="401 403 404 409 422", tag="cases",
+                        description="404 for a decision of another municipality, 409 for one already reported.")},
         "/cases/{case_id}/withdraw": {"post": _op(
             "withdrawCase", "The organisation withdraws its initiative", result="Case", params=[CASE_ID],
             body="WithdrawRequest", errors="401 403 404 409 422", tag="cases")},

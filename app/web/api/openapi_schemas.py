@@ -295,6 +295,29 @@ SCHEMAS["PaymentList"] = obj({
 }, description="Payments across a municipality's agreements")
 
 
+# decisions under delegation (app/web/api/delegation.py)
+SCHEMAS["DelegationReport"] = obj({
+    "id": INTEGER, "committee": STRING, "meeting_on": _DAY, "reference": STRING, "reported_by": STRING,
+    "reported_at": {"type": "string", "format": "date-time"}})
+SCHEMAS["DelegationReportList"] = obj({"municipality": STRING, "items": {"type": "array",
+                                                                          "items": ref("DelegationReport")}})
+SCHEMAS["DelegatedDecisionList"] = obj({
+    "municipality": STRING, "total": INTEGER, "limit": INTEGER, "offset": INTEGER,
+    "items": {"type": "array", "items": obj({
+        "id": INTEGER, "case_id": INTEGER, "registration_number": STRING,
+        "task_name": {"type": "string", "description": "the decision step's BPMN id"}, "step_title": STRING,
+        "item_code": {"type": "string", "description": "the delegation order's item the decision was taken under"},
+        "item_title": STRING, "delegate": STRING, "committee": STRING, "decided_by": STRING,
+        "decided_at": {"type": "string", "format": "date-time"},
+        "summary": {"type": "string", "description": "the decision as fed back to the organisation"},
+        "report_id": {"type": ["integer", "null"], "description": "the report to the committee, once reported"}})}})
+BODIES["DelegationReportRequest"] = obj({
+    "municipality": {"type": "string", "description": "an administrator without a municipality names it"},
+    "decisions": {"type": "array", "items": INTEGER, "minItems": 1, "description": "ids of unreported decisions"},
+    "committee": {"type": "string", "maxLength": 200}, "meeting_on": {"type": "string", "format": "date"},
+    "reference": {"type": "string", "maxLength": 120, "description": "e.g. the minutes' paragraph"}},
+    ["decisions", "committee", "meeting_on"], closed=True)
+
 _BODY_EXAMPLES: dict[str, list[dict[str, Any]]] = {
     "CaseRequest": [{"municipality": "falun"}],
     "CompleteRequest": [{"data": {}}],
@@ -308,6 +331,8 @@ _BODY_EXAMPLES: dict[str, list[dict[str, Any]]] = {
     "ClockRequest": [{"now": "2027-01-01T09:00:00+01:00"}],
     "MigrationRequest": [{"to": 2}],
     "BulkMigrationRequest": [{"dry_run": True}, {}],
+    "DelegationReportRequest": [{"decisions": [1], "committee": "Kommunstyrelsen", "meeting_on": "2027-01-20",
+                                 "reference": "KS § 12"}],
 }
 for _name, _examples in _BODY_EXAMPLES.items():
     BODIES[_name]["examples"] = _examples

@@ -75,6 +75,9 @@ def sentence(event: CaseEvent, lang: str) -> str:
             kind += "_undated"
     elif kind == "late_renewal_decision":
         values["deadline"] = _day(data.get("deadline") or title, lang)
+    elif kind == "decision_reported":
+        values.update(item=data.get("item_code", ""), committee=data.get("committee", ""),
+                      date=_day(data.get("meeting_on"), lang))
     elif kind in ("migrated", "migration_reverted"):
         values["version"] = data.get("to_version") or data.get("version") or ""
     for key in (f"case_page.history.{kind}", f"history.{kind}"):
