@@ -11,6 +11,7 @@ import click
 from sqlalchemy import select
 from waitress import serve as waitress_serve
 
+from app.cli.archive import archive
 from app.cli.migrate import run_migrate
 from app.config import Settings
 from app.core.errors import DefinitionInvalid
@@ -112,6 +113,9 @@ def demo() -> None:
         logging.getLogger("app.notifications.transport").setLevel(logging.WARNING)
     for line in load_demo(services):
         click.echo(line)
+
+
+main.add_command(archive)
 
 
 @main.group()

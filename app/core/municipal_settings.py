@@ -76,6 +76,42 @@ class AgreementSettings:
         return asdict(self)
 
 
+MAX_RETENTION_YEARS = 100
+
+
+@dataclass(frozen=True)
+class RetentionSettings:
+    """Years after closing until a finished case is due for disposal, by process id (`iop archive due`). A
+    process not named, or named with None, is kept forever: the default, and what IOP agreements get."""
+
+    years_by_process: tuple[tuple[str, int | None], ...] = ()
+
+    @classmethod
+    def from_mapping(cls, values: Any) -> RetentionSettings:
+        if values is None:
+            return cls()
+        if not isinstance(values, dict):
+            raise SettingsError("retention_years", "retention_years must map process ids to years (or null)")
+        pairs: list[tuple[str, int | None]] = []
+        for process_id, years in sorted(values.items()):
+            if not isinstance(process_id, str) or not process_id:
+                raise SettingsError("retention_years", "retention_years must be keyed by process ids")
+            if years is not None:
+                _checked("retention_years", years, int)
+                if not 1 <= years <= MAX_RETENTION_YEARS:
+                    raise SettingsError("retention_years", f"retention_years for {process_id} must be between 1 "
+                                                           f"and {MAX_RETENTION_YEARS}, or null (kept forever)")
+            pairs.append((process_id, years))
+        return cls(tuple(pairs))
+
+    def years_for(self, process_id: str) -> int | None:
+        """The years until disposal for cases of the process; None: kept forever."""
+        return dict(self.years_by_process).get(process_id)
+
+    def to_mapping(self) -> dict[str, int | None]:
+        return dict(self.years_by_process)
+
+
 @dataclass(frozen=True)
 class MunicipalSettings:
     # the process ids the municipality offers (the first is the default when a case is started)
@@ -83,6 +119,7 @@ class MunicipalSettings:
     # days before a task's due date that its holder is reminded (app/notifications/reminders.py)
     reminder_days_before_due: int = 2
     agreement: AgreementSettings = field(default_factory=AgreementSettings)
+    retention: RetentionSettings = field(default_factory=RetentionSettings)
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> MunicipalSettings:
@@ -93,11 +130,12 @@ class MunicipalSettings:
         days = _checked("reminder_days_before_due", values.get("reminder_days_before_due", 2), int)
         if not 0 <= days <= 365:
             raise SettingsError("reminder_days_before_due", "reminder_days_before_due must be between 0 and 365")
-        return cls(tuple(processes), days, AgreementSettings.from_mapping(values))
+        return cls(tuple(processes), days, AgreementSettings.from_mapping(values),
+                   RetentionSettings.from_mapping(values.get("retention_years")))
 
     def to_mapping(self) -> dict[str, Any]:
         return {"processes": list(self.processes), "reminder_days_before_due": self.reminder_days_before_due,
-                **self.agreement.to_mapping()}
+                **self.agreement.to_mapping(), "retention_years": self.retention.to_mapping()}
 
 
 def settings_of(municipality: Municipality) -> MunicipalSettings:
@@ -106,7 +144,8 @@ def settings_of(municipality: Municipality) -> MunicipalSettings:
     if row is None:
         return MunicipalSettings()
     agreement: dict[str, Any] = {f.name: getattr(row, f.name) for f in fields(AgreementSettings)}
-    return MunicipalSettings(tuple(row.processes or ()), row.reminder_days_before_due, AgreementSettings(**agreement))
+    return MunicipalSettings(tuple(row.processes or ()), row.reminder_days_before_due, AgreementSettings(**agreement),
+                             RetentionSettings.from_mapping(row.retention_years or {}))
 
 
 def configure(municipality: Municipality, settings: MunicipalSettings) -> None:
@@ -118,6 +157,7 @@ def configure(municipality: Municipality, settings: MunicipalSettings) -> None:
     row.reminder_days_before_due = settings.reminder_days_before_due
     for name, value in settings.agreement.to_mapping().items():
         setattr(row, name, value)
+    row.retention_years = settings.retention.to_mapping()
 
 
 def _checked(name: str, value: Any, kind: type) -> Any:

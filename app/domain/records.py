@@ -66,6 +66,18 @@ def verify(session: Session) -> Verification:
     return result
 
 
+def verify_case(session: Session, case_id: int) -> list[Finding]:
+    """The findings of one case's history (empty: intact), as `verify` reports them (the archive export)."""
+    number = session.scalar(select(Case.registration_number).where(Case.id == case_id)) or ""
+    findings, tail = [], GENESIS
+    for entry in session.scalars(select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)):
+        problem = _problem(entry, tail)
+        if problem:
+            findings.append(Finding(case_id, number, entry.id, entry.kind, problem))
+        tail = entry.hash or ""
+    return findings
+
+
 def _problem(entry: CaseEvent, tail: str) -> str | None:
     if entry.hash is None:
         return UNSEALED

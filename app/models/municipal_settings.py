@@ -27,4 +27,7 @@ class MunicipalitySettingsRow(Base):
     follow_up_due_months_before_anniversary: Mapped[int] = mapped_column(Integer)
     payment_overdue_days: Mapped[int] = mapped_column(Integer)
     late_renewal_decision: Mapped[str] = mapped_column(String(10))
+    # migration 0030_disposal_decisions: years after closing until a finished case of a process is due for
+    # disposal, by process id; a process not named (or named with null) is kept forever
+    retention_years: Mapped[dict[str, int | None]] = mapped_column(JSONType, default=dict)
 

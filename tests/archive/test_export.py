@@ -1,0 +1,179 @@
+"""`iop archive export`: the package of a finished Falun case and of a Stenungsund agreement validate against
+the schema, every checksum matches, the history's seals can be recomputed from the package, and a case whose
+history was altered is refused. On SQLite, and on PostgreSQL when IOP_TEST_DATABASE_URL is set."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from sqlalchemy import select, text
+
+from app.core.history_chain import GENESIS, entry_hash
+from app.domain.archive.schema import NAMESPACE, SCHEMA_PATH
+from app.models import Case, CaseEvent, User
+from app.models.archive import ArchiveExport
+from app.services import Services
+from tests.archive.helpers import PDF, falun_case, iop
+from tests.records.test_sealed_history import _behind_the_applications_back
+from tests.stenungsund import steps as stenungsund
+
+NS = {"f": NAMESPACE}
+
+
+def _validate(package: Path) -> etree._Element:
+    """metadata.xml against the schema as a reader of the package would: with the package's own copy."""
+    schema = etree.XMLSchema(etree.parse(str(package / "schema" / SCHEMA_PATH.name)))
+    document = etree.parse(str(package / "metadata.xml"))
+    assert schema.validate(document), schema.error_log
+    assert (package / "schema" / SCHEMA_PATH.name).read_bytes() == SCHEMA_PATH.read_bytes()
+    return document.getroot()
+
+
+def _checksums_match(package: Path) -> dict[str, str]:
+    listed = {}
+    for line in (package / "checksums.sha256").read_text(encoding="utf-8").splitlines():
+        digest, name = line.split("  ", 1)
+        listed[name] = digest
+        assert hashlib.sha256((package / name).read_bytes()).hexdigest() == digest, name
+    on_disk = {str(p.relative_to(package)) for p in package.rglob("*") if p.is_file()}
+    assert set(listed) == on_disk - {"checksums.sha256"}
+    return listed
+
+
+def _seals_recompute(package: Path, case_id: int) -> list[dict]:  # type: ignore[type-arg]
+    entries = json.loads((package / "history" / "history.json").read_text(encoding="utf-8"))["entries"]
+    tail = GENESIS
+    for entry in entries:
+        assert entry["prev_hash"] == tail
+        assert entry_hash(tail, case_id=case_id, at=datetime.fromisoformat(entry["at"]), actor_id=entry["actor_id"],
+                          actor_name=entry["actor_name"], kind=entry["kind"], task_name=entry["task_name"],
+                          title=entry["title"], data=entry["data"]) == entry["hash"]
+        tail = entry["hash"]
+    return entries  # type: ignore[no-any-return]
+
+
+def _one(root: etree._Element, path: str) -> str:
+    [found] = root.xpath(path, namespaces=NS)
+    return str(found)
+
+
+def test_a_finished_falun_case_makes_a_valid_verifiable_package(
+        services: Services, people: dict[str, User], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    case_id = falun_case(services)
+    with services.unit_of_work() as s:
+        case = s.get(Case, case_id)
+        assert case is not None and case.status == "completed"
+        number = case.registration_number
+        events = len(list(s.scalars(select(CaseEvent.id).where(CaseEvent.case_id == case_id))))
+    result = iop(services, monkeypatch, "archive", "export", "--case", number, "--municipality", "falun",
+                 "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    package = tmp_path / "out" / "falun_KS_2026_0001"
+    assert f"case {number} (id {case_id}): " in result.output and "1 packages written" in result.output
+    root = _validate(package)
+    listed = _checksums_match(package)
+    case_el = "f:ArkivobjektListaArenden/f:ArkivobjektArende"
+    assert _one(root, "f:ArkivbildarStruktur/f:Arkivbildare/f:Namn/text()") == "Falu kommun"
+    assert _one(root, f"{case_el}/f:ArkivobjektID/text()") == number
+    assert _one(root, f"{case_el}/f:StatusArande/text()") == "Stängt"
+    assert _one(root, f"{case_el}/f:Avslutat/text()").startswith("2026-11-23T")
+    assert _one(root, f"{case_el}/f:Motpart/f:IDnummer/text()") == "8024000005"
+    assert _one(root, f"{case_el}/f:Gallring/@Gallras") == "false"  # no retention rule: kept forever
+    handlings = root.xpath(f"{case_el}/f:ArkivobjektListaHandlingar/f:ArkivobjektHandling", namespaces=NS)
+    assert len(handlings) == events + 1  # each history entry, and the document
+    entries = _seals_recompute(package, case_id)
+    assert len(entries) == events
+    decided = [h for h in handlings if h.xpath("f:Handlingstyp/text()", namespaces=NS) == ["Historikpost: "
+                                                                                          "task_completed"]]
+    assert {h.xpath("f:Agent/f:Roll/text()", namespaces=NS)[0] for h in decided} == {"Beslutsfattare"}
+    hashes = [h.xpath("f:EgnaElement/f:EgetElement[@Namn='Hash']/f:Varde/text()", namespaces=NS) for h in handlings]
+    assert [h[0] for h in hashes if h] == [e["hash"] for e in entries]
+    [document] = root.xpath(f"{case_el}//f:Bilaga[@Namn='verksamhetsplan 2027.pdf']", namespaces=NS)
+    assert (package / document.get("Lank")).read_bytes() == PDF
+    assert document.get("Checksumma") == hashlib.sha256(PDF).hexdigest() == listed[document.get("Lank")]
+    for history_file in root.xpath(f"{case_el}/f:Bilaga", namespaces=NS):
+        assert history_file.get("Checksumma") == listed[history_file.get("Lank")]
+    assert "task_completed [final_review]" in (package / "history" / "history.txt").read_text(encoding="utf-8")
+    with services.unit_of_work() as s:
+        [row] = s.scalars(select(ArchiveExport).where(ArchiveExport.case_id == case_id))
+        assert row.history_head == entries[-1]["hash"] and row.history_entries == events and row.documents == 1
+        assert row.checksums_sha256 == hashlib.sha256((package / "checksums.sha256").read_bytes()).hexdigest()
+
+
+def test_a_stenungsund_agreement_makes_a_valid_package(
+        services: Services, people: dict[str, User], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    case_id = stenungsund.to_decision(services)
+    stenungsund.advance(services, "2026-01-01")
+    stenungsund.complete(services, case_id, "pay", stenungsund.PAYMENT)
+    running = iop(services, monkeypatch, "archive", "export", "--case", str(case_id), "--out", str(tmp_path / "a"))
+    assert running.exit_code == 0, running.output
+    [package] = (tmp_path / "a").iterdir()
+    root = _validate(package)
+    case_el = "f:ArkivobjektListaArenden/f:ArkivobjektArende"
+    assert _one(root, f"{case_el}/f:StatusArande/text()") == "Öppet"  # the agreement runs
+    stenungsund.terminate(services, case_id, "2026-06-30", "Verksamheten upphör.")
+    claim = stenungsund.agreement(services, case_id).claim
+    assert claim is not None
+    stenungsund.complete(services, case_id, "record_repayment",
+                         {"repaid_sek": claim.amount_sek, "received_on": "2026-07-15"})
+    with services.unit_of_work() as s:
+        case = s.get(Case, case_id)
+        assert case is not None
+        status, party = case.status, case.organisation.name
+    result = iop(services, monkeypatch, "archive", "export", "--case", str(case_id), "--out", str(tmp_path / "b"))
+    assert result.exit_code == 0, result.output
+    [package] = (tmp_path / "b").iterdir()
+    root = _validate(package)
+    _checksums_match(package)
+    _seals_recompute(package, case_id)
+    assert _one(root, "f:ArkivbildarStruktur/f:Arkivbildare/f:Namn/text()") == "Stenungsunds kommun"
+    assert _one(root, f"{case_el}/f:Motpart/f:Namn/text()") == party
+    assert (status, _one(root, f"{case_el}/f:StatusArande/text()")) == ("completed", "Stängt")
+    assert _one(root, f"{case_el}/f:EgnaElement/f:EgetElement[@Namn='Process']/f:Varde/text()") == \
+        "stenungsund_agreement"
+    steps = root.xpath(f"{case_el}//f:ArkivobjektHandling/f:Beskrivning/text()", namespaces=NS)
+    assert {"Steg: board_decision", "Steg: pay", "Steg: record_repayment"} <= set(steps)
+
+
+def test_finished_exports_every_finished_case_of_the_municipality(
+        services: Services, people: dict[str, User], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    finished = falun_case(services)
+    falun_case(services, steps=[])  # still running: not exported
+    result = iop(services, monkeypatch, "archive", "export", "--finished", "--municipality", "falun",
+                 "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["falun_KS_2026_0001"]
+    assert f"(id {finished})" in result.output
+    again = iop(services, monkeypatch, "archive", "export", "--finished", "--municipality", "falun",
+                "--out", str(tmp_path / "out"))
+    assert again.exit_code == 1 and "already exists" in again.output
+
+
+def test_a_case_whose_history_was_altered_is_refused(
+        services: Services, people: dict[str, User], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    case_id = falun_case(services)
+    with services.unit_of_work() as s:
+        second = s.scalars(select(CaseEvent.id).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)).all()[1]
+    with _behind_the_applications_back(services) as conn:
+        conn.execute(text("UPDATE case_events SET title = 'Ändrad i efterhand' WHERE id = :id"), {"id": second})
+    result = iop(services, monkeypatch, "archive", "export", "--case", str(case_id), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert f"its history does not verify (entry {second} " in result.output and "altered" in result.output
+    assert not (tmp_path / "out").exists()
+    with services.unit_of_work() as s:
+        assert s.scalar(select(ArchiveExport.id)) is None
+
+
+def test_bad_arguments_get_a_clear_message(
+        services: Services, people: dict[str, User], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for args, message in [((), "give either --case or --finished"),
+                          (("--finished",), "--finished needs --municipality"),
+                          (("--case", "KS 1999/0001"), "there is no case 'KS 1999/0001'"),
+                          (("--finished", "--municipality", "atlantis"), "there is no municipality 'atlantis'")]:
+        result = iop(services, monkeypatch, "archive", "export", *args, "--out", str(tmp_path))
+        assert result.exit_code == 2 and message in result.output, result.output
