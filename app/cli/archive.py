@@ -12,11 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.config import Settings
+from app.core.calendar import local_date
 from app.core.municipal_settings import MunicipalSettings, SettingsError, configure, settings_of
 from app.domain.accounts import AccountError, municipality_by_slug
 from app.domain.archive.disposal import Decision, DisposalRefused, dispose
 from app.domain.archive.package import ExportRefused, export_case
-from app.domain.archive.retention import FINISHED, due_cases
+from app.domain.archive.retention import FINISHED, closed_at, due_cases
 from app.models import Case, Municipality
 from app.services import Services, build_services
 
@@ -63,24 +64,23 @@ def archive() -> None:
 @archive.command("export")
 @click.option("--case", "case_ref", default=None, help="The case: its id or registration number.")
 @click.option("--finished", is_flag=True, help="Every finished (completed or cancelled) case of --municipality.")
+@click.option("--closed-before", default=None, help="Every finished case closed before this day, YYYY-MM-DD.")
 @click.option("--municipality", default=None, help="falun, stenungsund, gavle or kungsbacka")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="The folder to write one package folder per case into.")
-def export(case_ref: str | None, finished: bool, municipality: str | None, out_dir: Path) -> None:
+def export(case_ref: str | None, finished: bool, closed_before: str | None, municipality: str | None,
+           out_dir: Path) -> None:
     """Write an archival package per case: metadata after FGS Ärendehantering, documents, history, checksums."""
-    if bool(case_ref) == finished:
-        raise click.UsageError("give either --case or --finished (with --municipality)")
+    if [bool(case_ref), finished, bool(closed_before)].count(True) != 1:
+        raise click.UsageError("give one of --case, --finished (with --municipality) or --closed-before")
     if finished and not municipality:
         raise click.UsageError("--finished needs --municipality")
+    before = _day(closed_before, "--closed-before", date.max) if closed_before else None
     services = _services()
     failed = 0
     with services.unit_of_work() as session:
-        if case_ref:
-            ids = [_case(session, case_ref, municipality).id]
-        else:
-            row = _municipality(session, str(municipality))
-            ids = list(session.scalars(select(Case.id).where(Case.municipality_id == row.id,
-                                                             Case.status.in_(FINISHED)).order_by(Case.id)))
+        ids = [_case(session, case_ref, municipality).id] if case_ref else \
+            _finished(session, _municipality(session, municipality) if municipality else None, before)
     for case_id in ids:
         with services.unit_of_work() as session:
             case = session.get(Case, case_id)
@@ -95,6 +95,19 @@ def export(case_ref: str | None, finished: bool, municipality: str | None, out_d
     click.echo(f"{len(ids) - failed} packages written" + (f", {failed} refused" if failed else ""))
     if failed:
         sys.exit(1)
+
+
+def _finished(session: Session, municipality: Municipality | None, before: date | None) -> list[int]:
+    """The finished cases (of the municipality, if given; closed before `before`, if given), by id."""
+    query = select(Case).where(Case.status.in_(FINISHED)).order_by(Case.id)
+    if municipality is not None:
+        query = query.where(Case.municipality_id == municipality.id)
+    found = []
+    for case in session.scalars(query):
+        moment = closed_at(session, case)
+        if before is None or (moment is not None and local_date(moment) < before):
+            found.append(case.id)
+    return found
 
 
 @archive.command("due")

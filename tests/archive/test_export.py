@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ from app.domain.archive.schema import NAMESPACE, SCHEMA_PATH
 from app.models import Case, CaseEvent, User
 from app.models.archive import ArchiveExport
 from app.services import Services
+from tests import falun_steps
 from tests.archive.helpers import PDF, falun_case, iop
 from tests.records.test_sealed_history import _behind_the_applications_back
 from tests.stenungsund import steps as stenungsund
@@ -154,6 +155,19 @@ def test_finished_exports_every_finished_case_of_the_municipality(
     assert again.exit_code == 1 and "already exists" in again.output
 
 
+def test_closed_before_exports_the_cases_closed_before_a_stockholm_day(
+        services: Services, people: dict[str, User], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    wrong_form = falun_steps.HAPPY_PATH[:2] + [("legal_assessment", "lawyer", falun_steps.LEGAL_WRONG)]
+    # 00:30 in Stockholm on 1 December (23:30 UTC on 30 November): closed on 1 December
+    falun_case(services, wrong_form, closing_at=datetime(2026, 11, 30, 23, 30, tzinfo=UTC))
+    nothing = iop(services, monkeypatch, "archive", "export", "--closed-before", "2026-12-01",
+                  "--out", str(tmp_path / "a"))
+    assert nothing.exit_code == 0 and "0 packages written" in nothing.output
+    one = iop(services, monkeypatch, "archive", "export", "--closed-before", "2026-12-02",
+              "--out", str(tmp_path / "b"))
+    assert one.exit_code == 0 and "1 packages written" in one.output
+
+
 def test_a_case_whose_history_was_altered_is_refused(
         services: Services, people: dict[str, User], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     case_id = falun_case(services)
@@ -171,7 +185,9 @@ def test_a_case_whose_history_was_altered_is_refused(
 
 def test_bad_arguments_get_a_clear_message(
         services: Services, people: dict[str, User], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for args, message in [((), "give either --case or --finished"),
+    for args, message in [((), "give one of --case, --finished (with --municipality) or --closed-before"),
+                          (("--case", "1", "--finished"), "give one of"),
+                          (("--closed-before", "2026-13-01"), "--closed-before must be a date"),
                           (("--finished",), "--finished needs --municipality"),
                           (("--case", "KS 1999/0001"), "there is no case 'KS 1999/0001'"),
                           (("--finished", "--municipality", "atlantis"), "there is no municipality 'atlantis'")]:
