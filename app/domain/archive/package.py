@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -79,10 +80,14 @@ def export_case(session: Session, case: Case, out_dir: Path, now: datetime) -> E
     files[METADATA] = metadata
     listing = "".join(f"{_sha256(data)}  {path}\n" for path, data in sorted(files.items())).encode("utf-8")
     files[CHECKSUMS] = listing
-    target.mkdir(parents=True)
+    partial = target.with_name(f"{target.name}.partial")  # renamed when whole: no half-written package
+    if partial.exists():
+        shutil.rmtree(partial)
+    partial.mkdir(parents=True)
     for path, data in files.items():
-        (target / path).parent.mkdir(parents=True, exist_ok=True)
-        (target / path).write_bytes(data)
+        (partial / path).parent.mkdir(parents=True, exist_ok=True)
+        (partial / path).write_bytes(data)
+    partial.rename(target)
     row = ArchiveExport(case_id=case.id, exported_at=now, path=str(target.resolve()),
                         checksums_sha256=_sha256(listing), history_head=contents.history_head,
                         history_entries=len(contents.history), documents=len(contents.documents))
