@@ -10,12 +10,12 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from app.core.clock import ManualClock
 from app.driving.case_driver import CaseDriver
 from app.models import CaseEvent, User
 from app.models.delegation import DelegatedDecision, DelegationItem
 from app.services import Services
 from tests import falun_steps
-from app.core.clock import ManualClock
 from tests.conftest import ORG_A
 from tests.web.pages import Browser, text_of
 

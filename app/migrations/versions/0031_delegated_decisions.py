@@ -1,7 +1,7 @@
 """decisions taken under delegation, the delegation order's items, and reports to the committee
 
 Revision ID: 0031_delegated_decisions
-Revises: 0026_append_only_history
+Revises: 0030_disposal_decisions
 
 Public-records and local-government law want each decision an official takes on a committee's behalf recorded
 with who decided, under which delegation item and when, and reported to the committee. `delegation_items` is a
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0031_delegated_decisions"
-down_revision = "0026_append_only_history"
+down_revision = "0030_disposal_decisions"
 branch_labels = None
 depends_on = None
 
