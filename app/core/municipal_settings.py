@@ -13,6 +13,7 @@ administrator edit the settings can use it too (it raises `SettingsError` naming
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
+from datetime import date
 from typing import Any
 
 from app.models import Municipality
@@ -22,6 +23,9 @@ from app.models.municipal_settings import MunicipalitySettingsRow
 PAYMENT_INTERVALS: tuple[str, ...] = ("yearly", "half_yearly", "quarterly", "lump_sum")
 # a renewal decided after the decision deadline: "warn" (recorded and shown) or "refuse"
 LATE_RENEWAL_CHOICES: tuple[str, ...] = ("warn", "refuse")
+
+
+GUIDELINES_REVIEW_ON = "03-01"
 
 
 class SettingsError(ValueError):
@@ -120,6 +124,9 @@ class MunicipalSettings:
     reminder_days_before_due: int = 2
     agreement: AgreementSettings = field(default_factory=AgreementSettings)
     retention: RetentionSettings = field(default_factory=RetentionSettings)
+    # the day (MM-DD) of the year after each general election when the process owners are asked to review the
+    # municipality's IOP guidelines (app/domain/guidelines.py)
+    guidelines_review_on: str = GUIDELINES_REVIEW_ON
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> MunicipalSettings:
@@ -130,12 +137,15 @@ class MunicipalSettings:
         days = _checked("reminder_days_before_due", values.get("reminder_days_before_due", 2), int)
         if not 0 <= days <= 365:
             raise SettingsError("reminder_days_before_due", "reminder_days_before_due must be between 0 and 365")
+        review_on = _checked("guidelines_review_on", values.get("guidelines_review_on", GUIDELINES_REVIEW_ON), str)
+        review_month_day(review_on)
         return cls(tuple(processes), days, AgreementSettings.from_mapping(values),
-                   RetentionSettings.from_mapping(values.get("retention_years")))
+                   RetentionSettings.from_mapping(values.get("retention_years")), review_on)
 
     def to_mapping(self) -> dict[str, Any]:
         return {"processes": list(self.processes), "reminder_days_before_due": self.reminder_days_before_due,
-                **self.agreement.to_mapping(), "retention_years": self.retention.to_mapping()}
+                **self.agreement.to_mapping(), "retention_years": self.retention.to_mapping(),
+                "guidelines_review_on": self.guidelines_review_on}
 
 
 def settings_of(municipality: Municipality) -> MunicipalSettings:
@@ -145,7 +155,7 @@ def settings_of(municipality: Municipality) -> MunicipalSettings:
         return MunicipalSettings()
     agreement: dict[str, Any] = {f.name: getattr(row, f.name) for f in fields(AgreementSettings)}
     return MunicipalSettings(tuple(row.processes or ()), row.reminder_days_before_due, AgreementSettings(**agreement),
-                             RetentionSettings.from_mapping(row.retention_years or {}))
+                             RetentionSettings.from_mapping(row.retention_years or {}), row.guidelines_review_on)
 
 
 def configure(municipality: Municipality, settings: MunicipalSettings) -> None:
@@ -158,6 +168,20 @@ def configure(municipality: Municipality, settings: MunicipalSettings) -> None:
     for name, value in settings.agreement.to_mapping().items():
         setattr(row, name, value)
     row.retention_years = settings.retention.to_mapping()
+    row.guidelines_review_on = settings.guidelines_review_on
+
+
+def review_month_day(value: str) -> tuple[int, int]:
+    """The (month, day) of a `guidelines_review_on` setting, "MM-DD"; SettingsError if it is no day of a review
+    year (those follow an election year, so they are never leap years: 02-29 is refused)."""
+    problem = SettingsError("guidelines_review_on", "guidelines_review_on must be a day written MM-DD, e.g. 03-01")
+    if len(value) != 5 or value[2] != "-" or not (value[:2].isdigit() and value[3:].isdigit()):
+        raise problem
+    try:
+        date(2027, int(value[:2]), int(value[3:]))
+    except ValueError:
+        raise problem from None
+    return int(value[:2]), int(value[3:])
 
 
 def _checked(name: str, value: Any, kind: type) -> Any:

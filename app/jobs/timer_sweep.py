@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
@@ -28,11 +29,13 @@ from sqlalchemy.orm import Session
 
 from app.core.errors import Conflict
 from app.core.statuses import CaseStatus
+from app.domain import guidelines
 from app.engine import incidents
 from app.engine.timer_state import Firing
 from app.i18n import translate
 from app.jobs.reminders import send_due_reminders
 from app.models import Case
+from app.notifications.guidelines import tell_process_owners
 from app.services import Services
 
 log = logging.getLogger("app.engine.timers")  # the name operators filter on (docs/operations.md)
@@ -155,6 +158,8 @@ def _incident(services: Services, case_id: int, now: datetime, exc: Exception) -
 def _mail(services: Services, now: datetime) -> None:
     try:
         send_due_reminders(services.session_factory, services.outbox, services.clock, now)
+        guidelines.open_due_reviews(services.session_factory, services.clock,
+                                    partial(tell_process_owners, services.outbox))
         services.outbox.deliver(services.session_factory)
     except Exception:  # noqa: BLE001 - mail problems must not stop timers
-        log.exception("sending reminders or retrying mail failed")
+        log.exception("sending reminders, opening guideline reviews or retrying mail failed")

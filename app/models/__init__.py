@@ -6,6 +6,7 @@ import app.models.calendar_feed  # noqa: F401  (personal calendar feed links: im
 import app.models.clock  # noqa: F401  (the stored manual clock: import from app.models.clock)
 import app.models.delegation  # noqa: F401  (decisions under delegation: import from app.models.delegation)
 import app.models.draft  # noqa: F401  (task form drafts: import from app.models.draft)
+import app.models.guidelines  # noqa: F401  (guideline reviews: import from app.models.guidelines)
 import app.models.identity  # noqa: F401  (OpenID Connect identities: import from app.models.identity)
 import app.models.saved_filter  # noqa: F401  (saved case-list filters: import from app.models.saved_filter)
 import app.models.scheduler_heartbeat  # noqa: F401  (scheduler heartbeats: import from app.models.scheduler_heartbeat)

@@ -30,4 +30,6 @@ class MunicipalitySettingsRow(Base):
     # migration 0030_disposal_decisions: years after closing until a finished case of a process is due for
     # disposal, by process id; a process not named (or named with null) is kept forever
     retention_years: Mapped[dict[str, int | None]] = mapped_column(JSONType, default=dict)
-
+    # migration 0032_guideline_reviews: the day (MM-DD) of the year after each general election when the process
+    # owners are asked to review the IOP guidelines
+    guidelines_review_on: Mapped[str] = mapped_column(String(5), default="03-01")

@@ -30,6 +30,7 @@ BLUEPRINTS.append(("app.web.pages.agreement_page", "bp", False))  # the agreemen
 BLUEPRINTS.append(("app.web.pages.terminate_page", "bp", False))  # ending an agreement early (issue 10)
 BLUEPRINTS.append(("app.web.pages.finance", "bp", False))  # payments across the agreements (issue 10)
 BLUEPRINTS.append(("app.web.pages.delegation", "bp", False))  # decisions under delegation (issue 13)
+BLUEPRINTS.append(("app.web.pages.guidelines", "bp", False))  # the guidelines review per electoral term (issue 13)
 BLUEPRINTS.append(("app.web.pages.accessibility", "bp", False))  # the accessibility statement (issue 13)
 BLUEPRINTS.append(("app.web.operations", "bp", True))  # GET /health and /metrics for operators (no forms)
 # the JSON API: bearer tokens only, hence no CSRF

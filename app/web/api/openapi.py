@@ -196,6 +196,17 @@ def _paths() -> dict[str, Any]:
                                                     "says so", result="DelegationReport", ok="201",
                         body="DelegationReportRequest", errors="401 403 404 409 422", tag="cases",
                         description="404 for a decision of another municipality, 409 for one already reported.")},
+        "/guideline-reviews": {"get": _op(
+            "listGuidelineReviews", "The reviews of the IOP guidelines, one per electoral term, newest first",
+            result="GuidelineReviewList",
+            params=[_query("municipality", "an administrator without a municipality must name one")],
+            errors="401 403 422", tag="cases",
+            description="For process owners and administrators of the municipality. A review opens on the "
+                        "municipality's guidelines_review_on day of the year after each general election.")},
+        "/guideline-reviews/{review_id}/complete": {"post": _op(
+            "completeGuidelineReview", "Record a review's outcome (process owners of the municipality)",
+            result="GuidelineReview", params=[_path("review_id", "the review's id")], body="GuidelineReviewRequest",
+            errors="401 403 404 409 422", tag="cases", description="409 when it has already been recorded.")},
         "/cases/{case_id}/withdraw": {"post": _op(
             "withdrawCase", "The organisation withdraws its initiative", result="Case", params=[CASE_ID],
             body="WithdrawRequest", errors="401 403 404 409 422", tag="cases")},

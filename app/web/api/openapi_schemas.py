@@ -318,6 +318,20 @@ BODIES["DelegationReportRequest"] = obj({
     "reference": {"type": "string", "maxLength": 120, "description": "e.g. the minutes' paragraph"}},
     ["decisions", "committee", "meeting_on"], closed=True)
 
+# the guidelines review per electoral term (app/web/api/guidelines.py)
+SCHEMAS["GuidelineReview"] = obj({
+    "id": INTEGER, "election_year": {"type": "integer", "description": "the term begins with this general election"},
+    "due_on": _DAY, "opened_at": {"type": "string", "format": "date-time"},
+    "outcome": {"type": ["string", "null"], "description": "unchanged or revised; null while open"},
+    "decision_reference": STRING, "note": STRING, "completed_by": {"type": ["string", "null"]},
+    "completed_at": {"type": ["string", "null"], "format": "date-time"}})
+SCHEMAS["GuidelineReviewList"] = obj({"municipality": STRING, "next_review_on": _DAY,
+                                      "items": {"type": "array", "items": ref("GuidelineReview")}})
+BODIES["GuidelineReviewRequest"] = obj({
+    "outcome": {"type": "string", "enum": ["unchanged", "revised"]},
+    "decision_reference": {"type": "string", "maxLength": 200, "description": "e.g. KF 2027-05-12 § 45"},
+    "note": {"type": "string", "maxLength": 4000}}, ["outcome", "decision_reference"], closed=True)
+
 _BODY_EXAMPLES: dict[str, list[dict[str, Any]]] = {
     "CaseRequest": [{"municipality": "falun"}],
     "CompleteRequest": [{"data": {}}],
@@ -331,6 +345,7 @@ _BODY_EXAMPLES: dict[str, list[dict[str, Any]]] = {
     "ClockRequest": [{"now": "2027-01-01T09:00:00+01:00"}],
     "MigrationRequest": [{"to": 2}],
     "BulkMigrationRequest": [{"dry_run": True}, {}],
+    "GuidelineReviewRequest": [{"outcome": "unchanged", "decision_reference": "KF 2027-05-12 § 45"}],
     "DelegationReportRequest": [{"decisions": [1], "committee": "Kommunstyrelsen", "meeting_on": "2027-01-20",
                                  "reference": "KS § 12"}],
 }

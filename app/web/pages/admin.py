@@ -21,6 +21,7 @@ from sqlalchemy import select
 from app.core.roles import UPCOMING_ROLES, Role
 from app.core.statuses import CaseStatus
 from app.core.timed_cache import TimedCache
+from app.domain import guidelines
 from app.i18n import formats
 from app.models import LoginAttempt, Municipality
 from app.queries.overview import KINDS, AgreementFigures, Overview, agreement_figures, overview
@@ -132,6 +133,8 @@ def index() -> Any:
         cases_link=lambda **p: _cases_link(municipality=slug, **p), upcoming_link=upcoming_link,
         count_text=_count_text,
         figures_time=_figures_time(found),
+        guidelines_open=guidelines.open_review(db(), me.municipality_id)
+        if me.role == Role.PROCESS_OWNER and me.municipality_id is not None else None,
         **_charts(found))
 
 
