@@ -25,6 +25,7 @@ from app.core.errors import Conflict
 from app.db import make_engine, make_session_factory
 from app.domain import delegation
 from app.domain.accounts import load_municipalities
+from app.domain.agreement_document import templates as agreement_templates
 from app.domain.agreements.projection import AgreementProjection
 from app.engine.definitions import bundle_from_directory
 from app.engine.events import CaseSaved, EventBus, TaskCompleted
@@ -104,11 +105,18 @@ def deploy_processes(services: Services, directory: Path | None = None) -> list[
 
 
 def prepare_database(services: Services) -> None:
-    """Migrate, load the municipalities from config/ (settings only where none are stored) and deploy processes/:
-    what `iop serve` does first."""
+    """Migrate, load the municipalities from config/ (settings only where none are stored) and deploy processes/
+    with the agreement templates of processes/templates/: what `iop serve` does first."""
     upgrade(services.db)
     services.clock.now()  # a stored manual clock writes its row now, outside the transactions below
     with services.unit_of_work() as session:
         load_municipalities(session, services.settings.config_path / "municipalities")
-    for line in deploy_processes(services):
+    for line in deploy_processes(services) + deploy_agreement_templates(services):
         log.info("deployed %s", line)
+
+
+def deploy_agreement_templates(services: Services, directory: Path | None = None) -> list[str]:
+    """Deploy every municipality's agreement template in processes/templates/ whose text is new."""
+    folder = directory or services.settings.processes_path / "templates"
+    with services.unit_of_work() as session:
+        return agreement_templates.deploy_directory(session, services.clock, folder)

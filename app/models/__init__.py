@@ -1,6 +1,7 @@
 """Typed SQLAlchemy 2.0 models. Import from here."""
 
 import app.models.agreement  # noqa: F401  (agreement projections: import them from app.models.agreement)
+import app.models.agreement_template  # noqa: F401  (agreement document templates: import from app.models.agreement_template)
 import app.models.archive  # noqa: F401  (archive exports, disposal decisions: import from app.models.archive)
 import app.models.calendar_feed  # noqa: F401  (personal calendar feed links: import from app.models.calendar_feed)
 import app.models.clock  # noqa: F401  (the stored manual clock: import from app.models.clock)
