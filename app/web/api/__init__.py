@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.web.api import (  # noqa: F401  (routes register on import)
     agreement_actions,
+    agreement_document,
     agreements,
     auth,
     case_admin,

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import jsonify
 
+from app.domain.agreement_document.render import FORMATS as AGREEMENT_FORMATS
 from app.domain.attachments import ALLOWED
 from app.web.api.blueprint import api
 from app.web.api.openapi_schemas import BODIES, SCHEMAS, ref
@@ -243,6 +244,16 @@ def _paths() -> dict[str, Any]:
             "responses": {"200": {"description": "the file, with the content type of its kind", "content": {
                 kind: {"schema": {"type": "string", "format": "binary"}} for kind in _DOWNLOAD_TYPES}},
                 "401": {"$ref": "#/components/responses/E401"}, "404": {"$ref": "#/components/responses/E404"}}}},
+        "/cases/{case_id}/agreement-document": {"get": {
+            "operationId": "getAgreementDocument", "tags": ["cases"],
+            "summary": "The case's agreement as a document, filled from the case with its municipality's template: "
+                       "format=docx (to edit) or pdf (PDF/A-2b, to archive; the default)",
+            "parameters": [CASE_ID, {"name": "format", "in": "query", "required": False,
+                                     "description": "docx or pdf (default pdf)",
+                                     "schema": {"type": "string", "enum": list(AGREEMENT_FORMATS)}}],
+            "responses": {"200": {"description": "the document, as an attachment", "content": {
+                kind: {"schema": {"type": "string", "format": "binary"}} for kind in AGREEMENT_FORMATS.values()}},
+                **{code: {"$ref": f"#/components/responses/E{code}"} for code in ("401", "404", "409", "422")}}}},
         "/users": {
             "get": _op("listUsers", "Users: all for an administrator, the own municipality's for staff",
                        result="UserList", params=PAGING, tag="accounts"),
