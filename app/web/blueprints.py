@@ -23,6 +23,7 @@ BLUEPRINTS.append(("app.web.pages.case_admin", "bp", False))  # the administrato
 BLUEPRINTS.append(("app.web.pages.admin", "bp", False))
 BLUEPRINTS.append(("app.web.pages.simulation", "bp", False))
 BLUEPRINTS.append(("app.web.pages.processes", "bp", False))
+BLUEPRINTS.append(("app.web.pages.agreement_templates", "bp", False))  # agreement document templates (issue 13)
 BLUEPRINTS.append(("app.web.pages.bpmn_vendor", "vendor", False))
 BLUEPRINTS.append(("app.web.pages.migration", "bp", False))
 BLUEPRINTS.append(("app.web.pages.upcoming", "bp", False))  # upcoming agreement work (issue 10)

@@ -8,17 +8,19 @@ gets 404, as for the case itself.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, send_file
 from sqlalchemy import select
 
 from app.core.errors import NotFound
 from app.core.roles import Role
 from app.core.statuses import AgreementStatus, FollowUpStatus, PaymentStatus
 from app.domain import permissions
+from app.domain.agreement_document.render import render as render_document
 from app.domain.agreements import termination
 from app.domain.agreements.payments import period_end
 from app.models import Case, CaseEvent, OpenTask, User
@@ -273,9 +275,26 @@ def show(case_id: int) -> Any:
         status_text=translate(f"agreement.status.{agreement.status}"),
         plot=timeline(agreement, today()),
         can_terminate=termination.may_terminate(viewer, case) and agreement.status == AgreementStatus.RUNNING,
+        can_download=permissions.can_view_case(viewer, case) and bool(agreement.periods),
         sek=lambda v: formatting.sek(v, lang()), day=lambda v: formatting.day(v, lang()),
         number=lambda v: formatting.number(v, lang()),
         repayment_rule=translate(f"agreement.rule.{agreement.repayment_rule}"))
+
+
+@bp.get("/<int:case_id>/agreement/document.<any(docx, pdf):fmt>")
+@login_required()
+def document(case_id: int, fmt: str) -> Any:
+    """The agreement as a document (DOCX to edit, PDF/A to archive) for those who see the case itself: staff of
+    its municipality and its own organisation (further party organisations see the page, not the document)."""
+    viewer = user()
+    case, _ = get_agreement(viewer, case_id)
+    if not permissions.can_view_case(viewer, case):
+        raise NotFound("the agreement does not exist")
+    made = render_document(db(), services().clock, case, fmt)
+    response = send_file(io.BytesIO(made.content), mimetype=made.media_type, as_attachment=True,
+                         download_name=made.filename)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 RENEWAL_TASKS = ("renewal_dialogue", "renewal_decision")
