@@ -20,6 +20,7 @@ from app.core.errors import NotFound
 from app.core.roles import Role
 from app.core.statuses import AgreementStatus, FollowUpStatus, PaymentStatus
 from app.domain import permissions
+from app.domain.agreement_document.render import FORMATS as DOCUMENT_FORMATS
 from app.domain.agreement_document.render import render as render_document
 from app.domain.agreements import termination
 from app.domain.agreements.payments import period_end
@@ -281,14 +282,14 @@ def show(case_id: int) -> Any:
         repayment_rule=translate(f"agreement.rule.{agreement.repayment_rule}"))
 
 
-@bp.get("/<int:case_id>/agreement/document.<any(docx, pdf):fmt>")
+@bp.get("/<int:case_id>/agreement/document.<fmt>")
 @login_required()
 def document(case_id: int, fmt: str) -> Any:
     """The agreement as a document (DOCX to edit, PDF/A to archive) for those who see the case itself: staff of
     its municipality and its own organisation (further party organisations see the page, not the document)."""
     viewer = user()
     case, _ = get_agreement(viewer, case_id)
-    if not permissions.can_view_case(viewer, case):
+    if fmt not in DOCUMENT_FORMATS or not permissions.can_view_case(viewer, case):
         raise NotFound("the agreement does not exist")
     made = render_document(db(), services().clock, case, fmt)
     response = send_file(io.BytesIO(made.content), mimetype=made.media_type, as_attachment=True,
