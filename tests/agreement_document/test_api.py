@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import delete
+
 from app.domain.accounts import add_user
+from app.models.agreement_template import AgreementTemplate
 from app.services import Services
 from tests.conftest import ORG_A, PASSWORD
 from tests.stenungsund import steps
@@ -48,3 +51,11 @@ def test_no_agreement_yet_is_a_conflict(services: Services, people: Any, api: An
     answer = api("other_officer").get(f"/api/v1/cases/{case_id}/agreement-document?format=docx")
     assert answer.status_code == 409
     assert "no agreement yet" in answer.get_json()["error"]["message"]
+
+
+def test_a_municipality_without_a_template_is_a_conflict(services: Services, people: Any, api: Any) -> None:
+    case_id = steps.to_decision(services)
+    with services.unit_of_work() as s:
+        s.execute(delete(AgreementTemplate))
+    answer = api("other_officer").get(f"/api/v1/cases/{case_id}/agreement-document?format=pdf")
+    assert answer.status_code == 409 and "no agreement template" in answer.get_json()["error"]["message"]

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.core.clock import Clock
-from app.core.errors import Forbidden, NotFound
+from app.core.errors import Conflict, Forbidden
 from app.domain import permissions
 from app.domain.agreement_document.template_text import require_valid
 from app.models import Municipality, User
@@ -86,5 +86,6 @@ def latest(session: Session, municipality_id: int) -> AgreementTemplate:
     found = session.scalars(select(AgreementTemplate).where(AgreementTemplate.municipality_id == municipality_id)
                             .order_by(AgreementTemplate.version.desc()).limit(1)).first()
     if found is None:
-        raise NotFound("the municipality has no agreement template")
+        raise Conflict("the municipality has no agreement template: its process owner deploys one at "
+                       "/processes/agreement-templates/")
     return found
