@@ -86,3 +86,34 @@ def test_the_check_refuses_a_pdf_that_is_not_pdfa(tmp_path: Any) -> None:
     problems = pdfa_2b_problems(bytes(plain.output()))
     assert "no XMP metadata stream" in problems and "no OutputIntent /GTS_PDFA1" in problems
     assert any("is not embedded" in p for p in problems)
+
+
+def test_a_renewed_agreement_shows_its_current_period(services: Services, people: Any) -> None:
+    """After the board renewed for two years at 420 000 kr paid twice a year, the document describes the
+    second period: its dates, amounts, interval, the renewal's decision, and its file name says v2."""
+    case_id = steps.to_decision(services, plan=dict(steps.PLAN, period_years=1))
+    steps.advance(services, "2026-01-01")
+    steps.complete(services, case_id, "pay", steps.PAYMENT)
+    steps.advance(services, "2026-03-31")
+    steps.complete(services, case_id, "renewal_dialogue", {
+        "meeting_date": "2026-09-01", "participants": "Båda", "minutes": "Vi fortsätter.",
+        "renewal_declined_by": "none"})
+    steps.complete(services, case_id, "renewal_decision", {
+        "board_renews": True, "renewal_decision_date": "2026-10-15", "renewal_minute_reference": "KS § 99",
+        "renewal_yearly_support_sek": 420000, "renewal_years": 2, "renewal_interval": "half_yearly"})
+    steps.advance(services, "2026-11-01")
+    steps.complete(services, case_id, "report", steps.REPORT)
+    steps.complete(services, case_id, "review", steps.APPROVE)
+    steps.advance(services, "2027-01-01")
+    with services.unit_of_work() as s:
+        case = s.get(Case, case_id)
+        assert case is not None
+        made = render(s, services.clock, case, "docx")
+    assert made.filename.endswith("-v2.docx") and made.agreement_version == 2
+    document = Document(BytesIO(made.content))
+    text = "\n".join([p.text for p in document.paragraphs]
+                     + [cell.text for table in document.tables for row in table.rows for cell in row.cells])
+    for value in ("1 januari 2027", "31 december 2028", f"420{NBSP}000{NBSP}kr", f"840{NBSP}000{NBSP}kr",
+                  "KS § 99", "15 oktober 2026", "två gånger per år", "1 juli 2027"):
+        assert value in text, value
+    assert "31 december 2026" not in text  # the first period's end is not the agreement's any more

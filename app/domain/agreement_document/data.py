@@ -90,6 +90,14 @@ def current_period(agreement: Agreement) -> AgreementPeriod | None:
     return found[0] if found else None
 
 
+def decided_on(agreement: Agreement) -> str | None:
+    """The day the board decided the current period (the renewal's decision for a renewed one)."""
+    for period in (agreement.state or {}).get("periods") or []:
+        if isinstance(period, dict) and period.get("version") == agreement.current_version:
+            return str(period.get("decided_on") or "") or None
+    return None
+
+
 def values_for(session: Session, clock: Clock, case: Case, agreement: Agreement) -> Values:
     """Every field of the template format, filled from the case."""
     tasks = task_values(session, case.id)
@@ -128,7 +136,7 @@ def values_for(session: Session, clock: Clock, case: Case, agreement: Agreement)
         "repayment_rule": translate(f"agreement.rule.{agreement.repayment_rule}", LANG).lower(),
         "renewal_dialogue_opens": _day(period.renewal_dialogue_opens) if period else MISSING,
         "renewal_decision_deadline": _day(period.renewal_decision_deadline) if period else MISSING,
-        "decision_date": _day(decision.get("decision_date")),
+        "decision_date": _day(decided_on(agreement) or decision.get("decision_date")),
         "decision_reference": _text(period.decision_ref if period and period.decision_ref
                                     else decision.get("minute_reference")),
         "statistics": ", ".join(statistics) or MISSING,
