@@ -1,4 +1,4 @@
-"""Agreement document templates, versioned per municipality like process definitions (migration 0028).
+"""Agreement document templates, versioned per municipality like process definitions (migration 0033).
 
 The text is the template format of app/domain/agreement_document/template_text.py. Versions come from
 processes/templates/<slug>_agreement.txt when the database is prepared (only a text not deployed before

@@ -1,7 +1,7 @@
 """agreement document templates per municipality, versioned like process definitions
 
-Revision ID: 0028_agreement_templates
-Revises: 0031_delegated_decisions
+Revision ID: 0033_agreement_templates
+Revises: 0032_guideline_reviews
 
 Each municipality's agreement template (processes/templates/<slug>_agreement.txt, the format of
 app/domain/agreement_document/template_text.py) is deployed into `agreement_templates` when the database is
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0028_agreement_templates"
-down_revision = "0031_delegated_decisions"
+revision = "0033_agreement_templates"
+down_revision = "0032_guideline_reviews"
 branch_labels = None
 depends_on = None
 
