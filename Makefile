@@ -26,6 +26,7 @@ texts: $(BIN)/iop
 
 setup: $(BIN)/iop $(CATALOGUES:.po=.mo)
 	@bash scripts/setup_frontend.sh
+	@bash scripts/setup_fonts.sh
 
 run: setup
 	$(BIN)/iop db upgrade

@@ -33,16 +33,6 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
-# the TrueType font the PDF/A agreement documents embed (app/domain/agreement_document/pdf_writer.py)
-if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
-  echo "== installing Debian's fonts-dejavu-core for the PDF/A documents"
-  if [ "$(id -u)" -eq 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null
-  else
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null
-  fi
-fi
-
 echo "== ruff"; "$BIN/ruff" check app handlers tests bench scripts || status=1
 echo "== mypy"; "$BIN/mypy" || status=1
 echo "== import-linter (the layers, docs/architecture.md)"; "$BIN/lint-imports" --no-cache || status=1
