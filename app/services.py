@@ -1,7 +1,7 @@
 """The application's collaborators, built once and handed to the web app, CLI and scheduler.
 
 The composition root: ``build_services`` makes the engine and wires what follows its steps (the
-listeners of app/engine/events.py: the agreement projection, the mail). Nothing else registers a
+listeners of app/engine/events.py: the document register, the agreement projection, the mail). Nothing else registers a
 listener, and importing a module registers nothing.
 """
 
@@ -24,6 +24,7 @@ from app.core.clock import Clock, make_clock
 from app.core.errors import Conflict
 from app.db import make_engine, make_session_factory
 from app.domain import delegation
+from app.domain import register as document_register
 from app.domain.accounts import load_municipalities
 from app.domain.agreement_document import templates as agreement_templates
 from app.domain.agreements.projection import AgreementProjection
@@ -84,11 +85,14 @@ def build_services(settings: Settings, clock: Clock | None = None, *,
 
 
 def wire_listeners(events: EventBus, outbox: Outbox) -> EventBus:
-    """What follows a step, in this order: the agreement tables (which announce AgreementChanged), decisions under
-    delegation, then mail."""
+    """What follows a step, in this order: the document register (a completed task that names `registerAs`),
+    the agreement tables (which announce AgreementChanged), decisions under delegation, then mail; each mail to
+    the party is registered as it is queued."""
+    events.listen(TaskCompleted, document_register.task_completed)
     events.listen(CaseSaved, AgreementProjection(events))
     events.listen(TaskCompleted, delegation.record_decision)
     listeners.register(events, outbox)
+    outbox.listen(document_register.mail_queued)
     return events
 
 

@@ -120,19 +120,26 @@ main.add_command(archive)
 
 @main.group()
 def records() -> None:
-    """The case records: the sealed history."""
+    """The case records: the sealed history and the document registers."""
 
 
 @records.command("verify")
 def records_verify() -> None:
-    """Recompute every case's sealed history; exit 1 naming each entry changed, removed or unsealed."""
+    """Recompute every case's sealed history and document register; exit 1 naming each entry or document
+    changed, removed or unsealed."""
     services = _services()
     with services.unit_of_work() as session:
         result = records_check.verify(session)
     for finding in result.findings:
-        click.echo(f"case {finding.registration_number or finding.case_id} (id {finding.case_id}): history entry "
-                   f"{finding.event_id} ({finding.kind}) {PROBLEMS[finding.problem]}")
-    click.echo(f"{result.entries} history entries in {result.cases} cases checked: "
+        case = f"case {finding.registration_number or finding.case_id} (id {finding.case_id})"
+        if finding.register:
+            click.echo(f"{case}: registered document {finding.registration_number}-{finding.number} (row "
+                       f"{finding.event_id}, {finding.kind}) "
+                       f"{REGISTER_PROBLEMS.get(finding.problem) or PROBLEMS[finding.problem]}")
+        else:
+            click.echo(f"{case}: history entry {finding.event_id} ({finding.kind}) {PROBLEMS[finding.problem]}")
+    click.echo(f"{result.entries} history entries in {result.cases} cases and {result.documents} registered "
+               "documents checked: "
                + ("all intact" if result.intact else f"{len(result.findings)} problems"))
     if not result.intact:
         sys.exit(1)
@@ -142,6 +149,9 @@ PROBLEMS = {records_check.ALTERED: "was changed after it was written",
             records_check.LINK_BROKEN: "does not follow the entry before it (an entry was removed, inserted or "
                                        "re-sealed)",
             records_check.UNSEALED: "has no seal (written around the application)"}
+REGISTER_PROBLEMS = {records_check.LINK_BROKEN: "does not follow the document before it (a row was removed, "
+                                                "inserted or re-sealed)",
+                     records_check.CONTENT_CHANGED: "links to a file whose content is no longer the one registered"}
 
 
 @main.group()

@@ -1,4 +1,4 @@
-"""Uploaded files: size- and type-checked by content, stored with the case."""
+"""Uploaded files: size- and type-checked by content, stored with the case and registered in its register."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.core.clock import Clock
 from app.core.errors import InvalidData
+from app.domain import register
 from app.models import Attachment, Case, User
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -71,6 +72,7 @@ def store_upload(session: Session, clock: Clock, case: Case, user: User | None, 
                      uploaded_at=clock.now())
     session.add(row)
     session.flush()
+    register.upload_stored(session, case, user, row)
     return row
 
 

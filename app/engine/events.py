@@ -15,8 +15,8 @@ Nothing is registered by importing a module: build_services wires every listener
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -57,6 +57,7 @@ class TaskCompleted:
     title: str
     values: dict[str, Any]  # the form's values as validated
     feedback: str = ""  # what the step feeds back to the organisation (its feedbackField), if anything
+    properties: Mapping[str, str] = field(default_factory=dict)  # the task element's properties (registerAs, ...)
 
 
 @dataclass(frozen=True)

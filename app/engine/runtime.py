@@ -265,7 +265,8 @@ class CaseEngine:
                      data={"task_id": str(task.id), "form": form_name, "values": clean})
         feedback_field = info.properties.get("feedbackField") if info else None
         feedback = str(clean[feedback_field]) if feedback_field and clean.get(feedback_field) else ""
-        self.events.announce(TaskCompleted(step, bpmn_id, title, clean, feedback))
+        self.events.announce(TaskCompleted(step, bpmn_id, title, clean, feedback,
+                                          dict(info.properties) if info else {}))
         if feedback_field and clean.get(feedback_field):
             self._feedback(step, title, str(clean[feedback_field]))
         task.run()

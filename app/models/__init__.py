@@ -18,6 +18,7 @@ from app.models.files import Attachment
 from app.models.migration import CaseMigration
 from app.models.notification import Notification
 from app.models.people import Municipality, Organisation, User
+from app.models.register import Direction, DocumentKind, RegisteredDocument
 from app.models.session import LoginAttempt, LoginSession
 from app.models.task import OpenTask
 
@@ -27,12 +28,15 @@ __all__ = [
     "CaseEvent",
     "CaseMigration",
     "DefinitionVersion",
+    "Direction",
+    "DocumentKind",
     "LoginAttempt",
     "LoginSession",
     "Notification",
     "Municipality",
     "OpenTask",
     "Organisation",
+    "RegisteredDocument",
     "RegistrationCounter",
     "User",
 ]

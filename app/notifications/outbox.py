@@ -33,6 +33,12 @@ class Outbox:
         self.smtp_url = smtp_url
         self.transport = transport  # fixed transport (tests); otherwise built from smtp_url() per delivery
         self.deliver_after_commit = True
+        self._queued_listeners: list[Callable[[Session, Notification], object]] = []
+
+    def listen(self, listener: Callable[[Session, Notification], object]) -> None:
+        """Call `listener` with the session and each row queued (the composition root registers the document
+        register's, app/services.py)."""
+        self._queued_listeners.append(listener)
 
     def queue(self, session: Session, *, kind: str, recipient: str, subject: str, body: str,
               case_id: int | None = None, user_id: int | None = None, key: str | None = None,
@@ -47,6 +53,8 @@ class Outbox:
             event.listen(session, "after_soft_rollback", self._after_rollback)
             session.info[_LISTENING] = True
         session.info.setdefault(_QUEUED, []).append(row)
+        for listener in self._queued_listeners:
+            listener(session, row)
         return row
 
     def _after_rollback(self, session: Session, _previous: object) -> None:

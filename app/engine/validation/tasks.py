@@ -9,9 +9,12 @@ from app.core.errors import Problem
 from app.core.roles import ROLE_TITLES
 from app.engine.elements import ElementInfo
 from app.engine.validation.documents import Document, display_name, is_bpmn
+from app.models.register import DocumentKind
 
 FORM_PROPERTY_NAMES = ("formJsonSchemaFilename", "formKey", "form")
 HUMAN_TAGS = {"userTask", "manualTask", "task"}
+# what a user task's `registerAs` may name: the document its completion registers (app.domain.register)
+DOCUMENT_KINDS = {str(kind) for kind in DocumentKind} - {DocumentKind.UPLOAD, DocumentKind.MAIL}
 
 
 def form_key(name: str) -> str:
@@ -47,6 +50,10 @@ def task_problems(documents: list[Document], elements: dict[str, ElementInfo], e
             unmapped_lanes.setdefault((file, info.lane), []).append(info)
         if info.tag != "userTask":
             continue
+        register_as = info.properties.get("registerAs")
+        if register_as is not None and register_as not in DOCUMENT_KINDS:
+            problems.append(problem(f"registerAs '{register_as}' is not a kind of document: use one of "
+                                    f"{', '.join(sorted(DOCUMENT_KINDS))}", "register_as_unknown"))
         form = form_reference(info)
         if form is None:
             problems.append(problem("the user task has no form: give it the property formJsonSchemaFilename "

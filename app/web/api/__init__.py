@@ -12,6 +12,7 @@ from app.web.api import (  # noqa: F401  (routes register on import)
     clock,
     definitions,
     delegation,
+    documents,
     drafts,
     guidelines,
     migrations,

@@ -149,6 +149,14 @@ def _paths() -> dict[str, Any]:
             "getCase", "A case with its open tasks, next timer, feedback and history", result="Case",
             params=[CASE_ID, _query("lang", "sv or en: the language of a failed case's incident message (sv)")],
             errors="401 404", tag="cases")},
+        "/cases/{case_id}/documents": {"get": _op(
+            "listCaseDocuments", "The case's document register (diarium): every document received or drawn up, "
+                                 "numbered under the case's registration number", result="DocumentRegister",
+            params=[CASE_ID], errors="401 404", tag="cases",
+            description="For the staff of the case's municipality and the case's organisation (others get 404, as "
+                        "for the case). Each upload, each completed task whose diagram element names registerAs "
+                        "(decisions, agreement drafts, reports) and each mail to the party is registered at once, "
+                        "in order; rows are never changed or removed (`iop records verify` checks their seals).")},
         "/cases/{case_id}/agreement": {"get": _op(
             "getAgreement", "The agreement of a case: periods, payments and follow-ups with their dates and "
                             "status (404 while the case has no agreement)", result="Agreement", params=[CASE_ID],
