@@ -1,9 +1,11 @@
-"""One case for anyone allowed to see it: status, open tasks, history, feedback and files."""
+"""One case for anyone allowed to see it: status, open tasks, history, feedback, files and the document register."""
 
 from __future__ import annotations
 
 import io
 import logging
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, render_template, send_file
@@ -12,7 +14,7 @@ from sqlalchemy import select
 
 from app.core.errors import NotFound
 from app.core.statuses import CaseStatus
-from app.domain import task_actions
+from app.domain import register, task_actions
 from app.engine.definitions import ProcessDefinition
 from app.models import Attachment, Case, CaseEvent, OpenTask, User
 from app.models.agreement import Agreement
@@ -86,7 +88,28 @@ def show(case_id: int) -> Any:
                            agreement=agreement, open_tasks=open_tasks, history=history,
                            history_count=len(events), feedback=list(case.feedback or []),
                            files=case_attachments(case), diagram=case_diagram(case, workflow, definition, happened),
-                           timers=upcoming_timers(workflow, definition, tz, language))
+                           timers=upcoming_timers(workflow, definition, tz, language),
+                           register=register_rows(case))
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    reference: str  # FAL 2026/0012-3
+    at: datetime
+    kind: str
+    kind_title: str  # e.g. "Beslut"
+    direction: str  # e.g. "Inkommande"
+    counterpart: str
+    description: str
+    file_id: int | None  # the stored file, downloadable through `download`
+
+
+def register_rows(case: Case) -> list[RegisterRow]:
+    """The case's register as the page shows it, the codes worded in the reader's language."""
+    return [RegisterRow(row.reference(case.registration_number), row.registered_at, str(row.kind),
+                        translate(f"register.kind.{row.kind}"), translate(f"register.direction.{row.direction}"),
+                        row.counterpart, row.description, attachment.id if attachment is not None else None)
+            for row, attachment in register.documents(db(), case.id)]
 
 
 @bp.get("/<int:case_id>/files/<int:file_id>")

@@ -11,7 +11,7 @@ from sqlalchemy import String, cast, select
 from app.core.errors import InvalidData
 from app.core.municipal_settings import settings_of
 from app.core.roles import Role
-from app.domain import permissions, task_actions
+from app.domain import permissions, register, task_actions
 from app.models import Case, Municipality, OpenTask
 from app.models.agreement import Agreement
 from app.web.context import commit, db, services
@@ -34,6 +34,7 @@ class CaseCard:
     withdraw_reason: str = ""
     feedback: list[dict[str, Any]] = field(default_factory=list)
     has_agreement: bool = False
+    documents: int = 0  # rows of the case's document register, listed on the case page
 
 
 def _cards(errors: dict[int, tuple[str, str]] | None = None) -> list[CaseCard]:
@@ -41,6 +42,7 @@ def _cards(errors: dict[int, tuple[str, str]] | None = None) -> list[CaseCard]:
     engine = services().engine
     cases = list(db().scalars(permissions.visible_cases(me).order_by(Case.created_at.desc(), Case.id.desc())))
     with_agreement = set(db().scalars(select(Agreement.case_id).where(Agreement.case_id.in_([c.id for c in cases]))))
+    documents = register.counts(db(), [c.id for c in cases])
     cards = []
     for case in cases:
         tasks = db().scalars(permissions.workable_tasks(me).where(OpenTask.case_id == case.id)
@@ -51,7 +53,7 @@ def _cards(errors: dict[int, tuple[str, str]] | None = None) -> list[CaseCard]:
             tasks=[(t, task_title(t, case)) for t in tasks],
             can_withdraw=permissions.can_withdraw(me, case) and engine.can_receive(db(), case, "withdraw"),
             withdraw_error=error, withdraw_reason=reason, feedback=list(case.feedback or []),
-            has_agreement=case.id in with_agreement))
+            has_agreement=case.id in with_agreement, documents=documents.get(case.id, 0)))
     return cards
 
 
