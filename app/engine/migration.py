@@ -6,7 +6,8 @@ tasks above them, must exist unchanged in the target version:
 
 - the same element id and type, with the same incoming flows;
 - a finished task also keeps its outgoing flows and every other attribute (conditions, scripts,
-  properties, lane), so what the case has done stays valid in the target;
+  properties, lane), so what the case has done stays valid in the target (`registerAs`, which only says what
+  the document register does after a completion, may change: AFTER_EFFECT_PROPERTIES);
 - an active task may lead elsewhere (its outgoing flows, and a gateway's conditions, may change: that is
   ahead of the case), but nothing else about it may change, and a user task keeps its form, field for
   field, and its role.
@@ -145,7 +146,7 @@ def _converted(spec: Any) -> dict[str, Any]:
 
 
 def _differing(old: Any, new: Any) -> set[str]:
-    first, second = _converted(old), _converted(new)
+    first, second = _without_after_effects(_converted(old)), _without_after_effects(_converted(new))
     return {key for key in set(first) | set(second) if first.get(key) != second.get(key)}
 
 
@@ -296,7 +297,7 @@ def _task_blocker(task: Task, source: ProcessDefinition, target: ProcessDefiniti
         return None
     old_info, new_info = source.element(element), target.element(element)
     if (old_info is None) != (new_info is None) or (old_info and new_info and (
-            old_info.tag != new_info.tag or old_info.properties != new_info.properties)):
+            old_info.tag != new_info.tag or _behaviour(old_info.properties) != _behaviour(new_info.properties))):
         return Blocker("active_changed" if active else "passed_changed", element, name, ("properties",))
     if active and spec.manual:
         if old_info and new_info and old_info.role != new_info.role:
@@ -501,3 +502,22 @@ def _save_on(engine: CaseEngine, session: Session, case: Case, workflow: BpmnWor
     case.definition = row
     with engine_clock(engine.clock):
         engine._save(engine.step(session, case, actor), workflow, definition)
+
+
+# properties that say what follows a task's completion elsewhere, not what the case did or does: a version that
+# adds or changes them leaves a case that passed the task eligible (`registerAs`: the document register,
+# app.domain.register, registers the completions made after the move)
+AFTER_EFFECT_PROPERTIES = frozenset({"registerAs"})
+
+
+def _behaviour(properties: dict[str, str]) -> dict[str, str]:
+    return {key: value for key, value in properties.items() if key not in AFTER_EFFECT_PROPERTIES}
+
+
+def _without_after_effects(converted: dict[str, Any]) -> dict[str, Any]:
+    """A converted spec with the after-effect properties left out of its extensions (SpiffWorkflow keeps a
+    spiffworkflow:properties list there as `extensions['properties']`)."""
+    extensions = converted.get("extensions")
+    if not isinstance(extensions, dict) or not isinstance(extensions.get("properties"), dict):
+        return converted
+    return {**converted, "extensions": {**extensions, "properties": _behaviour(extensions["properties"])}}

@@ -20,6 +20,7 @@ from app.cli import main
 from app.core.register_chain import GENESIS
 from app.domain import records
 from app.driving.case_driver import CaseDriver, set_clock
+from app.engine import migration
 from app.engine.definitions import bundle_from_directory
 from app.engine.validate import validate_bundle
 from app.models import Case, RegisteredDocument, User
@@ -27,6 +28,7 @@ from app.services import Services
 from handlers import registry
 from tests import falun_steps
 from tests.conftest import ORG_A
+from tests.migration.conftest import start_case, v2_files
 from tests.stenungsund import steps as stenungsund
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n"
@@ -254,3 +256,16 @@ def test_a_diagram_naming_an_unknown_document_kind_is_refused() -> None:
     problems = validate_bundle(files, operations=registry())
     assert [(p.code, p.element_id) for p in problems] == [("register_as_unknown", "department_decision")]
     assert "registerAs 'beslut' is not a kind of document" in str(problems[0])
+
+
+def test_a_case_that_passed_a_registering_task_may_move_to_a_version_that_words_it_otherwise(
+        services: Services, people: dict[str, User]) -> None:
+    """`registerAs` says what the register does after a completion, not what the case did: a case that passed
+    `initiative` (registerAs="document" here; the fixture's version 2 has no registerAs) stays eligible."""
+    case_id = start_case(services, "legal_assessment")
+    with services.unit_of_work() as s:
+        v2, _ = services.engine.deploy(s, v2_files())
+        case = s.get(Case, case_id)
+        assert case is not None
+        record, _ = migration.migrate_case(s, services.engine, case, v2, None, "test")
+        assert (record.from_version, record.to_version) == (1, 2)
