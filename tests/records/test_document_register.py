@@ -27,6 +27,7 @@ from app.models import Case, RegisteredDocument, User
 from app.services import Services
 from handlers import registry
 from tests import falun_steps
+from tests.api.test_openapi_responses import Checked
 from tests.conftest import ORG_A
 from tests.migration.conftest import start_case, v2_files
 from tests.stenungsund import steps as stenungsund
@@ -235,18 +236,25 @@ def test_verify_names_a_removed_document_and_a_file_changed_under_its_registrati
     assert "links to a file whose content is no longer the one registered" in output
 
 
-def test_who_may_read_a_register(services: Services, people: dict[str, User], api: Any, client: Any) -> None:
+def test_who_may_read_a_register(services: Services, people: dict[str, User], client: Any, api: Any) -> None:
+    """Answers checked against the OpenAPI document: the case's organisation and its municipality's staff read
+    the register; another organisation and another municipality's staff get 404, as for the case."""
     case_id = _falun_case(services, steps=2)
+    assert _upload(api, "org_a", case_id, "stadgar.pdf").status_code == 201
+    doc = client.get("/api/v1/openapi.json").get_json()
+    seen: set[str] = set()
     url = f"/api/v1/cases/{case_id}/documents"
     for username in ("org_a", "officer", "lawyer", "admin"):
-        answer = api(username).get(url)
+        answer = Checked(client, username, doc, seen).get(url)
         assert answer.status_code == 200, username
         assert answer.get_json()["items"]
     for username in ("org_b", "other_officer"):  # another organisation, another municipality's staff
-        assert api(username).get(url).status_code == 404, username
-    assert api("officer").get("/api/v1/cases/999999/documents").status_code == 404
-    assert api("officer").get("/api/v1/cases/x/documents").status_code == 404
+        assert Checked(client, username, doc, seen).get(url).status_code == 404, username
+    officer = Checked(client, "officer", doc, seen)
+    assert officer.get("/api/v1/cases/999999/documents").status_code == 404
+    assert officer.get("/api/v1/cases/x/documents").status_code == 404
     assert client.get(url).status_code == 401
+    assert {"GET /cases/{case_id}/documents 200", "GET /cases/{case_id}/documents 404"} <= seen
 
 
 def test_a_diagram_naming_an_unknown_document_kind_is_refused() -> None:
