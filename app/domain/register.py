@@ -31,7 +31,7 @@ from app.engine.events import TaskCompleted
 from app.models import Attachment, Case, Direction, DocumentKind, Notification, Organisation, RegisteredDocument, User
 
 _TAILS = "register_tails"  # session.info: (the transaction, case id -> (number, hash) of its newest row in it)
-_MAILED = "register_mailed"  # session.info: (the transaction, the mails registered in it)
+_MAILED = "register_mailed"  # session.info: (the transaction, (case, organisation, kind, subject) -> its row)
 REGISTER_AS = "registerAs"
 
 
@@ -95,14 +95,15 @@ def mail_queued(session: Session, mail: Notification) -> RegisteredDocument | No
         case = session.get(Case, mail.case_id)
     if case is None:
         return None
-    mailed = _kept(session, _MAILED)
+    mailed = _kept(session, _MAILED)  # the same mail to this organisation in this transaction: registered once
     key = (case.id, organisation.id, mail.kind, mail.subject)
     if key in mailed:
         return None
-    mailed[key] = (0, "")
-    return register(session, case, at=mail.created_at, direction=Direction.OUTGOING, kind=DocumentKind.MAIL,
-                    counterpart=organisation.name, description=mail.subject,
-                    digest=mail_digest(mail), notification=mail)
+    row = register(session, case, at=mail.created_at, direction=Direction.OUTGOING, kind=DocumentKind.MAIL,
+                   counterpart=organisation.name, description=mail.subject, digest=mail_digest(mail),
+                   notification=mail)
+    mailed[key] = (row.number, row.hash or "")
+    return row
 
 
 def mail_digest(mail: Notification) -> str:
