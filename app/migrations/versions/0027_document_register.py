@@ -1,7 +1,9 @@
 """the document register of each case: one sealed, append-only row per document received or drawn up
 
 Revision ID: 0027_document_register
-Revises: 0026_append_only_history
+Revises: 0031_delegated_decisions
+
+Numbered 0027 as reserved for it; it follows 0031 until the chain of the concurrent revisions is settled.
 
 A new table `document_register` (app/models/register.py): per case a running number, when, which way
 (incoming, outgoing, internal), the counterpart, kind, description, optional links to the stored file or the
@@ -17,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0027_document_register"
-down_revision = "0026_append_only_history"
+down_revision = "0031_delegated_decisions"
 branch_labels = None
 depends_on = None
 
