@@ -10,7 +10,7 @@ it is, and who registered it (`registered_by_id`; none for what the application 
 mail). `digest` is SHA-256 over the document's content (the file's bytes; the mail's recipient, subject and
 body; a decision's or report's form values as canonical JSON), so the seal covers what the document said.
 
-Rows are append-only like the history (triggers of migration 0027 refuse UPDATE and DELETE, and TRUNCATE on
+Rows are append-only like the history (triggers of migration 0034 refuse UPDATE and DELETE, and TRUNCATE on
 PostgreSQL) and sealed per case: `hash` is SHA-256 over `prev_hash` and the row's content
 (app.core.register_chain), written by app.domain.register and checked by `iop records verify`. The links
 (`attachment_id`, `notification_id`) are not in the hash (a mail has no id before the flush that writes both);

@@ -97,7 +97,7 @@ def read_contents(session: Session, case: Case) -> CaseContents:
 
 def register_documents(session: Session, case: Case) -> list[Document]:
     """The documents of the case's document register (issue 13; a table being added by another change,
-    migration 0027) that are not attachments. None yet: when the register lands, its rows (and their files)
+    migration 0034) that are not attachments. None yet: when the register lands, its rows (and their files)
     are added here, and `package` writes them with the attachments."""
     return []
 

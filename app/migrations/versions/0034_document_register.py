@@ -1,10 +1,7 @@
 """the document register of each case: one sealed, append-only row per document received or drawn up
 
-Revision ID: 0027_document_register
+Revision ID: 0034_document_register
 Revises: 0033_agreement_templates
-
-Numbered 0027 as reserved for it; it follows 0033 (the head of main when this branch was rebased) until the
-chain of the concurrent revisions is settled.
 
 A new table `document_register` (app/models/register.py): per case a running number, when, which way
 (incoming, outgoing, internal), the counterpart, kind, description, optional links to the stored file or the
@@ -19,7 +16,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0027_document_register"
+revision = "0034_document_register"
 down_revision = "0033_agreement_templates"
 branch_labels = None
 depends_on = None
