@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from sqlalchemy import delete
@@ -59,3 +60,23 @@ def test_a_municipality_without_a_template_is_a_conflict(services: Services, peo
         s.execute(delete(AgreementTemplate))
     answer = api("other_officer").get(f"/api/v1/cases/{case_id}/agreement-document?format=pdf")
     assert answer.status_code == 409 and "no agreement template" in answer.get_json()["error"]["message"]
+
+
+def test_the_first_document_of_an_agreement_version_is_registered_once(
+        services: Services, people: Any, api: Any) -> None:
+    case_id = steps.to_decision(services)
+    url = f"/api/v1/cases/{case_id}/agreement-document"
+    officer = api("other_officer")
+
+    def agreements() -> list[dict[str, Any]]:
+        listed = officer.get(f"/api/v1/cases/{case_id}/documents").get_json()
+        return [d for d in listed["items"] if d["kind"] == "agreement"]
+
+    before = len(agreements())
+    first = officer.get(f"{url}?format=pdf")
+    officer.get(f"{url}?format=docx")
+    officer.get(f"{url}?format=pdf")
+    [registered] = agreements()[before:]
+    assert registered["description"] == "Överenskommelse, version 1"
+    assert registered["direction"] == "internal"
+    assert registered["digest"] == hashlib.sha256(first.data).hexdigest()

@@ -11,7 +11,7 @@ from flask import request, send_file
 
 from app.core.errors import NotFound
 from app.domain import permissions
-from app.domain.agreement_document.render import render
+from app.domain.agreement_document.registered import produce
 from app.models import Case
 from app.web.api.blueprint import api
 from app.web.api.common import authenticated, caller, row_id
@@ -25,7 +25,8 @@ def agreement_document(case_id: str) -> Any:
     case = db().get(Case, number) if number is not None else None
     if case is None or not permissions.can_view_case(caller(), case):
         raise NotFound("the case does not exist")
-    made = render(db(), services().clock, case, request.args.get("format", "pdf"))
+    made = produce(db(), services().clock, case, request.args.get("format", "pdf"), caller())
+    db().commit()
     response = send_file(io.BytesIO(made.content), mimetype=made.media_type, as_attachment=True,
                          download_name=made.filename)
     response.headers["Cache-Control"] = "private, no-store"

@@ -20,8 +20,8 @@ from app.core.errors import NotFound
 from app.core.roles import Role
 from app.core.statuses import AgreementStatus, FollowUpStatus, PaymentStatus
 from app.domain import permissions
+from app.domain.agreement_document.registered import produce as produce_document
 from app.domain.agreement_document.render import FORMATS as DOCUMENT_FORMATS
-from app.domain.agreement_document.render import render as render_document
 from app.domain.agreements import termination
 from app.domain.agreements.payments import period_end
 from app.models import Case, CaseEvent, OpenTask, User
@@ -291,7 +291,8 @@ def document(case_id: int, fmt: str) -> Any:
     case, _ = get_agreement(viewer, case_id)
     if fmt not in DOCUMENT_FORMATS or not permissions.can_view_case(viewer, case):
         raise NotFound("the agreement does not exist")
-    made = render_document(db(), services().clock, case, fmt)
+    made = produce_document(db(), services().clock, case, fmt, viewer)
+    db().commit()
     response = send_file(io.BytesIO(made.content), mimetype=made.media_type, as_attachment=True,
                          download_name=made.filename)
     response.headers["Cache-Control"] = "private, no-store"
