@@ -11,6 +11,10 @@
 | `min` / `max` | `minimum` / `maximum` (long fields; other constraints are refused) |
 | `readonly` | not submittable; the forms of this diagram that collect the field go into `x-show` |
 | `camunda:property id="description"` or `id="x-..."` | `description`, or that `x-` key (e.g. `x-widget: textarea`) |
+| `camunda:property id="visibility"` (`party`, `staff`, `roles:a,b`), `"partyWhen"` | `x-visibility`, `x-party-when` |
+| `camunda:property id="secret"` (the legal ground) with `id="secretRoles"` (`officer,lawyer`) | `x-secret` |
+
+(The visibility keys are app.engine.field_rules'.)
 
 The schema is named `<task id>.formData` in the definition's forms and is checked (the checks of
 form files, app.engine.validation.forms) and used exactly like a form file of the bundle. A
@@ -25,6 +29,15 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from lxml import etree
+
+from app.engine.field_rules import (
+    PARTY_WHEN_KEY,
+    SECRECY_KEY,
+    VISIBILITY_KEY,
+    audience_problem,
+    party_when_problem,
+    secret_problem,
+)
 
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -107,10 +120,33 @@ def _field(node: etree._Element, form: GeneratedForm) -> tuple[str, dict[str, An
             prop["default"] = _typed(default, kind)
         except ValueError as exc:
             form.problems.append((line, f"the default value of {name!r} does not fit its type: {exc}"))
+    secret: dict[str, Any] = {}
     for prop_node in node.xpath("./camunda:properties/camunda:property", namespaces=NS):
         key, value = prop_node.get("id") or "", prop_node.get("value") or ""
-        if key == "description" or key.startswith("x-"):
+        if key in ("visibility", VISIBILITY_KEY, "partyWhen", PARTY_WHEN_KEY):
+            rule_key = VISIBILITY_KEY if key in ("visibility", VISIBILITY_KEY) else PARTY_WHEN_KEY
+            check = audience_problem if rule_key == VISIBILITY_KEY else party_when_problem
+            problem = check(value)
+            if problem:
+                form.problems.append((prop_node.sourceline, f"the property '{key}' of the form field {name!r} "
+                                                            f"{problem}"))
+            else:
+                prop[rule_key] = value
+        elif key == "secret":
+            secret["ground"], secret["line"] = value, prop_node.sourceline
+        elif key == "secretRoles":
+            secret["roles"] = [r.strip() for r in value.split(",") if r.strip()]
+            secret.setdefault("line", prop_node.sourceline)
+        elif key == "description" or key.startswith("x-"):
             prop[key] = value
+    if secret:
+        line = secret.pop("line")
+        problem = secret_problem({"ground": secret.get("ground", ""), "roles": secret.get("roles", [])})
+        if problem:
+            form.problems.append((line, f"the secret form field {name!r} (properties 'secret' with the legal "
+                                        f"ground and 'secretRoles') {problem}"))
+        else:
+            prop[SECRECY_KEY] = {"ground": secret["ground"], "roles": secret["roles"]}
     required = readonly = False
     for constraint in node.xpath("./camunda:validation/camunda:constraint", namespaces=NS):
         what, config = constraint.get("name") or "", (constraint.get("config") or "").strip()

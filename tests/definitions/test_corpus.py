@@ -68,7 +68,8 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
         ('form_unknown_key',
          "unknown_x_key.json:4: the form uses the key 'x-currency' at properties/belopp, "
          "which the form renderer does not know (known: x-comment-for, x-enum-titles, x-i18n, "
-         "x-keys-from, x-not-before, x-order, x-prefill, x-show, x-widget)"),
+         "x-keys-from, x-not-before, x-order, x-party-when, x-prefill, x-secret, x-show, x-visibility, "
+         "x-widget)"),
     ],
     'gateway_default_not_outgoing': [
         ('gateway_default',

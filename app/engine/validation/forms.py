@@ -17,6 +17,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
 from app.core.errors import Problem
+from app.engine.field_rules import PARTY_WHEN_KEY, SECRECY_KEY, VISIBILITY_KEY, rule_problems
 from app.engine.form_keys import spec_problem
 
 try:  # the regular-expression parser behind `re`, to look at a pattern's structure
@@ -37,7 +38,12 @@ KNOWN_X_KEYS = {
     "x-not-before": None,
     "x-keys-from": None,  # checked by app.engine.form_keys.spec_problem
     "x-prefill": {"organisation.name", "organisation.org_number", "organisation.email", "user.name", "user.email"},
+    # who may see a field (app.engine.field_rules): checked by rule_problems
+    VISIBILITY_KEY: None,
+    PARTY_WHEN_KEY: None,
+    SECRECY_KEY: None,
 }
+RULE_KEYS = (VISIBILITY_KEY, PARTY_WHEN_KEY, SECRECY_KEY)
 MAX_FORM_BYTES = 512 * 1024
 
 
@@ -63,7 +69,11 @@ def form_problems(name: str, text: str) -> tuple[dict[str, Any] | None, list[Pro
     problems = []
     for path, key, value in _walk(schema, ()):
         where = "/".join(path) or "the top level"
-        if key.startswith("x-"):
+        if key in RULE_KEYS and not (path == () or (len(path) == 2 and path[0] == "properties")):
+            problems.append(Problem(file=name, line=_line_of(text, key), code="form_visibility",
+                                    message=f"the key '{key}' at {where} belongs on the form or on one of its "
+                                            "fields (under 'properties'), not deeper"))
+        elif key.startswith("x-"):
             problems.extend(_x_key_problems(name, text, where, key, value))
         elif key in ("$ref", "$dynamicRef") and isinstance(value, str) and not value.startswith("#"):
             problems.append(Problem(file=name, line=_line_of(text, value), code="form_remote_ref",
@@ -74,7 +84,23 @@ def form_problems(name: str, text: str) -> tuple[dict[str, Any] | None, list[Pro
         elif key == "patternProperties" and isinstance(value, dict):
             for pattern in value:
                 problems.extend(_pattern_problems(name, text, where, pattern))
+    for field, key, message in rule_problems(schema):
+        path = () if field == "the form" else ("properties", field)
+        problems.append(Problem(file=name, line=_line_at(text, path, key), element_id=None if not path else field,
+                                code="form_visibility", message=message))
     return (schema if not problems else None), problems
+
+
+def _line_at(text: str, path: tuple[str, ...], key: str) -> int | None:
+    """The line of `key` under `path` (each step a key written in the text, found in order): the place a
+    field's own key is written, not the first key of that name in the file."""
+    at = 0
+    for step in (*path, key):
+        found = text.find(json.dumps(step, ensure_ascii=False), at)
+        if found < 0:
+            return _line_of(text, key)
+        at = found + 1
+    return text.count("\n", 0, at) + 1
 
 
 @lru_cache(maxsize=512)

@@ -8,6 +8,7 @@ from typing import Any
 from app.core.errors import Problem
 from app.core.roles import ROLE_TITLES
 from app.engine.elements import ElementInfo
+from app.engine.field_rules import field_rule, visible_to_party_from_start
 from app.engine.validation.documents import Document, display_name, is_bpmn
 from app.models.register import DocumentKind
 
@@ -48,6 +49,10 @@ def task_problems(documents: list[Document], elements: dict[str, ElementInfo], e
 
         if info.tag in HUMAN_TAGS and info.role is None and info.lane:
             unmapped_lanes.setdefault((file, info.lane), []).append(info)
+        feedback = info.properties.get("feedbackField")
+        if feedback and info.tag != "userTask" and _secret_anywhere(forms, feedback):
+            problems.append(problem(f"the feedbackField '{feedback}' sends a secret field to the organisation: "
+                                    "a secret value is never fed back", "feedback_secret"))
         if info.tag != "userTask":
             continue
         register_as = info.properties.get("registerAs")
@@ -61,6 +66,10 @@ def task_problems(documents: list[Document], elements: dict[str, ElementInfo], e
         elif form_key(form) not in forms:
             problems.append(problem(f"the user task refers to the form '{form}', which is not in the bundle",
                                     "form_not_in_bundle"))
+        elif feedback and not visible_to_party_from_start(forms[form_key(form)], feedback, info.role):
+            problems.append(problem(f"the feedbackField '{feedback}' reaches the organisation as soon as the task "
+                                    "is completed, but the form does not show that field to the party: give it "
+                                    "\"x-visibility\": \"party\" (and no \"x-secret\")", "feedback_not_party"))
         if info.role is None and not info.lane and not getattr(info, "candidate_groups", None):
             problems.append(problem("the user task lies in no lane, so no role can work on it: put it in a lane "
                                     f"named after a role ({_role_names()})", "task_without_lane"))
@@ -75,6 +84,10 @@ def task_problems(documents: list[Document], elements: dict[str, ElementInfo], e
             message=f"the lane '{lane}' maps to no role, so no one could work on {tasks}: name the lane after a "
                     f"role ({_role_names()}; Swedish names such as 'Handläggare' work too)"))
     return problems
+
+
+def _secret_anywhere(forms: dict[str, dict[str, Any]], name: str) -> bool:
+    return any(field_rule(schema, name, None).secret is not None for schema in forms.values())
 
 
 def _lane_node(doc: Document, lane: str) -> Any:

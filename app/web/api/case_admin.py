@@ -10,9 +10,10 @@ from flask import jsonify
 from app.core.errors import NotFound
 from app.domain import case_admin
 from app.web.api.blueprint import api
-from app.web.api.common import authenticated, caller, json_body, row_id, text_language
+from app.web.api.case_answer import case_answer
+from app.web.api.common import authenticated, caller, json_body, row_id
 from app.web.api.tasks import TASK_ID
-from app.web.api.views import case_detail, task_json
+from app.web.api.views import task_json
 from app.web.context import commit, db, services
 
 
@@ -33,7 +34,7 @@ def _act(case_id: str, action: str) -> Any:
     body = json_body("reason")
     case = case_admin.act(db(), services().engine, caller(), _case_id(case_id), action, body.get("reason"))
     commit()
-    return jsonify(case_detail(db(), services().engine, case, services().clock.now(), text_language()))
+    return case_answer(case)
 
 
 @api.post("/cases/<case_id>/retry")
@@ -73,7 +74,7 @@ def move_timer(case_id: str, timer: str) -> Any:
     case = case_admin.move_timer(db(), services().engine, caller(), _case_id(case_id), timer[:200],
                                  body.get("due"), body.get("reason"))
     commit()
-    return jsonify(case_detail(db(), services().engine, case, services().clock.now(), text_language()))
+    return case_answer(case)
 
 
 @api.post("/tasks/<task_id>/assign")

@@ -15,12 +15,14 @@ from app.core.errors import InvalidData, NotFound
 from app.core.statuses import CaseStatus
 from app.domain import task_actions
 from app.domain.attachments import Upload, reference, store_upload
+from app.domain.visibility import CaseView
 from app.models import Attachment
 from app.queries import case_list
 from app.web.api import jsonbody
 from app.web.api.blueprint import api
-from app.web.api.common import authenticated, caller, json_body, paging, row_id, string_field, text_language
-from app.web.api.views import case_detail, iso
+from app.web.api.case_answer import case_answer
+from app.web.api.common import authenticated, caller, json_body, paging, row_id, string_field
+from app.web.api.views import iso
 from app.web.context import commit, db, services
 from app.web.csv_cells import csv_chunks, safe_cell
 
@@ -47,7 +49,7 @@ def create_case() -> Any:
     case = task_actions.start_case(db(), services().engine, caller(), municipality or "", process,
                                    body.get("data"), organisation, lang if lang in ("sv", "en") else "en")
     commit()
-    return jsonify(case_detail(db(), services().engine, case, services().clock.now(), text_language())), 201
+    return case_answer(case, 201)
 
 
 @api.get("/cases")
@@ -114,7 +116,7 @@ def _csv_response(first: case_list.CaseRow | None, rest: Iterator[case_list.Case
 @authenticated
 def get_case(case_id: str) -> Any:
     case = task_actions.get_case(db(), caller(), _case_id(case_id))
-    return jsonify(case_detail(db(), services().engine, case, services().clock.now(), text_language()))
+    return case_answer(case)
 
 
 @api.post("/cases/<case_id>/withdraw")
@@ -123,7 +125,7 @@ def withdraw(case_id: str) -> Any:
     reason = string_field(json_body("reason"), "reason", max_length=2000)
     case = task_actions.withdraw(db(), services().engine, caller(), _case_id(case_id), reason or "")
     commit()
-    return jsonify(case_detail(db(), services().engine, case, services().clock.now(), text_language()))
+    return case_answer(case)
 
 
 @api.post("/cases/<case_id>/attachments")
@@ -155,7 +157,8 @@ def download(case_id: str, attachment_id: str) -> Any:
     number = row_id(attachment_id)
     row = None if number is None else db().scalar(
         select(Attachment).where(Attachment.id == number, Attachment.case_id == case.id))
-    if row is None:
+    view = CaseView(caller(), case, services().engine.definition(db(), case.definition_id))
+    if row is None or not view.attachment_visible(row.field):
         raise NotFound("the file does not exist")
     return send_file(io.BytesIO(row.content), mimetype=row.content_type, as_attachment=True,
                      download_name=row.filename)

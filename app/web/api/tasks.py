@@ -13,8 +13,9 @@ from app.domain import permissions, task_actions
 from app.queries import inbox
 from app.queries.inbox import parse_query
 from app.web.api.blueprint import api
-from app.web.api.common import authenticated, caller, json_body, text_language
-from app.web.api.views import case_detail, inbox_json, task_json
+from app.web.api.case_answer import case_answer
+from app.web.api.common import authenticated, caller, json_body
+from app.web.api.views import inbox_json, task_json
 from app.web.context import commit, db, services
 
 TASK_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
@@ -89,4 +90,4 @@ def complete(task_id: str) -> Any:
     case = task_actions.complete(db(), services().engine, caller(), _task_id(task_id), data,
                                  lang if lang in ("sv", "en") else "en")
     commit()
-    return jsonify(case_detail(db(), services().engine, case, services().clock.now(), text_language()))
+    return case_answer(case)

@@ -9,6 +9,7 @@ from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from app.core.statuses import CaseStatus
+from app.domain.visibility import CaseView, log_secret_views
 from app.engine.incidents import incident_message, shown_incident
 from app.engine.runtime import CaseEngine
 from app.models import Case, CaseEvent, DefinitionVersion, OpenTask, User
@@ -150,16 +151,21 @@ def _summary(case: Case) -> dict[str, Any]:
     }
 
 
-def _event_data(event: CaseEvent, lang: str) -> Any:
-    """An event's data; an incident's with its plain words in `lang` (stored as a code since they are worded)."""
-    if event.kind == "incident" and isinstance(event.data, dict):
-        return {**{k: v for k, v in event.data.items() if k != "params"}, "message": incident_message(event.data, lang)}
-    return event.data
+def _event_data(event: CaseEvent, data: dict[str, Any], lang: str) -> Any:
+    """An event's data as the viewer sees it; an incident's with its plain words in `lang` (stored as a code
+    since they are worded)."""
+    if event.kind == "incident":
+        return {**{k: v for k, v in data.items() if k != "params"}, "message": incident_message(data, lang)}
+    return data
 
 
-def case_detail(session: Session, engine: CaseEngine, case: Case, now: datetime, lang: str) -> dict[str, Any]:
-    """The case as GET /cases/{id} answers; `lang` words a failed case's incident (Swedish unless ?lang=en)."""
+def case_detail(session: Session, engine: CaseEngine, case: Case, now: datetime, lang: str,
+                viewer: User) -> dict[str, Any]:
+    """The case as GET /cases/{id} answers `viewer` (app.domain.visibility: the party sees the events and fields
+    its case gives it; a secret value shown is logged in the session, for the caller to commit); `lang` words a
+    failed case's incident (Swedish unless ?lang=en)."""
     body = case_summary(case, session)
+    view = CaseView(viewer, case, engine.definition(session, case.definition_id))
     open_tasks = list(session.scalars(select(OpenTask).where(OpenTask.case_id == case.id)
                                       .order_by(OpenTask.created_at)))
     body["open_tasks"] = [{k: v for k, v in t.items() if k != "form"}
@@ -167,7 +173,9 @@ def case_detail(session: Session, engine: CaseEngine, case: Case, now: datetime,
     body["feedback"] = case.feedback
     events = session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id))
     body["history"] = [{"at": iso(e.at), "actor": e.actor_name, "kind": e.kind, "task": e.task_name,
-                        "title": e.title, "data": _event_data(e, lang)} for e in events]
+                        "title": e.title, "data": _event_data(e, view.event_data(e), lang)}
+                       for e in view.events(events)]
+    log_secret_views(session, now, view, "api")
     body["can_withdraw"] = engine.can_receive(session, case, "withdraw") if case.status == CaseStatus.RUNNING else False
     if case.status == CaseStatus.FAILED:  # stopped on an error (app.engine.incidents); the administrators are told
         stored = (case.summary or {}).get("incident")

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.domain.visibility import CaseView, Masked
 from app.engine.definitions import ProcessDefinition
 from app.models import Attachment, Case, CaseEvent
 from app.models.agreement import Agreement
@@ -27,7 +28,7 @@ class Answer:
     title: str
     text: str
     files: list[dict[str, Any]] = field(default_factory=list)
-    kind: str = "text"  # text, files, table, pairs
+    kind: str = "text"  # text, files, table, pairs, secret (masked: the text names the legal ground)
     columns: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
     pairs: list[tuple[str, str]] = field(default_factory=list)
@@ -95,6 +96,8 @@ def _statistics_table(name: str, title: str, value: dict[str, Any], units: dict[
 
 def describe_one(name: str, value: Any, prop: dict[str, Any], units: dict[str, str]) -> Answer:
     title = schema_text(prop, "title", name)
+    if isinstance(value, Masked):
+        return Answer(name=name, title=title, text=str(value), kind="secret")
     if _is_file_list(value, prop):
         files = [v for v in value if isinstance(v, dict) and "id" in v] if isinstance(value, list) else []
         return Answer(name=name, title=title, text="–" if not files else "", files=files, kind="files")
@@ -130,8 +133,10 @@ def latest_submission(case: Case, form_name: str) -> CaseEvent | None:
     return None
 
 
-def shown_answers(case: Case, definition: ProcessDefinition, schema: dict[str, Any]) -> list[AnswerGroup]:
-    """The answers of the forms listed in the task form's x-show, latest submission of each."""
+def shown_answers(case: Case, definition: ProcessDefinition, schema: dict[str, Any],
+                  view: CaseView) -> list[AnswerGroup]:
+    """The answers of the forms listed in the task form's x-show, latest submission of each, as far as the
+    viewer may see them (app.domain.visibility)."""
     groups = []
     units = statistic_units(case)
     for form_name in schema.get("x-show", []):
@@ -139,18 +144,24 @@ def shown_answers(case: Case, definition: ProcessDefinition, schema: dict[str, A
         if event is None:
             continue
         form = definition.form(form_name)
+        values = view.values(form_name, event.task_name, event.data.get("values", {}), event.id)
+        if not values:
+            continue  # nothing of that form is this viewer's to see
         groups.append(AnswerGroup(title=schema_text(form, "title", event.title), at=event.at,
-                                  actor=event.actor_name,
-                                  answers=describe(form, event.data.get("values", {}), units)))
+                                  actor=event.actor_name, answers=describe(form, values, units)))
     return groups
 
 
-def event_answers(case: Case, event: CaseEvent, units: dict[str, str] | None = None) -> list[Answer]:
+def event_answers(case: Case, event: CaseEvent, data: dict[str, Any],
+                  units: dict[str, str] | None = None) -> list[Answer]:
+    """The answers of a submission; `data` is the event's data as the viewer sees it (CaseView.event_data)."""
     if event.kind != "task_completed":
         return []
-    form = definition_of(case).form(event.data.get("form"))
-    return describe(form, event.data.get("values", {}), units)
+    form = definition_of(case).form(data.get("form"))
+    return describe(form, data.get("values", {}), units)
 
 
-def case_attachments(case: Case) -> list[Attachment]:
-    return list(db().scalars(select(Attachment).where(Attachment.case_id == case.id).order_by(Attachment.id)))
+def case_attachments(case: Case, view: CaseView) -> list[Attachment]:
+    """The case's files of the fields the viewer sees."""
+    rows = db().scalars(select(Attachment).where(Attachment.case_id == case.id).order_by(Attachment.id))
+    return [row for row in rows if view.attachment_visible(row.field)]

@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from app.core.roles import ROLE_TITLES
+from app.domain.visibility import CaseView
 from app.engine.incidents import incident_message
 from app.models import Case, CaseEvent
 from app.web import formatting
@@ -123,8 +124,7 @@ class YearGroup:
     open: bool = False
 
 
-def _details(event: CaseEvent, lang: str, tz: ZoneInfo) -> tuple[list[Detail], str]:
-    data = event.data or {}
+def _details(event: CaseEvent, data: dict[str, Any], lang: str, tz: ZoneInfo) -> tuple[list[Detail], str]:
     shown: list[Detail] = []
     technical_parts: list[str] = []
     reason = data.get("reason")
@@ -163,16 +163,18 @@ def _moment(value: Any, tz: ZoneInfo, lang: str) -> str:
     return formatting.day(value, lang)
 
 
-def entries(case: Case, events: list[CaseEvent], lang: str, tz: ZoneInfo,
+def entries(case: Case, events: list[CaseEvent], lang: str, tz: ZoneInfo, view: CaseView,
             units: dict[str, str] | None = None) -> list[Entry]:
+    """The events `view`'s viewer may see, each with the data it may see (app.domain.visibility)."""
     system = translate("history.system", lang)
     found = []
-    for event in events:
-        details, technical = _details(event, lang, tz)
+    for event in view.events(events):
+        data = view.event_data(event)
+        details, technical = _details(event, data, lang, tz)
         found.append(Entry(event=event, what=sentence(event, lang),
                            who=system if event.actor_name in ("", "system") else event.actor_name,
                            time=event.at.astimezone(tz).strftime("%H:%M"), details=details, technical=technical,
-                           answers=event_answers(case, event, units)))
+                           answers=event_answers(case, event, data, units)))
     return found
 
 

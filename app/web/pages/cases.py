@@ -15,11 +15,12 @@ from sqlalchemy import select
 from app.core.errors import NotFound
 from app.core.statuses import CaseStatus
 from app.domain import register, task_actions
+from app.domain.visibility import CaseView, log_secret_views
 from app.engine.definitions import ProcessDefinition
 from app.models import Attachment, Case, CaseEvent, OpenTask, User
 from app.models.agreement import Agreement
 from app.web import formatting
-from app.web.context import db, services
+from app.web.context import commit, db, services
 from app.web.i18n import translate
 from app.web.pages import case_history
 from app.web.pages.agreement_page import agreement_of, agreement_waiting_text, today
@@ -83,13 +84,18 @@ def show(case_id: int) -> Any:
     agreement = agreement_of(case.id)
     workflow, definition = _loaded_workflow(case)
     happened = {e.task_name for e in events if e.task_name}  # timers fired, messages received
-    history = case_history.grouped(case_history.entries(case, events, language, tz, units), tz, language)
-    return render_template("cases/case.html", case=case, status=status_text(case), step=step_text(case, agreement),
-                           agreement=agreement, open_tasks=open_tasks, history=history,
-                           history_count=len(events), feedback=list(case.feedback or []),
-                           files=case_attachments(case), diagram=case_diagram(case, workflow, definition, happened),
+    view = CaseView(user(), case, definition)  # what this viewer may see (app.domain.visibility)
+    shown = case_history.entries(case, events, language, tz, view, units)
+    page = render_template("cases/case.html", case=case, status=status_text(case), step=step_text(case, agreement),
+                           agreement=agreement, open_tasks=open_tasks,
+                           history=case_history.grouped(shown, tz, language), history_count=len(shown),
+                           feedback=list(case.feedback or []), files=case_attachments(case, view),
+                           diagram=case_diagram(case, workflow, definition, happened),
                            timers=upcoming_timers(workflow, definition, tz, language),
-                           register=register_rows(case))
+                           register=register_rows(case, view))
+    if log_secret_views(db(), services().clock.now(), view, "page"):
+        commit()
+    return page
 
 
 @dataclass(frozen=True)
@@ -104,11 +110,14 @@ class RegisterRow:
     file_id: int | None  # the stored file, downloadable through `download`
 
 
-def register_rows(case: Case) -> list[RegisterRow]:
-    """The case's register as the page shows it, the codes worded in the reader's language."""
+def register_rows(case: Case, view: CaseView) -> list[RegisterRow]:
+    """The case's register as the page shows it, the codes worded in the reader's language. Every entry is shown
+    (the register itself is public); a file is linked only where the viewer may see it (app.domain.visibility)."""
     return [RegisterRow(row.reference(case.registration_number), row.registered_at, str(row.kind),
                         translate(f"register.kind.{row.kind}"), translate(f"register.direction.{row.direction}"),
-                        row.counterpart, row.description, attachment.id if attachment is not None else None)
+                        row.counterpart, row.description,
+                        attachment.id if attachment is not None and view.attachment_visible(attachment.field)
+                        else None)
             for row, attachment in register.documents(db(), case.id)]
 
 
@@ -117,7 +126,8 @@ def register_rows(case: Case) -> list[RegisterRow]:
 def download(case_id: int, file_id: int) -> Any:
     case = task_actions.get_case(db(), user(), case_id)  # can_view_case, or 404
     row = db().get(Attachment, file_id)
-    if row is None or row.case_id != case.id:
+    view = CaseView(user(), case, services().engine.definition(db(), case.definition_id))
+    if row is None or row.case_id != case.id or not view.attachment_visible(row.field):
         raise NotFound("the file does not exist")
     return send_file(io.BytesIO(row.content), mimetype=row.content_type, as_attachment=True,
                      download_name=row.filename, max_age=0)

@@ -12,6 +12,7 @@ from app.core.errors import Conflict, Forbidden, InvalidData, NotFound
 from app.core.roles import Role
 from app.core.statuses import CaseStatus
 from app.domain import attachments, permissions, task_actions
+from app.domain.visibility import CaseView, log_secret_views
 from app.engine.forms import validate_form
 from app.models import Attachment, Case, CaseEvent, OpenTask
 from app.web.context import commit, db, services
@@ -53,14 +54,17 @@ def _render(task: OpenTask, case: Case, raw: dict[str, str], errors: dict[str, s
     known = {f.name for f in flat}
     other_errors = [msg for name, msg in errors.items() if name not in known]
     me = user()
+    view = CaseView(me, case, definition)  # what of earlier answers this viewer may see
     html = render_template(
         "tasks/task.html", task=task, case=case, title=task_title(task, case),
         description=schema_text(schema, "description"), fields=fields,
         summary=[f for f in flat if f.error], other_errors=other_errors,
-        earlier=shown_answers(case, definition, schema), can_complete=permissions.can_complete(me, task),
+        earlier=shown_answers(case, definition, schema, view), can_complete=permissions.can_complete(me, task),
         can_claim=task.assignee_id is None and permissions.can_claim(me, task) and me.role != Role.ORGANISATION,
         can_unclaim=permissions.can_unclaim(me, task), has_files=bool(forms.attachment_fields(schema)),
         draft_saved=draft_saved)
+    if log_secret_views(db(), services().clock.now(), view, "page"):
+        commit()
     return html, status
 
 
