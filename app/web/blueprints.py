@@ -18,6 +18,7 @@ BLUEPRINTS.append(("app.web.pages.task_page", "bp", False))
 BLUEPRINTS.append(("app.web.pages.task_drafts", "bp", False))  # "Spara utkast" on the task page
 BLUEPRINTS.append(("app.web.pages.portal", "bp", False))
 BLUEPRINTS.append(("app.web.pages.cases", "bp", False))
+BLUEPRINTS.append(("app.web.pages.case_record", "bp", False))  # the case's history as CSV (issue 13)
 BLUEPRINTS.append(("app.web.pages.case_list", "bp", False))  # the case list for staff, /cases/ (issue 11)
 BLUEPRINTS.append(("app.web.pages.case_admin", "bp", False))  # the administrator's repair actions (issue 11)
 BLUEPRINTS.append(("app.web.pages.admin", "bp", False))

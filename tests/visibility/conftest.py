@@ -14,6 +14,7 @@ from app.driving.case_driver import CaseDriver, start_case
 from app.services import Services
 from tests import falun_steps
 from tests.conftest import ORG_A, PASSWORD
+from tests.notifications.conftest import smtp  # noqa: F401 - the real SMTP server fixture
 from tests.stenungsund import steps
 from tests.web.pages import Browser, text_of
 
@@ -22,6 +23,11 @@ LEGAL_OK = {"iop_right_form": True, "motivation": f"{REASONING}: föreningen bed
 LEGAL_WRONG = {"iop_right_form": False, "alternative_form": "procurement",
                "motivation": f"{REASONING}: kommunen köper en tjänst."}
 VISITORS = 7319  # a women's shelter's visitor count: secret
+VISITOR_TEXTS = ("7319", "7\u00a0319", "7 319")  # raw (API) and as pages and exports write it
+
+
+def shows_visitors(text: str) -> bool:
+    return any(shown in text for shown in VISITOR_TEXTS)
 REPORT = {**steps.REPORT, "statistics_values": {"individkontakter": VISITORS, "unika personer": 4127}}
 GROUND = "OSL 26 kap. 1 §"
 MASK = f"Sekretess: {GROUND}"

@@ -23,7 +23,8 @@ from app.core.statuses import CaseStatus
 from app.core.timed_cache import TimedCache
 from app.domain import guidelines
 from app.i18n import formats
-from app.models import LoginAttempt, Municipality
+from app.models import Case, LoginAttempt, Municipality
+from app.models.secret_view import SecretView
 from app.queries.overview import KINDS, AgreementFigures, Overview, agreement_figures, overview
 from app.web.context import db, services
 from app.web.i18n import plural, translate
@@ -165,3 +166,19 @@ def logins() -> Any:
     rows = list(db().scalars(select(LoginAttempt).where(LoginAttempt.succeeded.is_(False))
                              .order_by(LoginAttempt.at.desc(), LoginAttempt.id.desc()).limit(LOGINS_SHOWN)))
     return render_template("admin/logins.html", rows=rows, shown=LOGINS_SHOWN)
+
+
+SECRET_VIEWS_SHOWN = 500
+
+
+@bp.get("/secret-views")
+@login_required(Role.ADMIN)
+def secret_views() -> Any:
+    """Who saw which secret form value, when and on which case (app.domain.visibility): the latest views of the
+    administrator's municipality's cases (every municipality's for an administrator without one)."""
+    me = user()
+    query = select(SecretView, Case.registration_number).join(Case, Case.id == SecretView.case_id)
+    if me.municipality_id is not None:
+        query = query.where(Case.municipality_id == me.municipality_id)
+    rows = list(db().execute(query.order_by(SecretView.at.desc(), SecretView.id.desc()).limit(SECRET_VIEWS_SHOWN)))
+    return render_template("admin/secret_views.html", rows=rows, shown=SECRET_VIEWS_SHOWN)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from app.core.errors import NotFound
 from app.core.statuses import CaseStatus
 from app.domain import register, task_actions
-from app.domain.visibility import CaseView, log_secret_views
+from app.domain.visibility import CaseView, Standing, log_secret_views
 from app.engine.definitions import ProcessDefinition
 from app.models import Attachment, Case, CaseEvent, OpenTask, User
 from app.models.agreement import Agreement
@@ -92,7 +92,7 @@ def show(case_id: int) -> Any:
                            feedback=list(case.feedback or []), files=case_attachments(case, view),
                            diagram=case_diagram(case, workflow, definition, happened),
                            timers=upcoming_timers(workflow, definition, tz, language),
-                           register=register_rows(case, view))
+                           register=register_rows(case, view), party_view=view.standing == Standing.PARTY)
     if log_secret_views(db(), services().clock.now(), view, "page"):
         commit()
     return page
