@@ -3,7 +3,6 @@ the lawyer's reasoning before the case closes, nor internal events (claims, vers
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
@@ -13,11 +12,10 @@ from app.domain.attachments import Upload, store_upload
 from app.domain.visibility import EVENT_AUDIENCE
 from app.driving.case_driver import CaseDriver
 from app.engine import migration
-from app.models import Case, DefinitionVersion, User
+from app.models import Case, User
 from app.services import Services
 from tests import falun_steps
-from tests.migration.conftest import deploy_v2  # noqa: F401 - the fixture
-from tests.web.pages import text_of
+from tests.migration.conftest import v2_files
 from tests.visibility.conftest import (
     LEGAL_OK,
     LEGAL_WRONG,
@@ -29,6 +27,7 @@ from tests.visibility.conftest import (
     logged_in,
     page_text,
 )
+from tests.web.pages import text_of
 
 
 def _claim(services: Services, people: dict[str, User], case_id: int, name: str, who: str) -> None:
@@ -94,12 +93,13 @@ def test_the_reasoning_reaches_the_organisation_when_the_case_closes(
 
 
 def test_after_a_version_migration_the_organisation_sees_neither_the_migration_nor_the_reasoning(
-        app: Flask, services: Services, people: dict[str, User], deploy_v2: Callable[[], DefinitionVersion]) -> None:
+        app: Flask, services: Services, people: dict[str, User]) -> None:
     case_id = falun_case(services)
-    target = deploy_v2()
     with services.unit_of_work() as s:
+        target, created = services.engine.deploy(s, v2_files())
         case = s.get(Case, case_id)
-        migration.migrate_case(s, services.engine, case, s.get(DefinitionVersion, target.id), None, "test")
+        assert created and case is not None
+        migration.migrate_case(s, services.engine, case, target, None, "test")
     CaseDriver(services, case_id).complete("legal_assessment", LEGAL_OK)
 
     body = api_case(app, "org_a", case_id)
@@ -120,8 +120,8 @@ def test_a_staff_only_file_cannot_be_fetched_by_the_organisation(
         case = s.get(Case, case_id)
         user = s.get(User, people["officer"].id)
         assert case is not None and user is not None
-        row = store_upload(s, services.clock, case, user, "corrected_files",
-                           Upload("rattelse.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"))
+        pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+        row = store_upload(s, services.clock, case, user, "corrected_files", Upload("rattelse.pdf", pdf))
         file_id = row.id
     org = logged_in(app, "org_a")
     assert "rattelse.pdf" not in text_of(org.get(f"/cases/{case_id}"))
