@@ -24,6 +24,7 @@ from app.driving.case_driver import WORK_TIME, CaseDriver, local_moment, start_c
 from app.driving.scenarios import SIM_ORGANISATION, preparation_steps
 from app.services import Services, build_services, prepare_database
 from app.simulation.options import PROCESSES, FieldProblem, InvalidOptions, SimulationOptions
+from app.simulation.party_view import read_party_view
 from app.simulation.policy import People
 from app.simulation.snapshot import Snapshot, read_snapshot
 from app.simulation.timeline import SimulatedPeriod, SimulationError, SimulationResult, TimelineEvent
@@ -174,4 +175,5 @@ def _simulate(services: Services, options: SimulationOptions, decision_on: date)
     ended = next((e.on for e in sim.events if e.kind == "agreement_ended"), None)
     return SimulationResult(options=options, registration_number=case.registration_number, decision_on=decision_on,
                             events=[e for _, e in events], periods=periods, outcome=case.outcome, ended_on=ended,
-                            total_paid_sek=paid, steps=steps, stopped_on=stopped_on)
+                            total_paid_sek=paid, steps=steps, stopped_on=stopped_on,
+                            party_view=read_party_view(services, case_id))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.simulation.options import SimulationOptions
+from app.simulation.party_view import PartyView
 
 # Timeline event kinds, in the order a legend shows them.
 KINDS: tuple[str, ...] = (
@@ -53,6 +54,7 @@ class SimulationResult:
     total_paid_sek: int
     steps: int
     stopped_on: date | None = None  # set when the agreement was still running at the horizon
+    party_view: PartyView | None = None  # what the organisation sees of the case at the end (app.domain.visibility)
 
     def of_kind(self, *kinds: str) -> list[TimelineEvent]:
         return [e for e in self.events if e.kind in kinds]

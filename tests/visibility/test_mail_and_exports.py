@@ -25,7 +25,7 @@ def test_the_organisations_mail_carries_the_reasoning_only_when_the_diagram_send
     running = falun_case(services, LEGAL_OK)
     CaseDriver(services, running).complete("department_decision", falun_steps.DEPT_YES)
     mail = _org_mail(smtp)
-    assert any(falun_steps.DEPT_YES["feedback_to_organisation"] in body for body in mail)  # the decision's feedback
+    assert any(str(falun_steps.DEPT_YES["feedback_to_organisation"]) in body for body in mail)  # the decision's feedback
     assert not any(REASONING in body for body in mail)
 
     falun_case(services, LEGAL_WRONG)  # ends at "Fel avtalsform", whose feedbackField is the reasoning

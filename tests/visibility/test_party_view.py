@@ -76,7 +76,7 @@ def test_the_organisations_task_pages_show_only_what_is_its_to_see(
     driver.complete("draft_agreement", falun_steps.DRAFT)
     task = driver.task("review_draft")
     seen = page_text(app, "org_a", f"/tasks/{task.id}")
-    assert falun_steps.DRAFT["agreement_purpose"] in seen  # the draft is drawn up with the organisation
+    assert str(falun_steps.DRAFT["agreement_purpose"]) in seen  # the draft is drawn up with the organisation
     assert REASONING not in seen
 
 
