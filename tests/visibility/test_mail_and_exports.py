@@ -24,8 +24,8 @@ def test_the_organisations_mail_carries_the_reasoning_only_when_the_diagram_send
     services.settings.smtp_url = smtp.url
     running = falun_case(services, LEGAL_OK)
     CaseDriver(services, running).complete("department_decision", falun_steps.DEPT_YES)
-    mail = _org_mail(smtp)
-    assert any(str(falun_steps.DEPT_YES["feedback_to_organisation"]) in body for body in mail)  # the decision's feedback
+    mail = _org_mail(smtp)  # the decision fed back reaches the organisation, the reasoning does not
+    assert any(str(falun_steps.DEPT_YES["feedback_to_organisation"]) in body for body in mail)
     assert not any(REASONING in body for body in mail)
 
     falun_case(services, LEGAL_WRONG)  # ends at "Fel avtalsform", whose feedbackField is the reasoning
