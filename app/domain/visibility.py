@@ -70,6 +70,8 @@ EVENT_AUDIENCE: dict[str, str] = {
     "migrated": STAFF,
     "migration_reverted": STAFF,
     "late_renewal_decision": STAFF,
+    "decision_reported": STAFF,  # a delegated decision reported to the committee (app.domain.delegation)
+    "case_disposed": STAFF,  # documents disposed of under a retention decision (app.domain.archive)
 }
 # The data of an event the party sees (task_completed: its values, each field by its rule).
 PARTY_DATA: dict[str, tuple[str, ...]] = {
