@@ -15,7 +15,16 @@ from app.services import Services
 from tests import falun_steps
 from tests.browser.axe import blocking, describe, run_axe
 from tests.conftest import PASSWORD
-from tests.visibility.conftest import LEGAL_OK, REASONING, falun_case
+from tests.visibility.conftest import (
+    GROUND,
+    LEGAL_OK,
+    MASK,
+    REASONING,
+    add_shelter_people,
+    falun_case,
+    shelter_report,
+    shows_visitors,
+)
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("/tmp/shots/visibility")
@@ -26,10 +35,7 @@ def test_the_organisation_sees_its_case_but_not_the_lawyers_reasoning(services: 
     CaseDriver(services, case_id).complete("department_decision", falun_steps.DEPT_YES)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 1280, "height": 1000})
-    page.goto("/login")
-    page.get_by_label("Användarnamn").fill("org_a")
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
+    _login(page, "org_a")
     page.goto(f"/cases/{case_id}")
 
     body = page.locator("main")
@@ -42,5 +48,39 @@ def test_the_organisation_sees_its_case_but_not_the_lawyers_reasoning(services: 
     assert REASONING not in page.content()
     assert "Motivering" not in history.inner_text()
     page.screenshot(path=str(SHOTS / "party-case.png"), full_page=True)
+    found = blocking(run_axe(page))
+    assert not found, describe(found)
+
+
+def _login(page: Any, username: str) -> None:
+    page.context.clear_cookies()
+    page.goto("/login")
+    page.get_by_label("Användarnamn").fill(username)
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.get_by_text("Logga ut").first.wait_for()
+
+
+def test_the_shelter_reads_its_statistics_as_secret_and_the_administrator_reads_the_log(
+        services: Services, page: Any, password_hash: str) -> None:
+    shelter_people = add_shelter_people(services, password_hash)
+    case_id = shelter_report(services)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    _login(page, shelter_people["organisation"])
+    page.goto(f"/cases/{case_id}")
+    history = page.locator(".case-history")
+    assert MASK in history.inner_text() and not shows_visitors(page.content())
+    page.locator(".secret-value").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "shelter-case.png"), full_page=False)
+
+    _login(page, shelter_people["officer"])
+    page.goto(f"/cases/{case_id}")
+    assert shows_visitors(page.locator(".case-history").inner_text())
+    _login(page, "admin")
+    page.goto("/admin/secret-views")
+    table = " ".join(page.locator("main table").inner_text().split())
+    assert "Statistik enligt överenskommelsen" in table and GROUND in table and "Ärendets sidor" in table
+    page.screenshot(path=str(SHOTS / "secret-views.png"), full_page=True)
     found = blocking(run_axe(page))
     assert not found, describe(found)

@@ -58,6 +58,10 @@ def shelter_report(services: Services) -> int:
 
 @pytest.fixture
 def shelter_people(services: Services, people: Any, password_hash: str) -> dict[str, str]:
+    return add_shelter_people(services, password_hash)
+
+
+def add_shelter_people(services: Services, password_hash: str) -> dict[str, str]:
     """Kvinnojouren's representative and Stenungsund's finance officer (the officer is people's other_officer)."""
     with services.unit_of_work() as s:
         add_user(s, services.clock, "karin", PASSWORD, "organisation", organisation=steps.ORG,

@@ -69,7 +69,8 @@ def test_the_named_officer_sees_the_figures_and_each_view_is_logged(
     assert [v.channel for v in views] == ["page", "page", "api", "export"]
 
     admin = page_text(app, "admin", "/admin/secret-views")
-    assert "statistics_values" in admin and GROUND in admin and "other_officer" in admin
+    assert "Redogörelse vid uppföljning: Statistik enligt överenskommelsen" in admin
+    assert GROUND in admin and "other_officer" in admin
     logged_in(app, officer).get("/admin/secret-views", status=403)
 
 

@@ -29,7 +29,7 @@ from app.queries.overview import KINDS, AgreementFigures, Overview, agreement_fi
 from app.web.context import db, services
 from app.web.i18n import plural, translate
 from app.web.pages import charts
-from app.web.pages.common import lang, local, role_title, user
+from app.web.pages.common import lang, local, role_title, schema_text, user
 from app.web.security import login_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -177,8 +177,14 @@ def secret_views() -> Any:
     """Who saw which secret form value, when and on which case (app.domain.visibility): the latest views of the
     administrator's municipality's cases (every municipality's for an administrator without one)."""
     me = user()
-    query = select(SecretView, Case.registration_number).join(Case, Case.id == SecretView.case_id)
+    query = select(SecretView, Case.registration_number, Case.definition_id).join(Case, Case.id == SecretView.case_id)
     if me.municipality_id is not None:
         query = query.where(Case.municipality_id == me.municipality_id)
-    rows = list(db().execute(query.order_by(SecretView.at.desc(), SecretView.id.desc()).limit(SECRET_VIEWS_SHOWN)))
+    found = db().execute(query.order_by(SecretView.at.desc(), SecretView.id.desc()).limit(SECRET_VIEWS_SHOWN))
+    rows = []
+    for view, registration, definition_id in found:  # the form's and the field's titles from the case's version
+        form = services().engine.definition(db(), definition_id).form(view.form) or {}
+        field = (form.get("properties") or {}).get(view.field)
+        rows.append((view, registration, schema_text(form, "title", view.form),
+                     schema_text(field, "title", view.field)))
     return render_template("admin/secret_views.html", rows=rows, shown=SECRET_VIEWS_SHOWN)
