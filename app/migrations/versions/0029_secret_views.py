@@ -1,7 +1,7 @@
 """the log of every view of a secret form value
 
 Revision ID: 0029_secret_views
-Revises: 0031_delegated_decisions
+Revises: 0033_agreement_templates
 
 A form field may be secret with its legal ground (`x-secret`, app.engine.field_rules); the roles it names see
 the value and each view is a row here (app.domain.visibility), read by administrators at /admin/secret-views.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0029_secret_views"
-down_revision = "0031_delegated_decisions"  # 0029 was set aside for this table; it follows main's head
+down_revision = "0033_agreement_templates"  # 0029 was set aside for this table; it follows main's head
 branch_labels = None
 depends_on = None
 
