@@ -14,7 +14,7 @@ from app.models.types import UTCDateTime
 
 class SecretView(Base):
     __tablename__ = "secret_views"
-    __table_args__ = (Index("ix_secret_views_case", "case_id", "at"),)  # migration 0029_secret_views
+    __table_args__ = (Index("ix_secret_views_case", "case_id", "at"),)  # migration 0035_secret_views
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())

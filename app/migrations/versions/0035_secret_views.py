@@ -1,7 +1,7 @@
 """the log of every view of a secret form value
 
-Revision ID: 0029_secret_views
-Revises: 0033_agreement_templates
+Revision ID: 0035_secret_views
+Revises: 0034_document_register
 
 A form field may be secret with its legal ground (`x-secret`, app.engine.field_rules); the roles it names see
 the value and each view is a row here (app.domain.visibility), read by administrators at /admin/secret-views.
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0029_secret_views"
-down_revision = "0033_agreement_templates"  # 0029 was set aside for this table; it follows main's head
+revision = "0035_secret_views"
+down_revision = "0034_document_register"
 branch_labels = None
 depends_on = None
 
