@@ -119,15 +119,6 @@ def documents(session: Session, case_id: int) -> list[tuple[RegisteredDocument, 
     return [(row, attachment) for row, attachment in rows]
 
 
-def counts(session: Session, case_ids: list[int]) -> dict[int, int]:
-    """How many documents each case's register holds (cases without any are left out)."""
-    if not case_ids:
-        return {}
-    rows = session.execute(select(RegisteredDocument.case_id, func.count()).where(
-        RegisteredDocument.case_id.in_(case_ids)).group_by(RegisteredDocument.case_id))
-    return {case_id: count for case_id, count in rows}
-
-
 def _receiving_organisation(session: Session, mail: Notification) -> Organisation | None:
     if mail.user_id is not None:
         user = session.get(User, mail.user_id)

@@ -34,7 +34,7 @@ from app.core.statuses import CaseStatus
 from app.domain import permissions
 from app.engine.definitions import ProcessDefinition
 from app.engine.field_rules import CASE_CLOSED, OUTCOME_PREFIX, PARTY, STAFF, FieldRule, field_rule
-from app.models import Case, CaseEvent, User
+from app.models import Attachment, Case, CaseEvent, Direction, DocumentKind, RegisteredDocument, User
 from app.models.secret_view import SecretView
 
 MASK_WORD = "Sekretess"
@@ -198,6 +198,22 @@ class CaseView:
 
     def event(self, event: CaseEvent) -> bool:
         return event_visible(self.user, self.case, event)
+
+    def register_row(self, row: RegisteredDocument, attachment: Attachment | None) -> bool:
+        """Whether the viewer is shown a row of the case's register. Staff see every row. The party sees what it
+        sent and what was sent to it, decisions, the agreement and reports; a stored file only where it sees
+        that file's field; the staff's own working documents (a lawyer's assessment, a suitability assessment)
+        once the case is closed, when the whole case is open to it."""
+        who = self.standing
+        if who != Standing.PARTY:
+            return who == Standing.STAFF
+        if attachment is not None:
+            return self.attachment_visible(attachment.field)
+        if row.direction in (Direction.INCOMING, Direction.OUTGOING):
+            return True
+        if row.kind in (DocumentKind.DECISION, DocumentKind.AGREEMENT, DocumentKind.REPORT):
+            return True
+        return _party_moment_reached(self.case, CASE_CLOSED)
 
     def event_data(self, event: CaseEvent) -> dict[str, Any]:
         """The event's data as this viewer may see it (call only for visible events)."""

@@ -15,6 +15,7 @@ from app.engine import migration
 from app.models import Case, User
 from app.services import Services
 from tests import falun_steps
+from tests.conftest import ORG_A
 from tests.migration.conftest import v2_files
 from tests.visibility.conftest import (
     LEGAL_OK,
@@ -128,3 +129,31 @@ def test_a_staff_only_file_cannot_be_fetched_by_the_organisation(
     org.get(f"/cases/{case_id}/files/{file_id}", status=404)
     assert officer.client.get(f"/cases/{case_id}/files/{file_id}").status_code == 200
     assert "rattelse.pdf" in text_of(officer.get(f"/cases/{case_id}"))
+
+
+def test_the_party_sees_the_register_rows_the_policy_gives_it(
+        app: Flask, services: Services, people: dict[str, User], api: Any) -> None:
+    """A staff-only file's row is not listed for the organisation (its name is no less staff-only in the
+    register); the lawyer's working document is listed once the case is closed; its own documents and the
+    decisions are listed at once. Pages and API agree."""
+    driver = CaseDriver.start(services, "falun", ORG_A, actor="org_a")
+    for name, who, data in falun_steps.HAPPY_PATH[:3]:
+        driver.complete(name, data, who)
+    case_id = driver.case_id
+    with services.unit_of_work() as s:
+        case = s.get(Case, case_id)
+        user = s.get(User, people["officer"].id)
+        assert case is not None and user is not None
+        pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+        store_upload(s, services.clock, case, user, "corrected_files", Upload("rattelse.pdf", pdf))
+
+    def described(username: str) -> list[str]:
+        listed = api(username).get(f"/api/v1/cases/{case_id}/documents").get_json()["items"]
+        return [item["description"] for item in listed]
+
+    staff, party = described("officer"), described("org_a")
+    assert "rattelse.pdf" in staff and "rattelse.pdf" not in party
+    assert "Bedöm om IOP är rätt avtalsform" in staff and "Bedöm om IOP är rätt avtalsform" not in party
+    assert "Skicka in initiativet" in party  # what it sent
+    page = text_of(logged_in(app, "org_a").get(f"/cases/{case_id}"))
+    assert "Skicka in initiativet" in page and "rattelse.pdf" not in page

@@ -8,25 +8,28 @@ from flask import jsonify
 
 from app.core.errors import NotFound
 from app.domain import register, task_actions
+from app.domain.visibility import CaseView
 from app.models import Attachment, RegisteredDocument
 from app.web.api.blueprint import api
 from app.web.api.common import authenticated, caller, row_id
 from app.web.api.views import iso
-from app.web.context import db
+from app.web.context import db, services
 
 
 @api.get("/cases/<case_id>/documents")
 @authenticated
 def case_documents(case_id: str) -> Any:
-    """Whoever may see the case (its municipality's staff, its organisation) sees its register; others 404,
-    as for the case itself."""
+    """Whoever may see the case (its municipality's staff, its organisation) sees its register, the party the
+    rows the visibility policy gives it (app.domain.visibility); others 404, as for the case itself."""
     number = row_id(case_id)
     if number is None:
         raise NotFound("the case does not exist")
     case = task_actions.get_case(db(), caller(), number)
+    view = CaseView(caller(), case, services().engine.definition(db(), case.definition_id))
     return jsonify({"case_id": case.id, "registration_number": case.registration_number,
                     "items": [document_view(row, attachment, case.registration_number, case.id)
-                              for row, attachment in register.documents(db(), case.id)]})
+                              for row, attachment in register.documents(db(), case.id)
+                              if view.register_row(row, attachment)]})
 
 
 def document_view(row: RegisteredDocument, attachment: Attachment | None, registration_number: str,

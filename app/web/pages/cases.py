@@ -111,14 +111,13 @@ class RegisterRow:
 
 
 def register_rows(case: Case, view: CaseView) -> list[RegisterRow]:
-    """The case's register as the page shows it, the codes worded in the reader's language. Every entry is shown
-    (the register itself is public); a file is linked only where the viewer may see it (app.domain.visibility)."""
+    """The case's register as the page shows it to the viewer (app.domain.visibility), the codes worded in the
+    reader's language."""
     return [RegisterRow(row.reference(case.registration_number), row.registered_at, str(row.kind),
                         translate(f"register.kind.{row.kind}"), translate(f"register.direction.{row.direction}"),
                         row.counterpart, row.description,
-                        attachment.id if attachment is not None and view.attachment_visible(attachment.field)
-                        else None)
-            for row, attachment in register.documents(db(), case.id)]
+                        attachment.id if attachment is not None else None)
+            for row, attachment in register.documents(db(), case.id) if view.register_row(row, attachment)]
 
 
 @bp.get("/<int:case_id>/files/<int:file_id>")

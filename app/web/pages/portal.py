@@ -12,7 +12,8 @@ from app.core.errors import InvalidData
 from app.core.municipal_settings import settings_of
 from app.core.roles import Role
 from app.domain import permissions, register, task_actions
-from app.models import Case, Municipality, OpenTask
+from app.domain.visibility import CaseView
+from app.models import Case, Municipality, OpenTask, User
 from app.models.agreement import Agreement
 from app.web.context import commit, db, services
 from app.web.i18n import translate
@@ -37,12 +38,17 @@ class CaseCard:
     documents: int = 0  # rows of the case's document register, listed on the case page
 
 
+def _register_count(me: User, case: Case) -> int:
+    """The rows of the case's register its organisation is shown (app.domain.visibility)."""
+    view = CaseView(me, case, services().engine.definition(db(), case.definition_id))
+    return sum(1 for row, attachment in register.documents(db(), case.id) if view.register_row(row, attachment))
+
+
 def _cards(errors: dict[int, tuple[str, str]] | None = None) -> list[CaseCard]:
     me = user()
     engine = services().engine
     cases = list(db().scalars(permissions.visible_cases(me).order_by(Case.created_at.desc(), Case.id.desc())))
     with_agreement = set(db().scalars(select(Agreement.case_id).where(Agreement.case_id.in_([c.id for c in cases]))))
-    documents = register.counts(db(), [c.id for c in cases])
     cards = []
     for case in cases:
         tasks = db().scalars(permissions.workable_tasks(me).where(OpenTask.case_id == case.id)
@@ -53,7 +59,7 @@ def _cards(errors: dict[int, tuple[str, str]] | None = None) -> list[CaseCard]:
             tasks=[(t, task_title(t, case)) for t in tasks],
             can_withdraw=permissions.can_withdraw(me, case) and engine.can_receive(db(), case, "withdraw"),
             withdraw_error=error, withdraw_reason=reason, feedback=list(case.feedback or []),
-            has_agreement=case.id in with_agreement, documents=documents.get(case.id, 0)))
+            has_agreement=case.id in with_agreement, documents=_register_count(me, case)))
     return cards
 
 
