@@ -70,7 +70,7 @@ def archive() -> None:
               help="The folder to write one package folder per case into.")
 def export(case_ref: str | None, finished: bool, closed_before: str | None, municipality: str | None,
            out_dir: Path) -> None:
-    """Write an archival package per case: metadata after FGS Ärendehantering, documents, history, checksums."""
+    """Write an archival package per case: ERMS v3 metadata, documents, history, checksums."""
     if [bool(case_ref), finished, bool(closed_before)].count(True) != 1:
         raise click.UsageError("give one of --case, --finished (with --municipality) or --closed-before")
     if finished and not municipality:

@@ -1,5 +1,5 @@
 """`iop archive export`: the package of a finished Falun case and of a Stenungsund agreement validate against
-the schema, every checksum matches, the history's seals can be recomputed from the package, and a case whose
+the official E-ARK CITS ERMS v3 schema (vendored unchanged; FGS Ärendehantering 2.0 applies it), every checksum matches, the history's seals can be recomputed from the package, and a case whose
 history was altered is refused. On SQLite, and on PostgreSQL when IOP_TEST_DATABASE_URL is set."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from lxml import etree
 from sqlalchemy import select, text
 
 from app.core.history_chain import GENESIS, entry_hash
-from app.domain.archive.schema import NAMESPACE, SCHEMA_PATH
+from app.domain.archive.schema import NAMESPACE, SCHEMA_PATH, schema_errors
 from app.models import Case, CaseEvent, User
 from app.models.archive import ArchiveExport
 from app.services import Services
@@ -23,15 +23,20 @@ from tests.archive.helpers import PDF, falun_case, iop
 from tests.records.test_sealed_history import _behind_the_applications_back
 from tests.stenungsund import steps as stenungsund
 
-NS = {"f": NAMESPACE}
+NS = {"e": NAMESPACE}
+CASE = "e:aggregations/e:aggregation"
+# ERMS_v3.xsd as published in github.com/DILCISBoard/CITS-ERMS (commit fcfdc6f, schema version 3.0.2)
+OFFICIAL_SHA256 = "df37b271cb27f70187004cfec7454c8bb4c39e1735759e1f9ad5dd309ee27a2f"
 
 
 def _validate(package: Path) -> etree._Element:
-    """metadata.xml against the schema as a reader of the package would: with the package's own copy."""
+    """metadata.xml against the official ERMS schema as a reader of the package would: with the package's own
+    copy, which is the vendored file, unchanged from the published one."""
     schema = etree.XMLSchema(etree.parse(str(package / "schema" / SCHEMA_PATH.name)))
     document = etree.parse(str(package / "metadata.xml"))
     assert schema.validate(document), schema.error_log
     assert (package / "schema" / SCHEMA_PATH.name).read_bytes() == SCHEMA_PATH.read_bytes()
+    assert hashlib.sha256(SCHEMA_PATH.read_bytes()).hexdigest() == OFFICIAL_SHA256
     return document.getroot()
 
 
@@ -63,6 +68,18 @@ def _one(root: etree._Element, path: str) -> str:
     return str(found)
 
 
+def _own(parent: etree._Element, name: str) -> str:
+    """The value of the ownElement `name` directly under `parent`'s ownElements."""
+    [value] = parent.xpath(f".//e:ownElement[@name='{name}']/e:value", namespaces=NS)
+    return value.text or ""
+
+
+def _file_checksums(parent: etree._Element) -> dict[str, str]:
+    """path -> SHA-256 from the files' ownElement in `parent`'s additionalInformation."""
+    files = parent.xpath("e:additionalInformation/e:ownElement/e:ownElement[@name='file']", namespaces=NS)
+    return {_own(f, "path"): _own(f, "checksum") for f in files}
+
+
 def test_a_finished_falun_case_makes_a_valid_verifiable_package(
         services: Services, people: dict[str, User], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     case_id = falun_case(services)
@@ -78,27 +95,35 @@ def test_a_finished_falun_case_makes_a_valid_verifiable_package(
     assert f"case {number} (id {case_id}): " in result.output and "1 packages written" in result.output
     root = _validate(package)
     listed = _checksums_match(package)
-    case_el = "f:ArkivobjektListaArenden/f:ArkivobjektArende"
-    assert _one(root, "f:ArkivbildarStruktur/f:Arkivbildare/f:Namn/text()") == "Falu kommun"
-    assert _one(root, f"{case_el}/f:ArkivobjektID/text()") == number
-    assert _one(root, f"{case_el}/f:StatusArande/text()") == "Stängt"
-    assert _one(root, f"{case_el}/f:Avslutat/text()").startswith("2026-11-23T")
-    assert _one(root, f"{case_el}/f:Motpart/f:IDnummer/text()") == "8024000005"
-    assert _one(root, f"{case_el}/f:Gallring/@Gallras") == "false"  # no retention rule: kept forever
-    handlings = root.xpath(f"{case_el}/f:ArkivobjektListaHandlingar/f:ArkivobjektHandling", namespaces=NS)
-    assert len(handlings) == events + 1  # each history entry, and the document
+    assert _one(root, "e:control/e:identification[@identificationType='iopArchivePackage']/text()") == package.name
+    assert _one(root, "e:control/e:maintenanceInformation/e:maintenanceAgency/e:agencyName/text()") == "Falu kommun"
+    assert _one(root, f"{CASE}/@aggregationType") == "caseFile"
+    assert _one(root, f"{CASE}/e:objectId/text()") == number
+    assert _one(root, f"{CASE}/e:status/@value") == "closed"
+    assert _one(root, f"{CASE}/e:dates/e:date[@dateType='closed']/text()").startswith("2026-11-23T")
+    assert _one(root, f"{CASE}/e:agents/e:agent[@agentType='creator']/e:name/text()") == "Falu kommun"
+    assert _one(root, f"{CASE}/e:agents/e:agent[@agentType='counterpart']/e:idNumber/text()") == "8024000005"
+    assert _one(root, f"{CASE}/e:disposal/@disposable") == "false"  # no retention rule: kept forever
+    actions = root.xpath(f"{CASE}/e:action", namespaces=NS)
+    assert len(actions) == events  # each history entry, in order
     entries = _seals_recompute(package, case_id)
     assert len(entries) == events
-    decided = [h for h in handlings if h.xpath("f:Handlingstyp/text()", namespaces=NS) == ["Historikpost: "
-                                                                                          "task_completed"]]
-    assert {h.xpath("f:Agent/f:Roll/text()", namespaces=NS)[0] for h in decided} == {"Beslutsfattare"}
-    hashes = [h.xpath("f:EgnaElement/f:EgetElement[@Namn='Hash']/f:Varde/text()", namespaces=NS) for h in handlings]
-    assert [h[0] for h in hashes if h] == [e["hash"] for e in entries]
-    [document] = root.xpath(f"{case_el}//f:Bilaga[@Namn='verksamhetsplan 2027.pdf']", namespaces=NS)
-    assert (package / document.get("Lank")).read_bytes() == PDF
-    assert document.get("Checksumma") == hashlib.sha256(PDF).hexdigest() == listed[document.get("Lank")]
-    for history_file in root.xpath(f"{case_el}/f:Bilaga", namespaces=NS):
-        assert history_file.get("Checksumma") == listed[history_file.get("Lank")]
+    assert [a.xpath("e:actionType/text()", namespaces=NS)[0] for a in actions] == [e["kind"] for e in entries]
+    done = [a for a in actions if a.xpath("e:actionType/text()", namespaces=NS) == ["task_completed"]]
+    assert {a.xpath("e:agents/e:agent/@agentType", namespaces=NS)[0] for a in done} == {"agent"}
+    seals = root.xpath(f"{CASE}/e:additionalInformation/e:ownElement/e:ownElement[@name='historyEntry']",
+                       namespaces=NS)
+    assert [(_own(s, "hash"), _own(s, "prevHash")) for s in seals] == [(e["hash"], e["prev_hash"]) for e in entries]
+    assert _own(root.xpath(f"{CASE}/e:additionalInformation", namespaces=NS)[0], "historyHead") == entries[-1]["hash"]
+    [record] = root.xpath(f"{CASE}/e:record", namespaces=NS)
+    assert record.xpath("e:direction/@directionDefinition", namespaces=NS) == ["incoming"]
+    [document] = record.xpath("e:additionalInformation/e:appendix[@name='verksamhetsplan 2027.pdf']", namespaces=NS)
+    assert (package / document.get("path")).read_bytes() == PDF
+    assert _file_checksums(record)[document.get("path")] == hashlib.sha256(PDF).hexdigest() \
+        == listed[document.get("path")]
+    history_files = _file_checksums(root.xpath(CASE, namespaces=NS)[0])
+    assert set(history_files) == {"history/history.json", "history/history.txt"}
+    assert all(listed[path] == digest for path, digest in history_files.items())
     assert "task_completed [final_review]" in (package / "history" / "history.txt").read_text(encoding="utf-8")
     with services.unit_of_work() as s:
         [row] = s.scalars(select(ArchiveExport).where(ArchiveExport.case_id == case_id))
@@ -115,8 +140,8 @@ def test_a_stenungsund_agreement_makes_a_valid_package(
     assert running.exit_code == 0, running.output
     [package] = (tmp_path / "a").iterdir()
     root = _validate(package)
-    case_el = "f:ArkivobjektListaArenden/f:ArkivobjektArende"
-    assert _one(root, f"{case_el}/f:StatusArande/text()") == "Öppet"  # the agreement runs
+    assert _one(root, f"{CASE}/e:status/@value") == "in_progress"  # the agreement runs
+    assert not root.xpath(f"{CASE}/e:dates/e:date[@dateType='closed']", namespaces=NS)
     stenungsund.terminate(services, case_id, "2026-06-30", "Verksamheten upphör.")
     claim = stenungsund.agreement(services, case_id).claim
     assert claim is not None
@@ -126,19 +151,48 @@ def test_a_stenungsund_agreement_makes_a_valid_package(
         case = s.get(Case, case_id)
         assert case is not None
         status, party = case.status, case.organisation.name
+    rule = iop(services, monkeypatch, "archive", "retention", "--municipality", "stenungsund",
+               "--process", "stenungsund_agreement", "--years", "10")
+    assert rule.exit_code == 0, rule.output
     result = iop(services, monkeypatch, "archive", "export", "--case", str(case_id), "--out", str(tmp_path / "b"))
     assert result.exit_code == 0, result.output
     [package] = (tmp_path / "b").iterdir()
     root = _validate(package)
     _checksums_match(package)
     _seals_recompute(package, case_id)
-    assert _one(root, "f:ArkivbildarStruktur/f:Arkivbildare/f:Namn/text()") == "Stenungsunds kommun"
-    assert _one(root, f"{case_el}/f:Motpart/f:Namn/text()") == party
-    assert (status, _one(root, f"{case_el}/f:StatusArande/text()")) == ("completed", "Stängt")
-    assert _one(root, f"{case_el}/f:EgnaElement/f:EgetElement[@Namn='Process']/f:Varde/text()") == \
-        "stenungsund_agreement"
-    steps = root.xpath(f"{case_el}//f:ArkivobjektHandling/f:Beskrivning/text()", namespaces=NS)
-    assert {"Steg: board_decision", "Steg: pay", "Steg: record_repayment"} <= set(steps)
+    assert _one(root, f"{CASE}/e:agents/e:agent[@agentType='creator']/e:name/text()") == "Stenungsunds kommun"
+    assert _one(root, f"{CASE}/e:agents/e:agent[@agentType='counterpart']/e:name/text()") == party
+    assert (status, _one(root, f"{CASE}/e:status/@value")) == ("completed", "closed")
+    extra = root.xpath(f"{CASE}/e:additionalInformation", namespaces=NS)[0]
+    assert _own(extra, "processId") == "stenungsund_agreement"
+    closed = _one(root, f"{CASE}/e:dates/e:date[@dateType='closed']/text()")[:10]
+    assert _one(root, f"{CASE}/e:disposal/@disposable") == "true"
+    assert _one(root, f"{CASE}/e:disposal/e:disposalPeriod/text()") == "10 år efter ärendets avslut"
+    start = _one(root, f"{CASE}/e:disposal/e:dates/e:disposalDate[@dateType='retention_period_start']/text()")
+    due = _one(root, f"{CASE}/e:disposal/e:dates/e:disposalDate[@dateType='action_due']/text()")
+    assert start[:10] == closed and due[:10] == f"{int(closed[:4]) + 10}{closed[4:]}"
+    steps = root.xpath(f"{CASE}/e:action/e:actionText/text()", namespaces=NS)
+    assert {"board_decision", "pay", "record_repayment"} <= {s.split("(steg: ")[-1].rstrip(")") for s in steps
+                                                             if "(steg: " in s}
+
+
+def test_the_official_schema_refuses_an_invalid_document(
+        services: Services, people: dict[str, User], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    case_id = falun_case(services)
+    result = iop(services, monkeypatch, "archive", "export", "--case", str(case_id), "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    metadata = (tmp_path / "falun_KS_2026_0001" / "metadata.xml").read_bytes()
+    assert schema_errors(metadata) == []
+    root = etree.fromstring(metadata)
+    root.xpath(f"{CASE}/e:status", namespaces=NS)[0].set("value", "finished")  # not in ERMS's list
+    [missing_id] = root.xpath(f"{CASE}/e:record/e:objectId", namespaces=NS)
+    missing_id.getparent().remove(missing_id)
+    errors = schema_errors(etree.tostring(root))
+    assert any("'finished' is not an element of the set" in e for e in errors), errors
+    assert any("objectId" in e for e in errors), errors
+    assert schema_errors(b"<erms><control/>") [0].startswith("not well-formed XML")
+    old_namespace = b'<Leveransobjekt xmlns="http://xml.ra.se/e-arkiv/FGS-ERMS"/>'
+    assert "No matching global declaration" in schema_errors(old_namespace)[0]
 
 
 def test_finished_exports_every_finished_case_of_the_municipality(

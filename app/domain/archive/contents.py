@@ -1,5 +1,5 @@
 """What goes into one case's archive package, read from the database: the case, its documents, its sealed
-history. Pure data (`CaseContents`); `fgs` words it as metadata and `package` writes it to disk."""
+history. Pure data (`CaseContents`); `erms` words it as metadata and `package` writes it to disk."""
 
 from __future__ import annotations
 

@@ -2,11 +2,11 @@
 and a checksum list, recorded in `archive_exports`.
 
     <slug>_<registration number>/
-        metadata.xml              FGS Ärendehantering metadata (fgs.py), valid against schema/ (checked here)
+        metadata.xml              E-ARK CITS ERMS v3 metadata (erms.py), valid against schema/ (checked here)
         documents/NNN-<name>      each document of the case, as received
         history/history.json      every history entry with its seal (hash, prev_hash), to recompute the chain
         history/history.txt       the same, readable
-        schema/iop_fgs_arendehantering.xsd
+        schema/ERMS_v3.xsd        the official ERMS schema it was validated against
         checksums.sha256          SHA-256 of every other file (`sha256sum -c checksums.sha256` checks them)
 
 A folder rather than a zip: each file can be read and checked with ordinary tools, and an e-archive's intake
@@ -31,7 +31,7 @@ from app.core.calendar import STOCKHOLM
 from app.core.history_chain import canonical_data
 from app.domain import records
 from app.domain.archive.contents import CaseContents, read_contents
-from app.domain.archive.fgs import HISTORY_FILES, metadata_xml
+from app.domain.archive.erms import HISTORY_FILES, metadata_xml
 from app.domain.archive.schema import SCHEMA_PATH, schema_errors
 from app.models import Case
 from app.models.archive import ArchiveExport, DisposedCase
@@ -72,7 +72,8 @@ def export_case(session: Session, case: Case, out_dir: Path, now: datetime) -> E
         raise ExportRefused(f"case {case.registration_number} (id {case.id}): {target} already exists")
     contents = read_contents(session, case)
     files = _files(contents)
-    metadata = metadata_xml(contents, {path: (len(files[path]), _sha256(files[path])) for path, _, _ in HISTORY_FILES})
+    metadata = metadata_xml(contents, target.name,
+                            {path: (len(files[path]), _sha256(files[path])) for path, _, _ in HISTORY_FILES}, now)
     errors = schema_errors(metadata)
     if errors:  # a fault of ours, never of the case: stop before writing anything
         raise ExportRefused(f"case {case.registration_number}: the metadata does not satisfy the schema: "

@@ -1,4 +1,5 @@
-"""The schema the packages' metadata.xml must satisfy: our own, after FGS Ärendehantering (README.md here)."""
+"""The schema the packages' metadata.xml must satisfy: the official E-ARK CITS ERMS v3 schema, vendored unchanged
+(README.md here says where it comes from, its version and licence)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from pathlib import Path
 
 from lxml import etree
 
-SCHEMA_PATH = Path(__file__).with_name("iop_fgs_arendehantering.xsd")
-NAMESPACE = "http://xml.ra.se/e-arkiv/FGS-ERMS"
+SCHEMA_PATH = Path(__file__).with_name("ERMS_v3.xsd")
+NAMESPACE = "https://DILCIS.eu/XML/ERMS"
 
 
 @cache
