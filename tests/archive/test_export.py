@@ -1,6 +1,8 @@
 """`iop archive export`: the package of a finished Falun case and of a Stenungsund agreement validate against
-the official E-ARK CITS ERMS v3 schema (vendored unchanged; FGS Ärendehantering 2.0 applies it), every checksum matches, the history's seals can be recomputed from the package, and a case whose
-history was altered is refused. On SQLite, and on PostgreSQL when IOP_TEST_DATABASE_URL is set."""
+the official E-ARK CITS ERMS v3 schema (vendored unchanged; FGS Ärendehantering 2.0 applies it), an invalid
+document is refused by it, every checksum matches, the history's seals can be recomputed from the package,
+and a case whose history was altered is refused. On SQLite, and on PostgreSQL when IOP_TEST_DATABASE_URL is
+set."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from lxml import etree
 from sqlalchemy import select, text
 
 from app.core.history_chain import GENESIS, entry_hash
-from app.domain.archive.schema import NAMESPACE, SCHEMA_PATH, schema_errors
+from app.domain.archive.schema import NAMESPACE, SCHEMA_PATH, SCHEMATRON_PATH, schema_errors
 from app.models import Case, CaseEvent, User
 from app.models.archive import ArchiveExport
 from app.services import Services
@@ -25,18 +27,22 @@ from tests.stenungsund import steps as stenungsund
 
 NS = {"e": NAMESPACE}
 CASE = "e:aggregations/e:aggregation"
-# ERMS_v3.xsd as published in github.com/DILCISBoard/CITS-ERMS (commit fcfdc6f, schema version 3.0.2)
-OFFICIAL_SHA256 = "df37b271cb27f70187004cfec7454c8bb4c39e1735759e1f9ad5dd309ee27a2f"
+# as published in github.com/DILCISBoard/CITS-ERMS, commit fcfdc6f (schema 3.0.2, Schematron rules 3.0.0)
+PUBLISHED_SHA256 = {"ERMS_v3.xsd": "df37b271cb27f70187004cfec7454c8bb4c39e1735759e1f9ad5dd309ee27a2f",
+                    "erms_v3.sch": "7056014e4d2a91e441fd3a64cae59f8006b185cc6470790028b9c98bee3b4004"}
 
 
 def _validate(package: Path) -> etree._Element:
     """metadata.xml against the official ERMS schema as a reader of the package would: with the package's own
-    copy, which is the vendored file, unchanged from the published one."""
+    copy (the vendored file, unchanged from the published one); and against the official Schematron rules."""
+    for published in (SCHEMA_PATH, SCHEMATRON_PATH):
+        carried = (package / "schema" / published.name).read_bytes()
+        assert carried == published.read_bytes()
+        assert hashlib.sha256(carried).hexdigest() == PUBLISHED_SHA256[published.name]
     schema = etree.XMLSchema(etree.parse(str(package / "schema" / SCHEMA_PATH.name)))
     document = etree.parse(str(package / "metadata.xml"))
     assert schema.validate(document), schema.error_log
-    assert (package / "schema" / SCHEMA_PATH.name).read_bytes() == SCHEMA_PATH.read_bytes()
-    assert hashlib.sha256(SCHEMA_PATH.read_bytes()).hexdigest() == OFFICIAL_SHA256
+    assert schema_errors((package / "metadata.xml").read_bytes()) == []  # the schema and the Schematron rules
     return document.getroot()
 
 
@@ -176,7 +182,7 @@ def test_a_stenungsund_agreement_makes_a_valid_package(
                                                              if "(steg: " in s}
 
 
-def test_the_official_schema_refuses_an_invalid_document(
+def test_the_official_schema_and_rules_refuse_an_invalid_document(
         services: Services, people: dict[str, User], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     case_id = falun_case(services)
     result = iop(services, monkeypatch, "archive", "export", "--case", str(case_id), "--out", str(tmp_path))
@@ -190,7 +196,13 @@ def test_the_official_schema_refuses_an_invalid_document(
     errors = schema_errors(etree.tostring(root))
     assert any("'finished' is not an element of the set" in e for e in errors), errors
     assert any("objectId" in e for e in errors), errors
-    assert schema_errors(b"<erms><control/>") [0].startswith("not well-formed XML")
+    # valid for the XSD, refused by ERMS's Schematron rules: agentType "other" without saying which
+    tree = etree.fromstring(metadata)
+    tree.xpath("e:control//e:agent", namespaces=NS)[0].set("agentType", "other")
+    [rule] = schema_errors(etree.tostring(tree))  # without the XML declaration: the agent is on line 13
+    assert rule == "line 13: If the value of an agentType attribute is \"other', then the otherAgentType " \
+                   "attribute must be used.", rule
+    assert schema_errors(b"<erms><control/>")[0].startswith("not well-formed XML")
     old_namespace = b'<Leveransobjekt xmlns="http://xml.ra.se/e-arkiv/FGS-ERMS"/>'
     assert "No matching global declaration" in schema_errors(old_namespace)[0]
 

@@ -7,6 +7,7 @@ and a checksum list, recorded in `archive_exports`.
         history/history.json      every history entry with its seal (hash, prev_hash), to recompute the chain
         history/history.txt       the same, readable
         schema/ERMS_v3.xsd        the official ERMS schema it was validated against
+        schema/erms_v3.sch        and the official Schematron rules it satisfies
         checksums.sha256          SHA-256 of every other file (`sha256sum -c checksums.sha256` checks them)
 
 A folder rather than a zip: each file can be read and checked with ordinary tools, and an e-archive's intake
@@ -32,7 +33,7 @@ from app.core.history_chain import canonical_data
 from app.domain import records
 from app.domain.archive.contents import CaseContents, read_contents
 from app.domain.archive.erms import HISTORY_FILES, metadata_xml
-from app.domain.archive.schema import SCHEMA_PATH, schema_errors
+from app.domain.archive.schema import SCHEMA_PATH, SCHEMATRON_PATH, schema_errors
 from app.models import Case
 from app.models.archive import ArchiveExport, DisposedCase
 
@@ -76,7 +77,7 @@ def export_case(session: Session, case: Case, out_dir: Path, now: datetime) -> E
                             {path: (len(files[path]), _sha256(files[path])) for path, _, _ in HISTORY_FILES}, now)
     errors = schema_errors(metadata)
     if errors:  # a fault of ours, never of the case: stop before writing anything
-        raise ExportRefused(f"case {case.registration_number}: the metadata does not satisfy the schema: "
+        raise ExportRefused(f"case {case.registration_number}: the metadata does not satisfy the ERMS schema: "
                             + "; ".join(errors[:5]))
     files[METADATA] = metadata
     listing = "".join(f"{_sha256(data)}  {path}\n" for path, data in sorted(files.items())).encode("utf-8")
@@ -107,7 +108,8 @@ def _files(c: CaseContents) -> dict[str, bytes]:
                "entries": [entry.as_json() for entry in c.history]}
     files["history/history.json"] = json.dumps(history, ensure_ascii=False, indent=2).encode("utf-8")
     files["history/history.txt"] = _readable(c).encode("utf-8")
-    files[f"schema/{SCHEMA_PATH.name}"] = SCHEMA_PATH.read_bytes()
+    for published in (SCHEMA_PATH, SCHEMATRON_PATH):
+        files[f"schema/{published.name}"] = published.read_bytes()
     return files
 
 
