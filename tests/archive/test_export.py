@@ -17,6 +17,7 @@ from sqlalchemy import select, text
 
 from app.core.history_chain import GENESIS, entry_hash
 from app.domain.archive.schema import NAMESPACE, SCHEMA_PATH, SCHEMATRON_PATH, schema_errors
+from app.domain.attachments import Upload, store_upload
 from app.models import Case, CaseEvent, User
 from app.models.archive import ArchiveExport
 from app.services import Services
@@ -26,6 +27,7 @@ from tests.records.test_sealed_history import _behind_the_applications_back
 from tests.stenungsund import steps as stenungsund
 
 NS = {"e": NAMESPACE}
+MEMO = b"%PDF-1.4\n% Tjansteskrivelse\n1 0 obj << >> endobj\n%%EOF\n"
 CASE = "e:aggregations/e:aggregation"
 # as published in github.com/DILCISBoard/CITS-ERMS, commit fcfdc6f (schema 3.0.2, Schematron rules 3.0.0)
 PUBLISHED_SHA256 = {"ERMS_v3.xsd": "df37b271cb27f70187004cfec7454c8bb4c39e1735759e1f9ad5dd309ee27a2f",
@@ -93,6 +95,8 @@ def test_a_finished_falun_case_makes_a_valid_verifiable_package(
         case = s.get(Case, case_id)
         assert case is not None and case.status == "completed"
         number = case.registration_number
+        store_upload(s, services.clock, case, s.get(User, people["officer"].id), "attachments",
+                     Upload("tjänsteskrivelse.pdf", MEMO))  # drawn up by the municipality's staff
         events = len(list(s.scalars(select(CaseEvent.id).where(CaseEvent.case_id == case_id))))
     result = iop(services, monkeypatch, "archive", "export", "--case", number, "--municipality", "falun",
                  "--out", str(tmp_path / "out"))
@@ -121,8 +125,12 @@ def test_a_finished_falun_case_makes_a_valid_verifiable_package(
                        namespaces=NS)
     assert [(_own(s, "hash"), _own(s, "prevHash")) for s in seals] == [(e["hash"], e["prev_hash"]) for e in entries]
     assert _own(root.xpath(f"{CASE}/e:additionalInformation", namespaces=NS)[0], "historyHead") == entries[-1]["hash"]
-    [record] = root.xpath(f"{CASE}/e:record", namespaces=NS)
+    record, memo = root.xpath(f"{CASE}/e:record", namespaces=NS)
     assert record.xpath("e:direction/@directionDefinition", namespaces=NS) == ["incoming"]
+    assert memo.xpath("e:direction/@otherDirectionDefinition", namespaces=NS) == ["upprättad"]
+    assert memo.xpath("e:agents/e:agent[@agentType='creator']/e:name/text()", namespaces=NS) == \
+        [people["officer"].display_name or "officer"]
+    assert _file_checksums(memo) == {"documents/002-tj_nsteskrivelse.pdf": hashlib.sha256(MEMO).hexdigest()}
     [document] = record.xpath("e:additionalInformation/e:appendix[@name='verksamhetsplan 2027.pdf']", namespaces=NS)
     assert (package / document.get("path")).read_bytes() == PDF
     assert _file_checksums(record)[document.get("path")] == hashlib.sha256(PDF).hexdigest() \
@@ -133,7 +141,7 @@ def test_a_finished_falun_case_makes_a_valid_verifiable_package(
     assert "task_completed [final_review]" in (package / "history" / "history.txt").read_text(encoding="utf-8")
     with services.unit_of_work() as s:
         [row] = s.scalars(select(ArchiveExport).where(ArchiveExport.case_id == case_id))
-        assert row.history_head == entries[-1]["hash"] and row.history_entries == events and row.documents == 1
+        assert row.history_head == entries[-1]["hash"] and row.history_entries == events and row.documents == 2
         assert row.checksums_sha256 == hashlib.sha256((package / "checksums.sha256").read_bytes()).hexdigest()
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.core.history_chain import canonical_data
 from app.domain.archive.retention import Retention, closed_at, retention_of
-from app.models import Attachment, Case, CaseEvent, DefinitionVersion
+from app.models import Attachment, Case, CaseEvent, DefinitionVersion, User
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,8 @@ class Document:
     sha256: str
     received_at: datetime
     content: bytes
+    uploaded_by: str  # who uploaded it (display name or username), "" when not recorded
+    drawn_up: bool  # uploaded by the municipality's staff (upprättad), not received from the party
 
 
 @dataclass(frozen=True)
@@ -106,8 +108,11 @@ def _documents(session: Session, case_id: int) -> list[Document]:
     found = []
     rows = session.scalars(select(Attachment).where(Attachment.case_id == case_id).order_by(Attachment.id))
     for number, row in enumerate(rows, start=1):
+        uploader = session.get(User, row.uploaded_by_id) if row.uploaded_by_id is not None else None
+        staff = uploader is not None and uploader.organisation_id is None
         found.append(Document(number, row.field, row.filename, f"documents/{number:03d}-{_safe(row.filename)}",
-                              row.content_type, row.size, row.sha256, row.uploaded_at, row.content))
+                              row.content_type, row.size, row.sha256, row.uploaded_at, row.content,
+                              (uploader.display_name or uploader.username) if uploader else "", staff))
     return found
 
 

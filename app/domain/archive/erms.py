@@ -5,8 +5,9 @@ specification, expressed here the way Swedish case files are (an ärendeakt with
 The case is an `aggregation` of type caseFile: its registration number (objectId), title, status, the
 process as subject, retention (disposal), the municipality as creator and the organisation as counterpart
 (agents), its dates, and each history entry as an `action` (what was done, its kind, when, by whom) in the
-order of the sealed history. Each document is a `record` (direction incoming) whose `appendix` points at its
-file in the package. What ERMS has no element for goes into its extension element, `ownElement`, inside
+order of the sealed history. Each document is a `record` whose `appendix` points at its file in the
+package, with its direction: incoming from the party, or drawn up (upprättad) when the municipality's staff
+uploaded it. What ERMS has no element for goes into its extension element, `ownElement`, inside
 `additionalInformation`: every file's size and SHA-256, each history entry's seal (hash and the previous
 entry's hash), the process version and the newest history hash. Times are xs:dateTime in Stockholm time
 with their offset.
@@ -135,11 +136,18 @@ def _document(record: etree._Element, c: CaseContents, document: Document) -> No
     record.set("recordPhysicalOrDigital", "digital")
     _text(record, "objectId", f"{c.registration_number}:{document.number}")
     _text(record, "title", document.filename)
-    _el(record, "status").set("value", "received")
+    _el(record, "status").set("value", "prepared" if document.drawn_up else "received")
     _text(record, "runningNumber", str(document.number))
-    _el(record, "direction").set("directionDefinition", "incoming")
+    direction = _el(record, "direction")
+    if document.drawn_up:  # drawn up by the municipality (upprättad): neither received nor sent
+        direction.set("directionDefinition", "other")
+        direction.set("otherDirectionDefinition", "upprättad")
+    else:  # from the party, or of unrecorded origin (uploads before the uploader was recorded)
+        direction.set("directionDefinition", "incoming")
+    if document.uploaded_by:
+        _agent(_el(record, "agents"), "agent", "creator" if document.drawn_up else "sender", document.uploaded_by)
     _text(record, "description", f"Bifogad i fältet {document.field}")
-    _dates(record, [("received", document.received_at)])
+    _dates(record, [("created" if document.drawn_up else "received", document.received_at)])
     extra = _el(record, "additionalInformation")
     _appendix(extra, document.filename, None, document.content_type, document.path)
     _checksums(extra, [(document.path, document.size, document.sha256)])
