@@ -139,6 +139,11 @@ def test_a_finished_falun_case_makes_a_valid_verifiable_package(
     assert set(history_files) == {"history/history.json", "history/history.txt"}
     assert all(listed[path] == digest for path, digest in history_files.items())
     assert "task_completed [final_review]" in (package / "history" / "history.txt").read_text(encoding="utf-8")
+    register = json.loads((package / "register" / "register.json").read_text(encoding="utf-8"))["documents"]
+    assert register[-1]["description"] == "tjänsteskrivelse.pdf" and register[-1]["direction"] == "internal"
+    assert [r["reference"] for r in register] == [f"{number}-{n}" for n in range(1, len(register) + 1)]
+    assert [r["prev_hash"] for r in register[1:]] == [r["hash"] for r in register[:-1]]  # the chain, as sealed
+    assert "register/register.json" in listed
     with services.unit_of_work() as s:
         [row] = s.scalars(select(ArchiveExport).where(ArchiveExport.case_id == case_id))
         assert row.history_head == entries[-1]["hash"] and row.history_entries == events and row.documents == 2

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.core.history_chain import canonical_data
 from app.domain.archive.retention import Retention, closed_at, retention_of
-from app.models import Attachment, Case, CaseEvent, DefinitionVersion, User
+from app.models import Attachment, Case, CaseEvent, DefinitionVersion, RegisteredDocument, User
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,7 @@ class CaseContents:
     retention: Retention
     documents: list[Document]
     history: list[Entry]
+    register: list[dict[str, Any]]
 
     @property
     def history_head(self) -> str:
@@ -94,14 +95,20 @@ def read_contents(session: Session, case: Case) -> CaseContents:
         case.municipality.slug, case.municipality.name, case.organisation.name, case.organisation.org_number,
         case.organisation.email, definition.process_id, definition.name, definition.version, case.created_at,
         case.updated_at, closed_at(session, case), retention_of(session, case), _documents(session, case.id),
-        _history(session, case.id))
+        _history(session, case.id), _register(session, case))
 
 
-def register_documents(session: Session, case: Case) -> list[Document]:
-    """The documents of the case's document register (issue 13; a table being added by another change,
-    migration 0034) that are not attachments. None yet: when the register lands, its rows (and their files)
-    are added here, and `package` writes them with the attachments."""
-    return []
+def _register(session: Session, case: Case) -> list[dict[str, Any]]:
+    """The case's document register (diarium), every row with its seal, as register/register.json carries it:
+    the documents themselves are the attachments (documents/), the forms in the history and the mail sent."""
+    rows = session.scalars(select(RegisteredDocument).where(RegisteredDocument.case_id == case.id)
+                           .order_by(RegisteredDocument.number))
+    return [{"reference": row.reference(case.registration_number), "number": row.number,
+             "registered_at": row.registered_at.astimezone(UTC).isoformat(timespec="microseconds"),
+             "direction": str(row.direction), "kind": str(row.kind), "counterpart": row.counterpart,
+             "description": row.description, "registered_by": row.registered_by_name, "digest": row.digest,
+             "attachment_id": row.attachment_id, "prev_hash": row.prev_hash or "", "hash": row.hash or ""}
+            for row in rows]
 
 
 def _documents(session: Session, case_id: int) -> list[Document]:

@@ -6,6 +6,7 @@ and a checksum list, recorded in `archive_exports`.
         documents/NNN-<name>      each document of the case, as received
         history/history.json      every history entry with its seal (hash, prev_hash), to recompute the chain
         history/history.txt       the same, readable
+        register/register.json    the case's document register (diarium), every row with its seal
         schema/ERMS_v3.xsd        the official ERMS schema it was validated against
         schema/erms_v3.sch        and the official Schematron rules it satisfies
         checksums.sha256          SHA-256 of every other file (`sha256sum -c checksums.sha256` checks them)
@@ -108,6 +109,10 @@ def _files(c: CaseContents) -> dict[str, bytes]:
                "entries": [entry.as_json() for entry in c.history]}
     files["history/history.json"] = json.dumps(history, ensure_ascii=False, indent=2).encode("utf-8")
     files["history/history.txt"] = _readable(c).encode("utf-8")
+    register = {"case": history["case"],
+                "seal": "hash = SHA-256 over prev_hash and the row's content, app.core.register_chain.row_hash",
+                "documents": c.register}
+    files["register/register.json"] = json.dumps(register, ensure_ascii=False, indent=2).encode("utf-8")
     for published in (SCHEMA_PATH, SCHEMATRON_PATH):
         files[f"schema/{published.name}"] = published.read_bytes()
     return files
