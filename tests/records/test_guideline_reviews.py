@@ -116,6 +116,11 @@ def test_the_process_owner_records_the_review_through_the_page(
     assert "Riktlinjerna har reviderats" in page and "KF 2027-05-12 § 45" in page
     assert "Nästa översyn ska göras från den 1 mars 2031" in page
     assert "ska ses över för mandatperioden" not in text_of(browser.get("/admin/"))
+    for who in ("org_a", "lawyer", "officer"):
+        browser.login(who)
+        browser.get("/guidelines", status=403)
+        assert browser.post(f"/guidelines/{review.id}/complete", {"outcome": "unchanged", "decision_reference": "X"},
+                            page="/login").status_code == 403
 
 
 def browser_municipality(services: Services, username: str) -> int:
