@@ -28,6 +28,7 @@ from app.domain import register as document_register
 from app.domain.accounts import load_municipalities
 from app.domain.agreement_document import templates as agreement_templates
 from app.domain.agreements.projection import AgreementProjection
+from app.domain.state_aid import decisions as state_aid
 from app.engine.definitions import bundle_from_directory
 from app.engine.events import CaseSaved, EventBus, TaskCompleted
 from app.engine.runtime import CaseEngine
@@ -86,11 +87,13 @@ def build_services(settings: Settings, clock: Clock | None = None, *,
 
 def wire_listeners(events: EventBus, outbox: Outbox) -> EventBus:
     """What follows a step, in this order: the document register (a completed task that names `registerAs`),
-    the agreement tables (which announce AgreementChanged), decisions under delegation, then mail; each mail to
-    the party is registered as it is queued."""
+    the agreement tables (which announce AgreementChanged), decisions under delegation, state aid granted, then
+    mail (which tells the organisation the state aid recorded before it); each mail to the party is registered
+    as it is queued."""
     events.listen(TaskCompleted, document_register.task_completed)
     events.listen(CaseSaved, AgreementProjection(events))
     events.listen(TaskCompleted, delegation.record_decision)
+    events.listen(TaskCompleted, state_aid.record)
     listeners.register(events, outbox)
     outbox.listen(document_register.mail_queued)
     return events

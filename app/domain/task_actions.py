@@ -19,6 +19,7 @@ from app.core.roles import Role
 from app.domain import permissions, start_data
 from app.domain.accounts import AccountError, municipality_by_slug, organisation_by_number
 from app.domain.agreements import late_renewal
+from app.domain.state_aid import decisions as state_aid
 from app.engine import history, incidents
 from app.engine.events import TaskAssigned
 from app.engine.runtime import CaseEngine
@@ -111,6 +112,7 @@ def complete(session: Session, engine: CaseEngine, user: User, task_id: str, dat
     assert case is not None
     _check_attachments(session, case, data)
     late = late_renewal.check(session, engine.clock, case, task, data, lang)  # refused: InvalidData (422)
+    state_aid.check(session, case, task.name, data, engine.clock.today(), lang)  # above the ceiling: 422
     done = engine.complete_task(session, case, task_id, user, data, lang)
     if late is not None:  # the municipality warns: the decision stands and the history says it came late
         late_renewal.record(session, engine.clock, done, user, late)

@@ -53,11 +53,20 @@ def _currency_pattern(lang: str, whole: bool) -> str:
 def sek(value: Any, lang: str = "sv") -> str:
     """12345.5 -> '12 345,50 kr', 300000 -> '300 000 kr' (English: 'SEK 300,000'); text that is not a
     number is returned as it is."""
+    return _money(value, CURRENCY, lang)
+
+
+def eur(value: Any, lang: str = "sv") -> str:
+    """Euro the same way (state aid is counted in euro): '240 000 €', English '€240,000'."""
+    return _money(value, "EUR", lang)
+
+
+def _money(value: Any, currency: str, lang: str) -> str:
     amount = as_decimal(value)
     if amount is None:
         return "" if value is None else str(value)
     whole = amount == amount.to_integral_value()
-    return format_currency(amount, CURRENCY, format=_currency_pattern(lang, whole), locale=locale_of(lang),
+    return format_currency(amount, currency, format=_currency_pattern(lang, whole), locale=locale_of(lang),
                            currency_digits=False)
 
 

@@ -12,6 +12,7 @@ import app.models.identity  # noqa: F401  (OpenID Connect identities: import fro
 import app.models.saved_filter  # noqa: F401  (saved case-list filters: import from app.models.saved_filter)
 import app.models.scheduler_heartbeat  # noqa: F401  (scheduler heartbeats: import from app.models.scheduler_heartbeat)
 import app.models.secret_view  # noqa: F401  (the log of secret values viewed: import from app.models.secret_view)
+import app.models.state_aid  # noqa: F401  (state aid granted, de minimis: import from app.models.state_aid)
 from app.models.case import Case, RegistrationCounter
 from app.models.definition import DefinitionVersion
 from app.models.event import CaseEvent

@@ -10,7 +10,16 @@ from __future__ import annotations
 from functools import partial
 
 from app.domain.agreements.events import AgreementChanged
-from app.engine.events import CaseEnded, Escalated, EventBus, FeedbackGiven, TaskAssigned, TaskOpened
+from app.domain.state_aid.decisions import STAGED as STATE_AID
+from app.engine.events import (
+    CaseEnded,
+    Escalated,
+    EventBus,
+    FeedbackGiven,
+    TaskAssigned,
+    TaskCompleted,
+    TaskOpened,
+)
 from app.notifications import notices
 from app.notifications.agreements import AgreementMail
 from app.notifications.incidents import tell_administrators
@@ -27,5 +36,7 @@ def register(events: EventBus, outbox: Outbox) -> None:
                                                             e.step.clock))
     events.listen(Escalated, lambda e: notices.escalation(outbox, e.step.session, e.step.case, e.title, e.roles,
                                                           e.due, e.step.clock))
+    events.listen(TaskCompleted, lambda e: notices.state_aid(outbox, e.step.session, e.step.case,
+                                                             e.step.staged.get(STATE_AID), e.step.clock))
     events.listen(CaseEnded, partial(tell_administrators, outbox))
     events.listen(AgreementChanged, AgreementMail(outbox))

@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session
 
 from app.core.clock import Clock
 from app.core.roles import Role
+from app.domain.state_aid.window import in_euro
 from app.models import Case, OpenTask
+from app.models.state_aid import StateAid
 from app.notifications import texts
 from app.notifications.outbox import Outbox
 from app.notifications.recipients import (
@@ -73,3 +75,12 @@ def escalation(outbox: Outbox, session: Session, case: Case, what: str, roles: l
 def decision(outbox: Outbox, session: Session, case: Case, title: str, text: str, clock: Clock) -> int:
     mail = partial(texts.decision, case.registration_number, case.title, title, text)
     return _send(outbox, session, case, "decision", organisation_recipients(session, case), mail, clock)
+
+
+def state_aid(outbox: Outbox, session: Session, case: Case, aid: StateAid | None, clock: Clock) -> int:
+    """De minimis aid recorded by this step's decision: the organisation is told the amount and the regulation."""
+    if aid is None:
+        return 0
+    mail = partial(texts.state_aid, case.registration_number, case.title, aid.decided_on.isoformat(),
+                   in_euro(aid.amount_eur_cents), aid.amount_sek, aid.eur_rate, aid.regulation)
+    return _send(outbox, session, case, "state_aid", organisation_recipients(session, case), mail, clock)

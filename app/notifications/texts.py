@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from app.core.roles import ROLE_TITLES
 from app.i18n import Language, language, plural, translate
-from app.i18n.formats import clock_time, sek, short_date
+from app.i18n.formats import clock_time, eur, sek, short_date
 
 __all__ = ["Language", "Text", "footer", "language", "once_per_language"]
 
@@ -88,6 +88,14 @@ def escalation(reg: str, case_title: str, what: str, due: datetime | None, tz: Z
 def decision(reg: str, case_title: str, title: str, text: str, lang: Language = "sv") -> tuple[str, str]:
     message = f"\n\n{text.strip()}" if text.strip() else ""
     return _mail("decision", lang, reg=reg, case=case_title, title=title, message=message)
+
+
+def state_aid(reg: str, case_title: str, decided_on: str, amount_eur: object, amount_sek: int, rate: str,
+              regulation: str, lang: Language = "sv") -> tuple[str, str]:
+    """What the law wants the organisation told of de minimis aid granted: the amount and the regulation."""
+    return _mail("state_aid", lang, reg=reg, case=case_title, date=decided_on, amount=eur(amount_eur, lang),
+                 amount_sek=sek(amount_sek, lang), rate=rate,
+                 regulation=translate(f"state_aid.regulation.{regulation}", lang))
 
 
 # --------------------------------------------------------------- agreements (Stenungsund's cycle)

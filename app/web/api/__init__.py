@@ -19,6 +19,7 @@ from app.web.api import (  # noqa: F401  (routes register on import)
     openapi,
     organisations,
     payments,
+    state_aid,
     tasks,
     users,
 )

@@ -274,6 +274,15 @@ def _paths() -> dict[str, Any]:
             "post": _op("createOrganisation", "Register an organisation (administrator, officer)", ok="201",
                         result="Organisation", body="OrganisationRequest", errors="401 403 422", tag="accounts"),
         },
+        "/organisations/{org_id}/state-aid": {"get": _op(
+            "getOrganisationStateAid", "An organisation's de minimis aid in every municipality of the installation",
+            result="StateAid", errors="401 404 422", tag="accounts",
+            params=[_path("org_id", "the organisation's id"),
+                    _query("on", "the day the rolling three-year window ends (YYYY-MM-DD; today)")],
+            description="Staff of any municipality (the sum is installation-wide by law) and the organisation's "
+                        "own representatives; others get 404. Aid counts from its decision date until the day "
+                        "before the third anniversary (decided 2024-03-15: counts until 2027-03-14). `warning` "
+                        "from 80 % of the EUR 300,000 ceiling of Regulation 2023/2831.")},
         "/definitions": {
             "get": _op("listDefinitions", "Deployed process definition versions with their running cases",
                        result="DefinitionList", errors="401", tag="definitions"),

@@ -315,6 +315,27 @@ SCHEMAS["PaymentList"] = obj({
 }, description="Payments across a municipality's agreements")
 
 
+# de minimis aid (app/web/api/state_aid.py); euro amounts are decimal text with two decimals
+_EURO = {"type": "string", "pattern": "^[0-9]+\\.[0-9]{2}$", "description": "euro, e.g. 240000.00"}
+SCHEMAS["StateAid"] = obj({
+    "organisation": ref("Organisation"), "on": _DAY,
+    "window_from": {**_DAY, "description": "the earliest decision date that counts on `on`"},
+    "window_eur": {**_EURO, "description": "the aid that counts on `on`, every municipality"},
+    "ceilings_eur": obj({"de_minimis_2023_2831": _EURO, "sgei_2023_2832": _EURO}),
+    "warning": {"type": "boolean", "description": "at least 80 % of the de minimis ceiling, not above it"},
+    "over_ceiling": BOOLEAN,
+    "items": {"type": "array", "items": obj({
+        "id": INTEGER, "municipality": NULLABLE_STRING, "case_id": {"type": ["integer", "null"]},
+        "registration_number": NULLABLE_STRING, "decided_on": _DAY,
+        "counts_until": {**_DAY, "description": "the last day the aid counts (the day before the third "
+                                                "anniversary of the decision)"},
+        "in_window": BOOLEAN, "amount_sek": INTEGER,
+        "eur_rate": {"type": "string", "description": "SEK per euro on the decision date, as confirmed"},
+        "amount_eur": _EURO,
+        "regulation": {"type": "string", "enum": ["de_minimis_2023_2831", "sgei_2023_2832"]}})},
+}, description="An organisation's de minimis aid and its rolling three-year sum")
+
+
 # decisions under delegation (app/web/api/delegation.py)
 SCHEMAS["DelegationReport"] = obj({
     "id": INTEGER, "committee": STRING, "meeting_on": _DAY, "reference": STRING, "reported_by": STRING,

@@ -17,7 +17,7 @@ from app.engine.forms import validate_form
 from app.models import Attachment, Case, CaseEvent, OpenTask
 from app.web.context import commit, db, services
 from app.web.i18n import translate
-from app.web.pages import draft_prefill, form_context, forms
+from app.web.pages import draft_prefill, form_context, forms, state_aid_panel
 from app.web.pages.answers import shown_answers
 from app.web.pages.auth import start_page
 from app.web.pages.common import definition_of, lang, next_task_for, schema_text, task_title, user
@@ -62,7 +62,8 @@ def _render(task: OpenTask, case: Case, raw: dict[str, str], errors: dict[str, s
         earlier=shown_answers(case, definition, schema, view), can_complete=permissions.can_complete(me, task),
         can_claim=task.assignee_id is None and permissions.can_claim(me, task) and me.role != Role.ORGANISATION,
         can_unclaim=permissions.can_unclaim(me, task), has_files=bool(forms.attachment_fields(schema)),
-        draft_saved=draft_saved)
+        draft_saved=draft_saved,
+        state_aid=None if me.role == Role.ORGANISATION else state_aid_panel.panel(case, task, raw, lang()))
     if log_secret_views(db(), services().clock.now(), view, "page"):
         commit()
     return html, status
