@@ -190,3 +190,28 @@ def test_state_aid_api_permissions(services: Services, api: Any, client: FlaskCl
     assert api("officer").get("/api/v1/organisations/999999/state-aid").status_code == 404
     assert api("officer").get(url + "?on=2025-02-30").status_code == 422
     assert client.get(url).status_code == 401
+
+
+def test_a_renewal_is_a_new_grant_counted_from_its_decision(services: Services, api: Any) -> None:
+    plan = dict(PLAN, period_start="2026-01-01", period_years=1)
+    case_id = steps.to_decision(services, plan=plan)  # the system decides (no rate): nothing recorded
+    assert _aid(services) == []
+    steps.advance(services, "2026-01-01")
+    steps.complete(services, case_id, "pay", steps.PAYMENT)
+    steps.advance(services, "2026-03-31")
+    steps.complete(services, case_id, "renewal_dialogue", {
+        "meeting_date": "2026-06-01", "participants": "Båda", "minutes": "Vi fortsätter.",
+        "renewal_declined_by": "none"})
+    steps.advance(services, "2026-09-15")
+    with services.unit_of_work() as s:
+        add_user(s, services.clock, "st_board", PASSWORD, "board", municipality="stenungsund")
+    task_id = next(t.id for t in steps.open_tasks(services, case_id) if t.name == "renewal_decision")
+    renewal = {"board_renews": True, "renewal_decision_date": "2026-09-15", "renewal_minute_reference": "KS § 99",
+               "renewal_yearly_support_sek": 420000, "renewal_years": 2, "renewal_interval": "yearly"}
+    url = f"/api/v1/tasks/{task_id}/complete"
+    assert api("st_board").post(url, {"data": renewal}).get_json()["error"]["fields"].keys() == {"eur_rate"}
+    resp = api("st_board").post(url, {"data": dict(renewal, eur_rate=11.2)})
+    assert resp.status_code == 200, resp.get_json()
+    [aid] = _aid(services)
+    assert (aid.task_name, aid.decided_on, aid.amount_sek, aid.amount_eur_cents) == (
+        "renewal_decision", date(2026, 9, 15), 840_000, 7_500_000)

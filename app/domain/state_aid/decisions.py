@@ -39,27 +39,47 @@ DECLARATION_FIELD = "other_de_minimis"
 MAX_DECLARED_EUR = 100_000_000
 
 
-def _plan_total(plan: Mapping[str, Any]) -> int | None:
-    yearly, years = plan.get("yearly_support_sek"), plan.get("period_years")
-    if isinstance(yearly, int) and isinstance(years, int):
-        return yearly * years
+def _whole(value: Any) -> int | None:
+    """A whole number from the API (int) or a page (digits as text); None otherwise."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        return int(value.strip())
     return None
+
+
+def _total(values: Mapping[str, Any], yearly_field: str, years_field: str) -> int | None:
+    yearly, years = _whole(values.get(yearly_field)), _whole(values.get(years_field))
+    return yearly * years if yearly is not None and years is not None else None
+
+
+def _plan_total(plan: Mapping[str, Any], _decision: Mapping[str, Any]) -> int | None:
+    """The first period: the economic plan's support per year times its years."""
+    return _total(plan, "yearly_support_sek", "period_years")
+
+
+def _renewal_total(_plan: Mapping[str, Any], decision: Mapping[str, Any]) -> int | None:
+    """A new period: what the board's renewal decision grants per year times its years."""
+    return _total(decision, "renewal_yearly_support_sek", "renewal_years")
 
 
 @dataclass(frozen=True)
 class DecisionSpec:
     """A decision step that grants support: granted when `granted_field` is true, decided on `date_field`,
-    the amount (SEK, for the whole period decided) from the values of `plan_task`."""
+    the amount (SEK, for the whole period decided) from the values of `plan_task` (where the organisation
+    also answered the state-aid questions) and of the decision."""
 
     granted_field: str
     date_field: str
     plan_task: str
-    amount_sek: Callable[[Mapping[str, Any]], int | None]
+    amount_sek: Callable[[Mapping[str, Any], Mapping[str, Any]], int | None]
 
 
 DECISIONS: dict[tuple[str, str], DecisionSpec] = {
     ("stenungsund_agreement", "board_decision"): DecisionSpec("board_enters", "decision_date", "economic_plan",
                                                               _plan_total),
+    ("stenungsund_agreement", "renewal_decision"): DecisionSpec("board_renews", "renewal_decision_date",
+                                                                "economic_plan", _renewal_total),
 }
 
 def regulation_name(regulation: str, lang: str = "sv") -> str:
@@ -136,9 +156,11 @@ def pending(session: Session, case: Case, task_name: str, values: Mapping[str, A
     plan = latest_values(session, case.id, spec.plan_task)
     if plan.get(ACTIVITY_FIELD) is not True:
         return None
-    amount = spec.amount_sek(plan)
+    amount = spec.amount_sek(plan, values)
     if amount is None:
-        return None
+        if require_grant:
+            return None  # nothing granted to count (the form or the engine refuses such a decision)
+        amount = 0  # a page before the amount is typed: what is recorded and declared still shows
     decided_on = _day(values.get(spec.date_field)) or today
     regulation = str(values.get(REGULATION_FIELD) or DE_MINIMIS)
     rate = _rate(values.get(RATE_FIELD))
