@@ -66,7 +66,7 @@ def test_a_falun_case_registers_uploads_decisions_and_mail_to_the_party(
     case_id = _falun_case(services, steps=5)  # up to the agreement draft
     assert _upload(api, "org_a", case_id, "stadgar.pdf").status_code == 201
     assert _upload(api, "officer", case_id, "tjänsteanteckning.pdf").status_code == 201
-    answer = api("org_a").get(f"/api/v1/cases/{case_id}/documents")
+    answer = api("officer").get(f"/api/v1/cases/{case_id}/documents")
     assert answer.status_code == 200
     body = answer.get_json()
     items = body["items"]
@@ -99,6 +99,9 @@ def test_a_falun_case_registers_uploads_decisions_and_mail_to_the_party(
     assert api("org_a").get(upload["attachment"]["url"]).data == PDF
     assert all(i["attachment"] is None for i in items if i["kind"] != "upload")
     assert all(i["mail"] == (i["kind"] == "mail") for i in items)
+    # the party is shown the same rows but the lawyer's working document while the case runs (visibility)
+    party = api("org_a").get(f"/api/v1/cases/{case_id}/documents").get_json()["items"]
+    assert party == [i for i in items if i["description"] != "Bedöm om IOP är rätt avtalsform"]
 
 
 def test_numbers_are_consecutive_per_case_and_each_row_is_sealed_to_the_one_before(
