@@ -134,7 +134,9 @@ def test_economic_plan_with_two_parties_and_the_yearly_report_with_named_numbers
     page.get_by_role("button", name="Skicka", exact=True).click()  # one number missing
     summary = page.locator(".error-summary")
     summary.wait_for()
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    # forms.js (a module: it runs after the page is parsed, so after the summary is visible) moves focus to it
+    page.wait_for_function("document.activeElement && document.activeElement.classList.contains('error-summary')",
+                           timeout=5000)
     assert "unika personer: Fyll i ett värde för ”unika personer”." in summary.inner_text()
     _shot(page, "02-report-error")
     summary.get_by_role("link").first.click()
