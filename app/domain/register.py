@@ -77,10 +77,15 @@ def task_completed(event: TaskCompleted) -> RegisteredDocument | None:
     if not kind:
         return None
     step = event.step
-    from_party = step.actor is not None and step.actor.role == Role.ORGANISATION
+    # the organisation's step (its lane) is received from it, also when no user completed it (the system, a
+    # simulation); a step without a lane goes by who completed it
+    from_party = (event.role == Role.ORGANISATION if event.role is not None
+                  else step.actor is not None and step.actor.role == Role.ORGANISATION)
+    counterpart = _sender(step.session, step.case, step.actor) if step.actor is not None or not from_party \
+        else step.case.organisation.name
     return register(step.session, step.case, at=step.clock.now(),
                     direction=Direction.INCOMING if from_party else Direction.INTERNAL, kind=DocumentKind(kind),
-                    counterpart=_sender(step.session, step.case, step.actor), description=event.title,
+                    counterpart=counterpart, description=event.title,
                     digest=content_digest(event.task_name, canonical_data(event.values)), actor=step.actor)
 
 

@@ -58,6 +58,7 @@ class TaskCompleted:
     values: dict[str, Any]  # the form's values as validated
     feedback: str = ""  # what the step feeds back to the organisation (its feedbackField), if anything
     properties: Mapping[str, str] = field(default_factory=dict)  # the task element's properties (registerAs, ...)
+    role: str | None = None  # the role whose task it is (its lane), whoever completed it
 
 
 @dataclass(frozen=True)

@@ -266,7 +266,7 @@ class CaseEngine:
         feedback_field = info.properties.get("feedbackField") if info else None
         feedback = str(clean[feedback_field]) if feedback_field and clean.get(feedback_field) else ""
         self.events.announce(TaskCompleted(step, bpmn_id, title, clean, feedback,
-                                          dict(info.properties) if info else {}))
+                                          dict(info.properties) if info else {}, info.role if info else None))
         if feedback_field and clean.get(feedback_field):
             self._feedback(step, title, str(clean[feedback_field]))
         task.run()

@@ -280,3 +280,15 @@ def test_a_case_that_passed_a_registering_task_may_move_to_a_version_that_words_
         assert case is not None
         record, _ = migration.migrate_case(s, services.engine, case, v2, None, "test")
         assert (record.from_version, record.to_version) == (1, 2)
+
+
+def test_the_organisations_step_is_received_from_it_also_when_the_system_completes_it(
+        services: Services, people: dict[str, User]) -> None:
+    """The direction follows the step's lane: the simulation and the case driver complete steps without a user."""
+    driver = CaseDriver.start(services, "falun", ORG_A)
+    for name, _who, data in falun_steps.HAPPY_PATH[:3]:
+        driver.complete(name, data)  # no user
+    rows = [(str(r.kind), str(r.direction), r.counterpart, r.description) for r in _register(services, driver.case_id)
+            if r.kind != "mail"]
+    assert rows == [("document", "incoming", "Föreningen Gemenskap", "Skicka in initiativet"),
+                    ("document", "internal", "Falu kommun", "Bedöm om IOP är rätt avtalsform")]
