@@ -6,14 +6,12 @@ PostgreSQL when IOP_TEST_DATABASE_URL is set."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from sqlalchemy import Connection, select, text
+from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from app.cli import main
@@ -30,6 +28,7 @@ from tests import falun_steps
 from tests.api.test_openapi_responses import Checked
 from tests.conftest import ORG_A
 from tests.migration.conftest import start_case, v2_files
+from tests.records.tampering import behind_the_applications_back
 from tests.stenungsund import steps as stenungsund
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n"
@@ -176,23 +175,6 @@ def test_postgresql_refuses_truncate_of_the_register(services: Services, people:
         conn.execute(text("TRUNCATE document_register"))
 
 
-@contextmanager
-def _behind_the_applications_back(services: Services) -> Iterator[Connection]:
-    """A connection on which the register's triggers do not fire, for this transaction only."""
-    with services.db.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SET LOCAL session_replication_role = replica"))
-            yield conn
-        else:
-            conn.execute(text("DROP TRIGGER document_register_no_update"))
-            conn.execute(text("DROP TRIGGER document_register_no_delete"))
-            yield conn
-            conn.execute(text("CREATE TRIGGER document_register_no_update BEFORE UPDATE ON document_register "
-                              "BEGIN SELECT RAISE(ABORT, 'append-only'); END"))
-            conn.execute(text("CREATE TRIGGER document_register_no_delete BEFORE DELETE ON document_register "
-                              "BEGIN SELECT RAISE(ABORT, 'append-only'); END"))
-
-
 def _verify(services: Services, monkeypatch: pytest.MonkeyPatch) -> Result:
     monkeypatch.setenv("IOP_DATABASE_URL", services.settings.database_url)
     monkeypatch.setenv("IOP_INSTANCE_PATH", str(services.settings.instance_path))
@@ -207,7 +189,7 @@ def test_verify_names_a_registered_document_altered_behind_the_applications_back
     intact = _verify(services, monkeypatch)
     assert intact.exit_code == 0 and f"{sum(1 for _ in rows)} registered documents checked: all intact" \
         in intact.output
-    with _behind_the_applications_back(services) as conn:
+    with behind_the_applications_back(services, "document_register") as conn:
         conn.execute(text("UPDATE document_register SET counterpart = 'Någon annan' WHERE id = :id"),
                      {"id": rows[1].id})
     result = _verify(services, monkeypatch)
@@ -226,7 +208,7 @@ def test_verify_names_a_removed_document_and_a_file_changed_under_its_registrati
     assert _upload(api, "org_a", case_id, "budget.pdf").status_code == 201
     rows = _register(services, case_id)
     upload = next(r for r in rows if r.description == "stadgar.pdf")
-    with _behind_the_applications_back(services) as conn:
+    with behind_the_applications_back(services, "document_register") as conn:
         conn.execute(text("DELETE FROM document_register WHERE id = :id"), {"id": rows[0].id})
     with services.db.begin() as conn:  # the files are not the register: their rows can be changed
         conn.execute(text("UPDATE attachments SET sha256 = :sha WHERE id = :id"),

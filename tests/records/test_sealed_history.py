@@ -4,8 +4,6 @@ removed or written around the application. On SQLite, and on PostgreSQL when IOP
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -21,6 +19,7 @@ from app.models import Case, CaseEvent, User
 from app.services import Services
 from tests import falun_steps
 from tests.conftest import ORG_A
+from tests.records.tampering import behind_the_applications_back
 from tests.scratch_database import alembic
 
 BEFORE = "0025_task_search_text"
@@ -38,24 +37,6 @@ def _history(services: Services, case_id: int) -> list[CaseEvent]:
         rows = list(s.scalars(select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)))
         s.expunge_all()
         return rows
-
-
-@contextmanager
-def _behind_the_applications_back(services: Services) -> Iterator[Connection]:
-    """A connection on which the history's triggers do not fire (as someone with the database owner's rights
-    could arrange), for this transaction only."""
-    with services.db.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SET LOCAL session_replication_role = replica"))
-            yield conn
-        else:
-            conn.execute(text("DROP TRIGGER case_events_no_update"))
-            conn.execute(text("DROP TRIGGER case_events_no_delete"))
-            yield conn
-            conn.execute(text("CREATE TRIGGER case_events_no_update BEFORE UPDATE ON case_events "
-                              "BEGIN SELECT RAISE(ABORT, 'append-only'); END"))
-            conn.execute(text("CREATE TRIGGER case_events_no_delete BEFORE DELETE ON case_events "
-                              "BEGIN SELECT RAISE(ABORT, 'append-only'); END"))
 
 
 def _verify(services: Services, monkeypatch: pytest.MonkeyPatch) -> Result:
@@ -105,7 +86,7 @@ def test_verify_names_an_entry_altered_behind_the_applications_back(
     case_id = _falun_case(services)
     history = _history(services, case_id)
     assert _verify(services, monkeypatch).exit_code == 0
-    with _behind_the_applications_back(services) as conn:
+    with behind_the_applications_back(services, "case_events") as conn:
         conn.execute(text("UPDATE case_events SET actor_name = 'Någon annan' WHERE id = :id"), {"id": history[2].id})
     result = _verify(services, monkeypatch)
     assert result.exit_code == 1
@@ -120,7 +101,7 @@ def test_verify_names_the_entry_after_one_removed_and_an_entry_without_a_seal(
         services: Services, people: dict[str, User], monkeypatch: pytest.MonkeyPatch) -> None:
     case_id = _falun_case(services)
     history = _history(services, case_id)
-    with _behind_the_applications_back(services) as conn:
+    with behind_the_applications_back(services, "case_events") as conn:
         conn.execute(text("DELETE FROM case_events WHERE id = :id"), {"id": history[1].id})
     with services.db.begin() as conn:  # inserting is allowed; one written without the application has no seal
         conn.execute(CaseEvent.__table__.insert().values(
