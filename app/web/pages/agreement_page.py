@@ -277,7 +277,7 @@ def show(case_id: int) -> Any:
         plot=timeline(agreement, today()),
         can_terminate=termination.may_terminate(viewer, case) and agreement.status == AgreementStatus.RUNNING,
         can_download=permissions.can_view_case(viewer, case) and bool(agreement.periods),
-        sek=lambda v: formatting.sek(v, lang()), day=lambda v: formatting.day(v, lang()),
+        sek=lambda v: formatting.sek(v, lang()),
         number=lambda v: formatting.number(v, lang()),
         repayment_rule=translate(f"agreement.rule.{agreement.repayment_rule}"))
 

@@ -9,11 +9,13 @@ from urllib.parse import urlsplit
 from flask import Blueprint, request, session
 from sqlalchemy import select
 
+from app.core.errors import NotFound
 from app.core.roles import ROLE_TITLES
 from app.core.statuses import CaseStatus
 from app.domain import permissions
 from app.engine.definitions import ProcessDefinition
-from app.models import Case, OpenTask, User
+from app.models import Case, Municipality, OpenTask, User
+from app.web import formatting
 from app.web.context import db, services
 from app.web.i18n import current_language, plural, translate
 from app.web.security import current_user
@@ -42,6 +44,11 @@ def fmt_date(moment: datetime | None) -> str:
     """A calendar date in Swedish time, written the Swedish way (2026-11-23)."""
     shown = local(moment)
     return shown.strftime("%Y-%m-%d") if shown else "–"
+
+
+def fmt_day(value: Any) -> str:
+    """A date as a person reads it in the page's language ('1 juli 2027'), a datetime taken in Swedish time."""
+    return formatting.day(value, lang())
 
 
 def fmt_datetime(moment: datetime | None) -> str:
@@ -124,6 +131,20 @@ def here() -> str:
     return request.full_path.rstrip("?") if request else "/"
 
 
+def municipality_for(viewer: User, slug: str | None) -> tuple[Municipality | None, list[Municipality]]:
+    """The municipality a cross-case page is for: the viewer's own; an administrator without one chooses from
+    the list (None until chosen; an unknown name is a 404). The pages render the choice with
+    templates/_municipality_choice.html."""
+    if viewer.municipality_id is not None:
+        return db().get(Municipality, viewer.municipality_id), []
+    choices = list(db().scalars(select(Municipality).order_by(Municipality.name)))
+    slug = (slug or "")[:40]
+    chosen = next((m for m in choices if m.slug == slug), None)
+    if slug and chosen is None:
+        raise NotFound("no such municipality")
+    return chosen, choices
+
+
 @ui.app_context_processor
 def _template_helpers() -> dict[str, Any]:
     return {
@@ -133,6 +154,7 @@ def _template_helpers() -> dict[str, Any]:
         "me": current_user(),
         "here": here,
         "fmt_date": fmt_date,
+        "day": fmt_day,
         "fmt_datetime": fmt_datetime,
         "fmt_iso": fmt_iso,
         "role_title": role_title,

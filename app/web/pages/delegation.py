@@ -18,12 +18,10 @@ from app.core.errors import InvalidData, NotFound
 from app.core.roles import DELEGATION_ROLES
 from app.domain import delegation
 from app.models import Municipality
-from app.web import formatting
 from app.web.api.common import row_id
 from app.web.context import db, services
 from app.web.i18n import translate
-from app.web.pages.common import lang, user
-from app.web.pages.finance import municipality_for
+from app.web.pages.common import municipality_for, user
 from app.web.security import login_required
 
 bp = Blueprint("delegation", __name__, url_prefix="/decisions")
@@ -48,8 +46,7 @@ def _page(municipality: Municipality | None, choices: list[Municipality], *, err
             context["reports"] = delegation.reports(db(), municipality.id)
             committees = sorted({item.committee for item in delegation.items_of(db(), municipality.id)})
             context["raw"].setdefault("committee", committees[0] if len(committees) == 1 else "")
-    return render_template("delegation/index.html", fmt_day=lambda value: formatting.day(value, lang()),
-                           **context), status
+    return render_template("delegation/index.html", **context), status
 
 
 @bp.get("/delegated")

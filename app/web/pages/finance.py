@@ -16,35 +16,22 @@ import io
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request
-from sqlalchemy import select
 
 from app.core.errors import NotFound
 from app.core.municipal_settings import settings_of
 from app.core.roles import PAYMENT_ROLES, Role
-from app.models import Municipality, User
+from app.models import Municipality
 from app.queries.payments import STATES, Filters, PaymentRow, Payments, parse_filters, payments
 from app.web import formatting
 from app.web.context import db, services
 from app.web.csv_cells import safe_cell as _cell  # shared with the case list's export
 from app.web.i18n import translate
-from app.web.pages.common import lang, user
+from app.web.pages.common import lang, municipality_for, user
 from app.web.security import login_required
 
 bp = Blueprint("finance", __name__, url_prefix="/finance")
 
 ROLES = PAYMENT_ROLES
-
-
-def municipality_for(viewer: User, slug: str | None) -> tuple[Municipality | None, list[Municipality]]:
-    """The viewer's own municipality; an administrator without one chooses (None until chosen)."""
-    if viewer.municipality_id is not None:
-        return db().get(Municipality, viewer.municipality_id), []
-    choices = list(db().scalars(select(Municipality).order_by(Municipality.name)))
-    slug = (slug or "")[:40]
-    chosen = next((m for m in choices if m.slug == slug), None)
-    if slug and chosen is None:
-        raise NotFound("no such municipality")
-    return chosen, choices
 
 
 def find(municipality: Municipality, filters: Filters) -> Payments:
@@ -79,7 +66,7 @@ def index() -> Any:
     html = render_template(
         "finance/payments.html", municipality=municipality, choices=choices, found=found, raw=raw, errors=errors,
         states=STATES, state_text=state_text, can_pay=viewer.role == Role.FINANCE, query=query,
-        sek=lambda v: formatting.sek(v, lang()), day=lambda v: formatting.day(v, lang()))
+        sek=lambda v: formatting.sek(v, lang()))
     return html, 422 if errors else 200
 
 

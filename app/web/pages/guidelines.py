@@ -18,12 +18,10 @@ from app.core.municipal_settings import settings_of
 from app.core.roles import PROCESS_ROLES
 from app.domain import guidelines
 from app.models import Municipality
-from app.web import formatting
 from app.web.api.common import row_id
 from app.web.context import db, services
 from app.web.i18n import translate
-from app.web.pages.common import lang, user
-from app.web.pages.finance import municipality_for
+from app.web.pages.common import municipality_for, user
 from app.web.security import login_required
 
 bp = Blueprint("guidelines", __name__, url_prefix="/guidelines")
@@ -45,8 +43,7 @@ def _page(municipality: Municipality | None, choices: list[Municipality], *, err
         context["open"] = next((r for r in reviews if r.completed_at is None), None)
         context["done"] = [r for r in reviews if r.completed_at is not None]
         context["next_on"] = next_review(municipality, services().clock.today())
-    return render_template("guidelines/index.html", fmt_day=lambda value: formatting.day(value, lang()),
-                           **context), status
+    return render_template("guidelines/index.html", **context), status
 
 
 @bp.get("")

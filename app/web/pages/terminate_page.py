@@ -45,7 +45,7 @@ def _render(case: Case, agreement: Agreement | None, raw: dict[str, str], errors
     return render_template(
         "agreements/terminate.html", case=case, agreement=agreement, period=period, raw=raw, errors=errors,
         claim=claim, rule_text=translate(f"agreement.rule.{agreement.repayment_rule}") if agreement else "",
-        sek=lambda v: formatting.sek(v, lang()), day=lambda v: formatting.day(v, lang())), status
+        sek=lambda v: formatting.sek(v, lang())), status
 
 
 def _not_running(case: Case) -> Any:

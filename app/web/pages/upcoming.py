@@ -12,7 +12,6 @@ from typing import Any
 
 from babel.numbers import format_decimal
 from flask import Blueprint, Response, render_template, request, url_for
-from sqlalchemy import select
 
 from app.core.errors import NotFound
 from app.core.roles import UPCOMING_ROLES
@@ -21,7 +20,7 @@ from app.queries.upcoming import Item, upcoming
 from app.web import calendar_feed
 from app.web.context import db, services
 from app.web.i18n import translate
-from app.web.pages.common import lang, user
+from app.web.pages.common import lang, municipality_for, user
 from app.web.security import login_required
 
 bp = Blueprint("upcoming", __name__)
@@ -44,20 +43,8 @@ def item_text(item: Item) -> str:
     return translate(key, **values)
 
 
-def _municipality() -> tuple[Municipality | None, list[Municipality]]:
-    me = user()
-    if me.municipality_id is not None:
-        return db().get(Municipality, me.municipality_id), []
-    choices = list(db().scalars(select(Municipality).order_by(Municipality.name)))
-    slug = request.args.get("municipality", "")[:40]
-    chosen = next((m for m in choices if m.slug == slug), None)
-    if slug and chosen is None:
-        raise NotFound("no such municipality")
-    return chosen, choices
-
-
 def _page(new_link: str | None = None) -> Any:
-    municipality, choices = _municipality()
+    municipality, choices = municipality_for(user(), request.args.get("municipality"))
     found = upcoming(db(), municipality.id, services().clock.today()) if municipality is not None else None
     months: list[tuple[str, list[Item]]] = []
     overdue: list[Item] = []
@@ -82,7 +69,7 @@ def index() -> Any:
 @login_required(*ROLES)
 def new_calendar_link() -> Any:
     """A new personal feed link (the old one stops working); shown once, in this answer: only its hash is kept."""
-    municipality, _ = _municipality()
+    municipality, _ = municipality_for(user(), request.args.get("municipality"))
     if municipality is None:
         raise NotFound("choose a municipality first")
     token = calendar_feed.create_link(db(), user(), municipality.id, services().clock.now())
