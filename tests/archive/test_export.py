@@ -23,7 +23,7 @@ from app.models.archive import ArchiveExport
 from app.services import Services
 from tests import falun_steps
 from tests.archive.helpers import PDF, falun_case, iop
-from tests.records.test_sealed_history import _behind_the_applications_back
+from tests.records.tampering import behind_the_applications_back
 from tests.stenungsund import steps as stenungsund
 
 NS = {"e": NAMESPACE}
@@ -252,7 +252,7 @@ def test_a_case_whose_history_was_altered_is_refused(
     case_id = falun_case(services)
     with services.unit_of_work() as s:
         second = s.scalars(select(CaseEvent.id).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)).all()[1]
-    with _behind_the_applications_back(services) as conn:
+    with behind_the_applications_back(services, "case_events") as conn:
         conn.execute(text("UPDATE case_events SET title = 'Ändrad i efterhand' WHERE id = :id"), {"id": second})
     result = iop(services, monkeypatch, "archive", "export", "--case", str(case_id), "--out", str(tmp_path / "out"))
     assert result.exit_code == 1
