@@ -194,8 +194,27 @@ def test_state_aid_api_permissions(services: Services, api: Any, client: FlaskCl
 
 def test_a_renewal_is_a_new_grant_counted_from_its_decision(services: Services, api: Any) -> None:
     plan = dict(PLAN, period_start="2026-01-01", period_years=1)
-    case_id = steps.to_decision(services, plan=plan)  # the system decides (no rate): nothing recorded
-    assert _aid(services) == []
+    case_id = steps.to_decision(services, plan=plan, decision=DECISION)  # the system decides, with the rate
+    [first] = _aid(services)
+    assert (first.task_name, first.amount_sek, first.confirmed_by_name) == ("board_decision", 400_000, "")
+    task_id = to_renewal_decision(services, case_id)
+    url = f"/api/v1/tasks/{task_id}/complete"
+    assert api("st_board").post(url, {"data": RENEWAL}).get_json()["error"]["fields"].keys() == {"eur_rate"}
+    resp = api("st_board").post(url, {"data": dict(RENEWAL, eur_rate=11.2)})
+    assert resp.status_code == 200, resp.get_json()
+    aid = _aid(services)[-1]
+    assert (aid.task_name, aid.decided_on, aid.amount_sek, aid.amount_eur_cents) == (
+        "renewal_decision", date(2026, 9, 15), 840_000, 7_500_000)
+
+
+RENEWAL: dict[str, Any] = {
+    "board_renews": True, "renewal_decision_date": "2026-09-15", "renewal_minute_reference": "KS § 99",
+    "renewal_yearly_support_sek": 420000, "renewal_years": 2, "renewal_interval": "yearly",
+    "other_de_minimis_status": "unchanged"}  # 840 000 kr; at 11,2 kr per euro: 75 000 euro
+
+
+def to_renewal_decision(services: Services, case_id: int) -> str:
+    """A one-year agreement decided on 2025-11-20 taken to the board's renewal decision (2026-09-15)."""
     steps.advance(services, "2026-01-01")
     steps.complete(services, case_id, "pay", steps.PAYMENT)
     steps.advance(services, "2026-03-31")
@@ -205,13 +224,4 @@ def test_a_renewal_is_a_new_grant_counted_from_its_decision(services: Services, 
     steps.advance(services, "2026-09-15")
     with services.unit_of_work() as s:
         add_user(s, services.clock, "st_board", PASSWORD, "board", municipality="stenungsund")
-    task_id = next(t.id for t in steps.open_tasks(services, case_id) if t.name == "renewal_decision")
-    renewal = {"board_renews": True, "renewal_decision_date": "2026-09-15", "renewal_minute_reference": "KS § 99",
-               "renewal_yearly_support_sek": 420000, "renewal_years": 2, "renewal_interval": "yearly"}
-    url = f"/api/v1/tasks/{task_id}/complete"
-    assert api("st_board").post(url, {"data": renewal}).get_json()["error"]["fields"].keys() == {"eur_rate"}
-    resp = api("st_board").post(url, {"data": dict(renewal, eur_rate=11.2)})
-    assert resp.status_code == 200, resp.get_json()
-    [aid] = _aid(services)
-    assert (aid.task_name, aid.decided_on, aid.amount_sek, aid.amount_eur_cents) == (
-        "renewal_decision", date(2026, 9, 15), 840_000, 7_500_000)
+    return next(t.id for t in steps.open_tasks(services, case_id) if t.name == "renewal_decision")

@@ -9,8 +9,36 @@ none). Without economic activity (or in a case started before the question exist
 aid against everything recorded for the organisation in every municipality of the installation plus its
 declaration, on the decision date: above the ceiling the decision is refused (InvalidData naming the
 regulation field), unless made under the SGEI regulation and within its ceiling. `record` (the listener of
-TaskCompleted, wired by app/services.py) writes the `StateAid` row and leaves it in the step's `staged` for
-the letter to the organisation (app/notifications).
+TaskCompleted, wired by app/services.py) runs the same check again and only then writes the `StateAid` row
+and leaves it in the step's `staged` for the letter to the organisation (app/notifications). The engine
+announces TaskCompleted on every path that completes a task (a user through a page or the API, the system
+through app.driving, a simulation), so no path decides past the ceiling or without a rate: the listener's
+InvalidData aborts the step and its unit of work rolls back.
+
+A decision that grants support for a new period (a renewal) is weighed with a fresh declaration: the
+decision's own values say whether the organisation's earlier declaration still holds
+(`other_de_minimis_status`: "unchanged") or give the new one ("updated" with the rows of `other_de_minimis`);
+with economic activity and neither, the decision is refused naming that field. "unchanged" means the latest
+earlier declaration of the case (an earlier renewal's "updated" rows, else the economic plan's). The window
+is that of the renewal's own decision date.
+
+How a decision step joins (a new process, or a new decision step of one):
+
+1. Its form has the decision's fields: a boolean that grants (`granted_field`), the decision date
+   (`date_field`, format date), the exchange rate `eur_rate` (type number, SEK per euro; the page accepts a
+   decimal comma) and `state_aid_regulation` (enum `de_minimis_2023_2831`, `sgei_2023_2832`, default the
+   first); for a new period also `other_de_minimis_status` and `other_de_minimis` (copy them from
+   processes/forms/stenungsund_renewal_decision.json).
+2. An earlier task of the process (`plan_task`) holds `economic_activity` (boolean) and the organisation's
+   declaration `other_de_minimis` (rows of grantor, decided_on, amount_eur; copy them from
+   processes/forms/stenungsund_economic_plan.json).
+3. One entry in `DECISIONS`: `(process_id, task_name): DecisionSpec(granted_field, date_field, plan_task,
+   amount_sek, renewal=...)`, where `amount_sek(plan_values, decision_values)` is the SEK granted for the
+   whole period decided, or None when the values do not say (use `total_of` for "per year times years",
+   or write a function). Nothing else: the panel on the task page, the check on every completion path,
+   the record, the letter and GET /organisations/{id}/state-aid follow from the entry.
+4. A test that the decision records the aid (and is refused above the ceiling), as
+   tests/stenungsund/test_state_aid.py does for Stenungsund.
 """
 
 from __future__ import annotations
@@ -31,11 +59,15 @@ from app.i18n.formats import eur
 from app.models import Case, CaseEvent, User
 from app.models.state_aid import DE_MINIMIS, REGULATIONS, StateAid
 
+AmountRule = Callable[[Mapping[str, Any], Mapping[str, Any]], int | None]  # (plan values, decision values) -> SEK
+
 STAGED = "state_aid"  # the key in StepContext.staged
 RATE_FIELD = "eur_rate"
 REGULATION_FIELD = "state_aid_regulation"
 ACTIVITY_FIELD = "economic_activity"
 DECLARATION_FIELD = "other_de_minimis"
+DECLARATION_STATUS_FIELD = "other_de_minimis_status"  # a new period: "unchanged" or "updated"
+UNCHANGED, UPDATED = "unchanged", "updated"
 MAX_DECLARED_EUR = 100_000_000
 
 
@@ -53,34 +85,38 @@ def _total(values: Mapping[str, Any], yearly_field: str, years_field: str) -> in
     return yearly * years if yearly is not None and years is not None else None
 
 
-def _plan_total(plan: Mapping[str, Any], _decision: Mapping[str, Any]) -> int | None:
-    """The first period: the economic plan's support per year times its years."""
-    return _total(plan, "yearly_support_sek", "period_years")
-
-
-def _renewal_total(_plan: Mapping[str, Any], decision: Mapping[str, Any]) -> int | None:
-    """A new period: what the board's renewal decision grants per year times its years."""
-    return _total(decision, "renewal_yearly_support_sek", "renewal_years")
+def total_of(yearly_field: str, years_field: str, *, in_decision: bool = False) -> AmountRule:
+    """An amount rule: `yearly_field` times `years_field`, read from the plan (or from the decision)."""
+    def amount(plan: Mapping[str, Any], decision: Mapping[str, Any]) -> int | None:
+        return _total(decision if in_decision else plan, yearly_field, years_field)
+    return amount
 
 
 @dataclass(frozen=True)
 class DecisionSpec:
     """A decision step that grants support: granted when `granted_field` is true, decided on `date_field`,
     the amount (SEK, for the whole period decided) from the values of `plan_task` (where the organisation
-    also answered the state-aid questions) and of the decision."""
+    also answered the state-aid questions) and of the decision. `renewal`: a new period, whose decision
+    carries the organisation's fresh declaration (or its confirmation that the earlier one holds)."""
 
     granted_field: str
     date_field: str
     plan_task: str
-    amount_sek: Callable[[Mapping[str, Any], Mapping[str, Any]], int | None]
+    amount_sek: AmountRule
+    renewal: bool = False
 
 
 DECISIONS: dict[tuple[str, str], DecisionSpec] = {
-    ("stenungsund_agreement", "board_decision"): DecisionSpec("board_enters", "decision_date", "economic_plan",
-                                                              _plan_total),
-    ("stenungsund_agreement", "renewal_decision"): DecisionSpec("board_renews", "renewal_decision_date",
-                                                                "economic_plan", _renewal_total),
+    # the first period: the economic plan's support per year times its years
+    ("stenungsund_agreement", "board_decision"): DecisionSpec(
+        "board_enters", "decision_date", "economic_plan", total_of("yearly_support_sek", "period_years")),
+    # a new period: what the board's renewal decision grants per year times its years
+    ("stenungsund_agreement", "renewal_decision"): DecisionSpec(
+        "board_renews", "renewal_decision_date", "economic_plan",
+        total_of("renewal_yearly_support_sek", "renewal_years", in_decision=True), renewal=True),
+    # Gävle's and Kungsbacka's decision steps join here (see "How a decision step joins" above).
 }
+
 
 def regulation_name(regulation: str, lang: str = "sv") -> str:
     return translate(f"state_aid.regulation.{regulation}", lang)
@@ -117,6 +153,29 @@ def declared_aid(plan: Mapping[str, Any]) -> list[Aid]:
     return found
 
 
+def _declaration(session: Session, case: Case, task_name: str, spec: DecisionSpec, plan: Mapping[str, Any],
+                 values: Mapping[str, Any]) -> tuple[list[Aid], bool]:
+    """The organisation's declaration in force at this decision, and whether one was given. The first period:
+    the plan's. A new period: the decision's own rows ("updated") or the latest earlier declaration
+    ("unchanged": an earlier renewal's update, else the plan's); neither: none given."""
+    if not spec.renewal:
+        return declared_aid(plan), True
+    status = values.get(DECLARATION_STATUS_FIELD)
+    if status == UPDATED:
+        return declared_aid(values), True
+    if status != UNCHANGED:
+        return declared_aid(plan), False
+    events = session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id,
+                                                     CaseEvent.kind == "task_completed",
+                                                     CaseEvent.task_name == task_name)
+                             .order_by(CaseEvent.id.desc()))
+    for event in events:
+        earlier = event.data.get("values") if isinstance(event.data, dict) else None
+        if isinstance(earlier, dict) and earlier.get(DECLARATION_STATUS_FIELD) == UPDATED:
+            return declared_aid(earlier), True
+    return declared_aid(plan), True
+
+
 def recorded_aid(session: Session, organisation_id: int) -> list[StateAid]:
     """Every aid recorded for the organisation, in every municipality of the installation, oldest first."""
     return list(session.scalars(select(StateAid).where(StateAid.organisation_id == organisation_id)
@@ -134,6 +193,8 @@ class Pending:
     regulation: str
     rate: str | None
     assessment: Assessment
+    rate_typed: bool = False  # a rate was given but is not one (text, zero, negative): its own message
+    declared: bool = True  # False: a new period's decision without the organisation's fresh declaration
 
 
 def _rate(raw: Any) -> str | None:
@@ -163,11 +224,14 @@ def pending(session: Session, case: Case, task_name: str, values: Mapping[str, A
         amount = 0  # a page before the amount is typed: what is recorded and declared still shows
     decided_on = _day(values.get(spec.date_field)) or today
     regulation = str(values.get(REGULATION_FIELD) or DE_MINIMIS)
-    rate = _rate(values.get(RATE_FIELD))
+    raw_rate = values.get(RATE_FIELD)
+    rate = _rate(raw_rate)
+    declared, given = _declaration(session, case, task_name, spec, plan, values)
     recorded = [Aid(r.decided_on, r.amount_eur_cents) for r in recorded_aid(session, case.organisation_id)]
     result = assess(decided_on, regulation if regulation in REGULATIONS else DE_MINIMIS, recorded,
-                    declared_aid(plan), eur_cents(amount, rate) if rate is not None else 0)
-    return Pending(spec, amount, decided_on, regulation, rate, result)
+                    declared, eur_cents(amount, rate) if rate is not None else 0)
+    typed = rate is None and raw_rate is not None and not (isinstance(raw_rate, str) and not raw_rate.strip())
+    return Pending(spec, amount, decided_on, regulation, rate, result, rate_typed=typed, declared=given)
 
 
 def check(session: Session, case: Case, task_name: str, data: Mapping[str, Any], today: date,
@@ -176,27 +240,41 @@ def check(session: Session, case: Case, task_name: str, data: Mapping[str, Any],
     found = pending(session, case, task_name, data, today)
     if found is None:
         return None
+    _verify(found, lang)
+    return found
+
+
+def _verify(found: Pending, lang: str) -> None:
+    """The refusals, each naming the field to change: regulation, rate, a new period's declaration, ceiling."""
     if found.regulation not in REGULATIONS:
         raise InvalidData("unknown state-aid regulation",
                           {REGULATION_FIELD: translate("state_aid.regulation_unknown", lang)})
+    if found.rate is None and found.rate_typed:
+        raise InvalidData("the exchange rate is not a number above zero",
+                          {RATE_FIELD: translate("state_aid.rate_invalid", lang)})
     if found.rate is None:
         raise InvalidData("the exchange rate of the decision date is missing",
                           {RATE_FIELD: translate("state_aid.rate_missing", lang)})
+    if not found.declared:
+        raise InvalidData("the organisation's declaration of other de minimis aid for the new period is missing",
+                          {DECLARATION_STATUS_FIELD: translate("state_aid.declaration_missing", lang)})
     if found.assessment.refused:
         a = found.assessment
         text = translate("state_aid.refused", lang, total=eur(in_euro(a.total_cents), lang),
                          ceiling=eur(in_euro(a.ceiling_cents), lang),
                          regulation=regulation_name(a.regulation, lang))
         raise InvalidData("the de minimis ceiling would be exceeded", {REGULATION_FIELD: text})
-    return found
 
 
 def record(event: TaskCompleted) -> StateAid | None:
-    """After the decision: the aid it granted, in SEK and EUR, from the decision date."""
+    """After the decision: the aid it granted, in SEK and EUR, from the decision date. The check again first,
+    for every way a task is completed (without a user too): a refusal aborts the step (InvalidData)."""
     step = event.step
     found = pending(step.session, step.case, event.task_name, event.values, step.clock.today())
-    if found is None or found.rate is None or found.regulation not in REGULATIONS:
+    if found is None:
         return None
+    _verify(found, "sv")
+    assert found.rate is not None
     actor: User | None = step.actor
     row = StateAid(organisation_id=step.case.organisation_id, municipality_id=step.case.municipality_id,
                    case_id=step.case.id, task_name=event.task_name, decided_on=found.decided_on,
