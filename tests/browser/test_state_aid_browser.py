@@ -1,6 +1,7 @@
 """Chromium: the board's decision page shows the organisation's de minimis aid across the municipalities of the
 installation with the warning from 80 % of the ceiling; a decision above the ceiling is refused with the reason
-on the page, and is made under the SGEI regulation instead. axe-core on each page; screenshots in
+on the page, and is made under the SGEI regulation instead. The rate is typed with a decimal comma; a rate
+that is no number is refused with its own message and the form keeps what was typed. axe-core on each page; screenshots in
 $IOP_SHOTS_DIR (default /tmp/shots)/state-aid-<nn>-st_board-<what>.png."""
 
 from __future__ import annotations
@@ -39,7 +40,16 @@ def test_the_board_sees_the_warning_and_the_refusal(services: Services, page: An
     assert status.is_visible()
 
     board.fill({"Beslutar kommunstyrelsen att ingå": "Ja", "Beslutsdatum": "2025-11-20",
-                "Protokollsparagraf": "KS § 123", "Växelkurs på beslutsdagen": "11.5"})
+                "Protokollsparagraf": "KS § 123", "Växelkurs på beslutsdagen": "elva"})
+    board.click("Skicka")
+    alert = board.page.locator("[role=alert]").first
+    alert.wait_for()
+    assert "Skriv växelkursen som ett tal större än noll, till exempel 11,2345" in alert.inner_text()
+    board.look("rate-refused")
+    assert board.page.get_by_label("Protokollsparagraf").input_value() == "KS § 123"  # what was typed stays
+    assert board.page.get_by_label("Växelkurs på beslutsdagen", exact=False).input_value() == "elva"
+
+    board.fill({"Växelkurs på beslutsdagen": "11,5"})  # the Swedish decimal comma
     board.click("Skicka")
     alert = board.page.locator("[role=alert]").first
     alert.wait_for()
