@@ -1,8 +1,8 @@
 """Chromium: the board's decision page shows the organisation's de minimis aid across the municipalities of the
 installation with the warning from 80 % of the ceiling; a decision above the ceiling is refused with the reason
 on the page, and is made under the SGEI regulation instead. The rate is typed with a decimal comma; a rate
-that is no number is refused with its own message and the form keeps what was typed. axe-core on each page; screenshots in
-$IOP_SHOTS_DIR (default /tmp/shots)/state-aid-<nn>-st_board-<what>.png."""
+that is no number is refused with its own message and the form keeps what was typed. axe-core on each page;
+screenshots in $IOP_SHOTS_DIR (default /tmp/shots)/state-aid-<nn>-st_board-<what>.png."""
 
 from __future__ import annotations
 
