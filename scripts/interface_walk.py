@@ -137,12 +137,16 @@ class Filler:
         return {}
 
     # -- a whole form
-    def fill(self, schema: dict[str, Any]) -> dict[str, Any]:
-        """The required fields, then what the schema's conditions make required, until nothing changes."""
+    def fill(self, schema: dict[str, Any], variant: int = 0) -> dict[str, Any]:
+        """The required fields, then what the schema's conditions make required, until nothing changes.
+        `variant` n > 0 turns each top-level choice n steps on (the other boolean, the next enum value): a
+        task met again in a loop ("another meeting?") is answered differently, so the walk leaves the loop."""
         props = schema.get("properties", {}) or {}
         data: dict[str, Any] = {}
         for name in schema.get("required", []):
             data[name] = self.value(props.get(name, {}), data)
+            for _ in range(variant):
+                data[name] = self.other(props.get(name, {}), data[name], data)
         for _ in range(10):
             wanted = self._conditionally_required(schema, data)
             missing = [name for name in wanted if name not in data]
@@ -278,20 +282,17 @@ class Walk:
     def complete(self, role: str, task: dict[str, Any]) -> None:
         schema = task["form"] or {}
         filler = Filler(self.today(), self.known)
-        data = filler.fill(schema) if schema else {}
-        props = schema.get("properties", {}) if schema else {}
+        again = sum(1 for name, _ in self.completed if name == task["name"])
+        data = filler.fill(schema, variant=again // 2) if schema else {}  # the third time round: other answers
         for attempt in range(RETRIES + 1):
             status, body = self.client.call("POST", f"/tasks/{task['id']}/complete", {"data": data},
                                             self.tokens[role])
             if status == 200:
                 break
             fields = (body.get("error", {}) or {}).get("fields") or {} if isinstance(body, dict) else {}
-            named = [f for f in fields if f in props]
+            named = [f for f in fields if answer_again(filler, schema, data, f)]
             require(status == 422 and named and attempt < RETRIES,
                     f"{role} could not complete {task['name']}: {status} {body}")
-            for name in named:  # fill what a rule beyond the schema wants, or change what it refused
-                data[name] = filler.other(props[name], data[name], data) if name in data else \
-                    filler.value(props[name], data)
             print(f"  {task['name']}: the server named {', '.join(named)}; answering again")
         self.known.update(data)
         self.completed.append((task["name"], role))
@@ -334,6 +335,40 @@ class Walk:
                     f"the case waits with no open task and no timer at {case.get('current_step')}")
             self.move_clock(case["next_timer"])
         raise CheckFailed(f"no defined point after {MAX_ROUNDS} rounds; completed {self.completed}")
+
+
+def field_steps(key: str) -> list[str | int]:
+    """The steps of an error's field key: `parties[1][org_number]` -> ["parties", 1, "org_number"]."""
+    head, _, rest = key.partition("[")
+    steps: list[str | int] = [head]
+    for part in re.findall(r"([^\[\]]*)\]", "[" + rest if rest else ""):
+        steps.append(int(part) if part.isdigit() else part)
+    return steps
+
+
+def answer_again(filler: Filler, schema: dict[str, Any], data: dict[str, Any], key: str) -> bool:
+    """Fill the field an error names (a rule beyond the schema wants it) or change it (the rule refused its
+    value), at any depth of objects and rows; False if the schema has no such place."""
+    *path, last = field_steps(key)
+    prop: dict[str, Any] = schema
+    holder: Any = data
+    for step in path:
+        prop = (prop.get("items") if isinstance(step, int) else (prop.get("properties") or {}).get(step)) or {}
+        node: Any = holder[step] if isinstance(step, int) and isinstance(holder, list) and step < len(holder) \
+            else holder.get(step) if isinstance(step, str) and isinstance(holder, dict) else None
+        if not isinstance(node, dict | list):
+            return False
+        holder = node
+    sub = (prop.get("items") if isinstance(last, int) else (prop.get("properties") or {}).get(last))
+    if not isinstance(sub, dict):
+        return False
+    if isinstance(last, int) and isinstance(holder, list) and last < len(holder):
+        holder[last] = filler.other(sub, holder[last], {})
+    elif isinstance(last, str) and isinstance(holder, dict):
+        holder[last] = filler.other(sub, holder[last], holder) if last in holder else filler.value(sub, holder)
+    else:
+        return False
+    return True
 
 
 def user_name(municipality: str, role: str) -> str:

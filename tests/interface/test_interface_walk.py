@@ -18,7 +18,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from interface_walk import MUNICIPALITIES, ORG_NUMBER, SKIPPED, Filler  # noqa: E402
+from interface_walk import MUNICIPALITIES, ORG_NUMBER, SKIPPED, Filler, answer_again, field_steps  # noqa: E402
 
 TODAY = date(2026, 12, 7)
 
@@ -80,3 +80,27 @@ def test_the_filler_answers_conditions_and_hints_from_the_schema_alone() -> None
     assert filler.other(props["enters"], True, data) is False
     assert filler.other(props["start"], "2026-12-21", data) == "2026-12-07"
     assert filler.value(props["rate"]) == 1
+
+
+def test_a_refused_field_is_answered_again_at_any_depth() -> None:
+    schema = {"type": "object", "properties": {
+        "kind": {"enum": ["a", "b", "c"]}, "note": {"type": "string", "maxLength": 5},
+        "parties": {"type": "array", "items": {"type": "object", "properties": {
+            "main": {"type": "boolean"}, "share": {"type": "integer", "minimum": 0, "maximum": 100}}}}}}
+    filler = Filler(TODAY)
+    data = {"kind": "a", "parties": [{"main": True}, {"main": True}]}
+    assert answer_again(filler, schema, data, "kind") and data["kind"] == "b"
+    assert answer_again(filler, schema, data, "note") and data["note"] == "Svar "  # missing: filled
+    assert answer_again(filler, schema, data, "parties[1][main]") and data["parties"] == [
+        {"main": True}, {"main": False}]
+    assert answer_again(filler, schema, data, "parties[0][share]") and data["parties"][0]["share"] == 1
+    assert not answer_again(filler, schema, data, "unknown")
+    assert not answer_again(filler, schema, data, "parties[5][main]")
+    assert field_steps("parties[1][org_number]") == ["parties", 1, "org_number"] and field_steps("x") == ["x"]
+
+
+def test_a_task_met_again_in_a_loop_is_answered_otherwise() -> None:
+    schema = {"type": "object", "required": ["another", "how"], "properties": {
+        "another": {"type": "boolean"}, "how": {"enum": ["meeting", "call"]}}}
+    assert Filler(TODAY).fill(schema) == {"another": True, "how": "meeting"}
+    assert Filler(TODAY).fill(schema, variant=1) == {"another": False, "how": "call"}

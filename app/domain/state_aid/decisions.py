@@ -34,9 +34,13 @@ How a decision step joins (a new process, or a new decision step of one):
    processes/forms/stenungsund_economic_plan.json).
 3. One entry in `DECISIONS`: `(process_id, task_name): DecisionSpec(granted_field, date_field, plan_task,
    amount_sek, renewal=...)`, where `amount_sek(plan_values, decision_values)` is the SEK granted for the
-   whole period decided, or None when the values do not say (use `total_of` for "per year times years",
-   or write a function). Nothing else: the panel on the task page, the check on every completion path,
-   the record, the letter and GET /organisations/{id}/state-aid follow from the entry.
+   whole period decided, or None when the values do not say (`_plan_total` and `_renewal_total` for the
+   plan's and a renewal decision's "per year times years" under Stenungsund's field names, `total_of` for
+   other names, or a function of one's own). A step that decides a new period sets `renewal=True` and its
+   form carries the two declaration fields of step 1, else its decision cannot be completed for an
+   organisation with economic activity (the refusal names `other_de_minimis_status`). Nothing else: the
+   panel on the task page, the check on every completion path, the record, the letter and
+   GET /organisations/{id}/state-aid follow from the entry.
 4. A test that the decision records the aid (and is refused above the ceiling), as
    tests/stenungsund/test_state_aid.py does for Stenungsund.
 """
@@ -92,6 +96,10 @@ def total_of(yearly_field: str, years_field: str, *, in_decision: bool = False) 
     return amount
 
 
+_plan_total = total_of("yearly_support_sek", "period_years")  # the first period: per year times years
+_renewal_total = total_of("renewal_yearly_support_sek", "renewal_years", in_decision=True)  # a new period
+
+
 @dataclass(frozen=True)
 class DecisionSpec:
     """A decision step that grants support: granted when `granted_field` is true, decided on `date_field`,
@@ -107,14 +115,10 @@ class DecisionSpec:
 
 
 DECISIONS: dict[tuple[str, str], DecisionSpec] = {
-    # the first period: the economic plan's support per year times its years
-    ("stenungsund_agreement", "board_decision"): DecisionSpec(
-        "board_enters", "decision_date", "economic_plan", total_of("yearly_support_sek", "period_years")),
-    # a new period: what the board's renewal decision grants per year times its years
-    ("stenungsund_agreement", "renewal_decision"): DecisionSpec(
-        "board_renews", "renewal_decision_date", "economic_plan",
-        total_of("renewal_yearly_support_sek", "renewal_years", in_decision=True), renewal=True),
-    # Gävle's and Kungsbacka's decision steps join here (see "How a decision step joins" above).
+    ("stenungsund_agreement", "board_decision"): DecisionSpec("board_enters", "decision_date", "economic_plan",
+                                                              _plan_total),
+    ("stenungsund_agreement", "renewal_decision"): DecisionSpec("board_renews", "renewal_decision_date",
+                                                                "economic_plan", _renewal_total, renewal=True),
 }
 
 
