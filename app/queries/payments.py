@@ -185,6 +185,7 @@ FILTER_MESSAGES = {  # English, for the API; the page translates `finance.error.
     "state": "one of " + ", ".join(STATES),
     "date": "a date YYYY-MM-DD",
     "order": "the first day is after the last day",
+    "state_status": "state and status name the same filter; give one, or the same value in both",
 }
 
 

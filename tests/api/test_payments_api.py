@@ -54,6 +54,9 @@ def test_finance_lists_filters_and_pages(services: Services, api: Any) -> None:
     window = finance.get("/api/v1/payments?from=2027-01-01&to=2027-12-31&state=planned").get_json()
     assert window["total"] == 2 and {i["due"] for i in window["items"]} == {"2027-01-01"}
     assert api("st_officer").get("/api/v1/payments?state=overdue").get_json()["total"] == 1
+    # the interface's name for the filter
+    assert api("st_officer").get("/api/v1/payments?status=overdue").get_json()["total"] == 1
+    assert finance.get("/api/v1/payments?status=planned&from=2027-01-01&to=2027-12-31").get_json() == window
 
 
 def test_refusals(services: Services, api: Any) -> None:
@@ -62,6 +65,9 @@ def test_refusals(services: Services, api: Any) -> None:
     bad = finance.get("/api/v1/payments?state=gone&from=2026-1-1&to=x")
     assert bad.status_code == 422 and set(bad.get_json()["error"]["fields"]) == {"state", "from", "to"}
     assert finance.get("/api/v1/payments?from=2027-01-01&to=2026-01-01").status_code == 422
+    both = finance.get("/api/v1/payments?state=paid&status=planned")
+    assert both.status_code == 422 and set(both.get_json()["error"]["fields"]) == {"status"}
+    assert finance.get("/api/v1/payments?status=gone").status_code == 422
     assert finance.get("/api/v1/payments?limit=0").status_code == 422
     assert finance.get("/api/v1/payments?municipality=falun").status_code == 403
     assert api("org_a").get("/api/v1/payments").status_code == 403

@@ -178,6 +178,8 @@ def _paths() -> dict[str, Any]:
             params=[_query("municipality", "e.g. stenungsund; staff: their own (the default); an administrator "
                                            "without a municipality must name one"),
                     _query("state", "planned, released, overdue, held, paid or cancelled"),
+                    _query("status", "the same filter under the name ../shared/interface.md gives it; "
+                                     "when both are given they must agree"),
                     _query("from", "the first due date, YYYY-MM-DD"), _query("to", "the last due date, YYYY-MM-DD"),
                     *PAGING],
             errors="401 403 422", tag="cases",

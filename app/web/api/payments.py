@@ -48,7 +48,11 @@ def list_payments() -> Any:
         user, request.args.get("municipality"), ROLES,
         not_role="the payments are for the municipality's finance, officers and administrators",
         not_own="you may only see your own municipality's payments")
-    filters, problems = parse_filters(request.args.get("state"), request.args.get("from"), request.args.get("to"))
+    # `status` is the name ../shared/interface.md gives the filter; `state` the name the rows carry: either works
+    state, status = request.args.get("state"), request.args.get("status")
+    filters, problems = parse_filters(state or status, request.args.get("from"), request.args.get("to"))
+    if state and status and state.strip() != status.strip():
+        problems["status"] = "state_status"
     if problems:
         raise InvalidData("bad filters", {name: FILTER_MESSAGES[code] for name, code in problems.items()})
     limit, offset = paging()
