@@ -1,4 +1,9 @@
-"""Service-task handlers for Stenungsund's agreement cycle (processes/stenungsund_agreement.bpmn).
+"""Service-task handlers for the agreement cycle every municipality's process runs (payments, follow-ups,
+renewal, repayment: processes/stenungsund_agreement.bpmn was the first to call them).
+
+No diagram names its municipality: the handlers take it from the case (`step.case.municipality`) and read that
+municipality's agreement settings from the database. Diagram versions deployed before that passed
+`municipality="..."` in `args`; it is still accepted when it agrees with the case and refused when it does not.
 
 Each takes the step's context and one parameter `args`, a dict the diagram builds from case data
 (a dict, never a bare string, so the value is not evaluated twice), and returns JSON text:
@@ -31,6 +36,15 @@ def _settings(step: StepContext | None, municipality: str) -> AgreementSettings:
     return agreement_settings(_running(step).session, municipality)
 
 
+def _municipality(step: StepContext | None, args: dict[str, Any]) -> str:
+    """The slug of the case's municipality; a `municipality` the diagram passes (older versions did) must agree."""
+    own = _running(step).case.municipality.slug
+    named = str(args.get("municipality") or "")
+    if named and named != own:
+        raise ScriptFailure(f"the diagram names the municipality {named!r}, but the case belongs to {own!r}")
+    return own
+
+
 def check_interest(step: StepContext | None, args: dict[str, Any]) -> str:
     refusal = requirements.company_refusal(str(args.get("org_number") or ""), args.get("legal_form"))
     if refusal:
@@ -44,7 +58,7 @@ def check_interest(step: StepContext | None, args: dict[str, Any]) -> str:
 
 def check_plan(step: StepContext | None, args: dict[str, Any]) -> str:
     problems = requirements.party_problems(list(args.get("parties") or []))
-    settings = _settings(step, str(args.get("municipality") or "stenungsund"))
+    settings = _settings(step, _municipality(step, args))
     years = int(args.get("years") or 0)
     if not 1 <= years <= settings.max_agreement_years:
         problems.append(f"Avtalstiden är högst {settings.max_agreement_years} år.")
@@ -70,7 +84,8 @@ def _running(step: StepContext | None) -> StepContext:
 
 
 def plan(step: StepContext | None, args: dict[str, Any]) -> str:
-    new = state.new_agreement(args, _settings(step, str(args.get("municipality") or "stenungsund")))
+    municipality = _municipality(step, args)
+    new = state.new_agreement(dict(args, municipality=municipality), _settings(step, municipality))
     store.put(_running(step), new)
     return _json(store.view(new))
 

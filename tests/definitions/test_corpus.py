@@ -140,6 +140,12 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
          "for the engine to call (spiffworkflow:serviceTaskOperator, or camunda:topic in "
          "Camunda Modeler)"),
     ],
+    'service_names_municipality': [
+        ('service_names_municipality',
+         "service_names_municipality.bpmn:20 [pay 'Betala ut']: the parameter 'args' names a "
+         "municipality (municipality=...): the handlers take it from the case, so one diagram "
+         "serves every municipality"),
+    ],
     'service_unknown_operation': [
         ('unknown_operation',
          "service_unknown_operation.bpmn:20 [pay 'Betala ut']: no handler in handlers/ "

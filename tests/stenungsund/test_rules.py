@@ -152,8 +152,9 @@ def test_agreement_uses_the_municipality_settings(services: Services) -> None:
     with services.session_factory() as s:
         settings = agreement_settings(s, "stenungsund")
         assert settings == stored.agreement
-        step = StepContext(s, Case(), services.clock)  # the handler reads them in the transaction of the step
-        problems = json.loads(check_plan(step, {"municipality": "stenungsund", "years": 4, "parties": []}))["problems"]
+        # the handler reads them in the transaction of the step, for the case's municipality
+        step = StepContext(s, Case(municipality=municipality_by_slug(s, "stenungsund")), services.clock)
+        problems = json.loads(check_plan(step, {"years": 4, "parties": []}))["problems"]
     terms = {"municipality": "stenungsund", "start": "2026-01-01", "years": 3, "yearly_amount_sek": 100000,
              "interval": None, "own_funds_sek": 50000, "volunteer_hours_per_year": 1200,
              "volunteer_hour_value_sek": 250}

@@ -1,6 +1,6 @@
 """The agreement's state: one JSON-shaped dict (typed in records.py), stored in `agreements.state`.
 
-The service tasks of processes/stenungsund_agreement.bpmn call these functions
+The agreement service tasks of every municipality's process call these functions
 through handlers/agreements.py; each takes the state and returns a new one (the
 input is never modified). Records (payments, follow-ups) carry a status; statuses
 only move forward, which lets the projection merge copies from parallel branches
@@ -69,11 +69,14 @@ def _period_records(state: AgreementState, terms: dict[str, Any], version: int, 
 def new_agreement(terms: dict[str, Any], settings: AgreementSettings) -> AgreementState:
     """The first version of an agreement from the economic plan and the board's decision, under the
     settings of its municipality (terms["municipality"])."""
-    rule = terms.get("repayment_rule") or "pro_rata"
+    municipality = str(terms.get("municipality") or "")
+    if not municipality:
+        raise ValueError("an agreement belongs to a municipality: terms['municipality'] names it")
+    rule = terms.get("repayment_rule") or settings.default_repayment_rule
     if rule not in REPAYMENT_RULES:
         raise ValueError(f"unknown repayment rule {rule!r}")
     state: AgreementState = {
-        "municipality": terms.get("municipality") or "stenungsund", "version": 0,
+        "municipality": municipality, "version": 0,
         "parties": list(terms.get("parties") or []), "statistics": list(terms.get("statistics") or []),
         "repayment_rule": rule, "periods": [], "payments": [], "follow_ups": [], "repayment": None,
         "status": AgreementStatus.RUNNING, "resources": organisation_resources(terms),

@@ -221,4 +221,22 @@ def operation_problems(spec: Any, subprocess_specs: Mapping[str, Any], locate: L
             problems.append(_with(locate(task_spec.bpmn_id), f"no handler in handlers/ provides the operation "
                                                              f"'{name}'; the handlers provide: {known}",
                                   "unknown_operation"))
+        problems.extend(_with(locate(task_spec.bpmn_id), f"the parameter '{param}' names a municipality "
+                                                         "(municipality=...): the handlers take it from the case, "
+                                                         "so one diagram serves every municipality",
+                              "service_names_municipality")
+                        for param in _naming_municipality(getattr(task_spec, "operation_params", None)))
     return problems
+
+
+_NAMES_MUNICIPALITY = re.compile(r"(?<![\w.])municipality\s*=(?!=)|[\"']municipality[\"']\s*:")
+
+
+def _naming_municipality(params: Any) -> list[str]:
+    """The service task's parameters whose expression passes a `municipality` (as a keyword or a dict key)."""
+    found = []
+    for param, spec in (params or {}).items():
+        value = spec.get("value") if isinstance(spec, dict) else spec
+        if isinstance(value, str) and _NAMES_MUNICIPALITY.search(value):
+            found.append(str(param))
+    return found
