@@ -23,6 +23,8 @@ from app.models.municipal_settings import MunicipalitySettingsRow
 PAYMENT_INTERVALS: tuple[str, ...] = ("yearly", "half_yearly", "quarterly", "lump_sum")
 # a renewal decided after the decision deadline: "warn" (recorded and shown) or "refuse"
 LATE_RENEWAL_CHOICES: tuple[str, ...] = ("warn", "refuse")
+# what an organisation repays when an agreement ends early (app/domain/agreements/repayment.py computes them)
+REPAYMENT_RULES: tuple[str, ...] = ("pro_rata", "unspent_year", "none")
 
 
 GUIDELINES_REVIEW_ON = "03-01"
@@ -48,6 +50,8 @@ class AgreementSettings:
     payment_overdue_days: int = 10
     # a renewal decided after the decision deadline: "warn" (recorded and shown) or "refuse"
     late_renewal_decision: str = "warn"
+    # the repayment rule of an agreement whose process does not ask for one (the economic plan may choose another)
+    default_repayment_rule: str = "pro_rata"
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> AgreementSettings:
@@ -69,12 +73,23 @@ class AgreementSettings:
         if self.late_renewal_decision not in LATE_RENEWAL_CHOICES:
             raise SettingsError("late_renewal_decision",
                                 f"late_renewal_decision must be one of {', '.join(LATE_RENEWAL_CHOICES)}")
+        if self.default_repayment_rule not in REPAYMENT_RULES:
+            raise SettingsError("default_repayment_rule",
+                                f"default_repayment_rule must be one of {', '.join(REPAYMENT_RULES)}")
         if not 1 <= self.payment_overdue_days <= 365:
             raise SettingsError("payment_overdue_days", "payment_overdue_days must be between 1 and 365")
         for name in ("renewal_dialogue_months_before_end", "renewal_deadline_months_before_end",
                      "follow_up_opens_months_before_anniversary", "follow_up_due_months_before_anniversary"):
             if not 0 <= getattr(self, name) <= 120:
                 raise SettingsError(name, f"{name} must be between 0 and 120")
+        if self.renewal_deadline_months_before_end > self.renewal_dialogue_months_before_end:
+            raise SettingsError("renewal_deadline_months_before_end",
+                                "renewal_deadline_months_before_end must not be more than "
+                                "renewal_dialogue_months_before_end (the dialogue opens before the decision deadline)")
+        if self.follow_up_due_months_before_anniversary > self.follow_up_opens_months_before_anniversary:
+            raise SettingsError("follow_up_due_months_before_anniversary",
+                                "follow_up_due_months_before_anniversary must not be more than "
+                                "follow_up_opens_months_before_anniversary (a follow-up opens before it is due)")
 
     def to_mapping(self) -> dict[str, Any]:
         return asdict(self)

@@ -1,13 +1,16 @@
 """The stored settings of one municipality (typed columns; app/core/municipal_settings.py reads, validates and
-writes them: `settings_of`, `configure`)."""
+writes them: `settings_of`, `configure`) and the record of every change an administrator made to them."""
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, String
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
-from app.models.types import JSONType
+from app.models.types import JSONType, UTCDateTime
 
 
 class MunicipalitySettingsRow(Base):
@@ -33,3 +36,22 @@ class MunicipalitySettingsRow(Base):
     # migration 0032_guideline_reviews: the day (MM-DD) of the year after each general election when the process
     # owners are asked to review the IOP guidelines
     guidelines_review_on: Mapped[str] = mapped_column(String(5), default="03-01")
+    # migration 0037_settings_changes: the repayment rule of an agreement whose process does not ask for one
+    default_repayment_rule: Mapped[str] = mapped_column(String(20), default="pro_rata")
+
+
+class MunicipalitySettingsChange(Base):
+    """Migration 0037_settings_changes: one setting changed by someone (app/domain/settings_admin.py records it):
+    who, when, the value before and after (as the settings' mapping writes them)."""
+
+    __tablename__ = "municipality_settings_changes"
+    __table_args__ = (Index("ix_settings_changes_muni_at", "municipality_id", "changed_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id", ondelete="CASCADE"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    changed_by_name: Mapped[str] = mapped_column(String(200))
+    field: Mapped[str] = mapped_column(String(60))
+    old_value: Mapped[Any] = mapped_column(JSONType, nullable=True)
+    new_value: Mapped[Any] = mapped_column(JSONType, nullable=True)

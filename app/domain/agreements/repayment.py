@@ -15,7 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-REPAYMENT_RULES = ("pro_rata", "unspent_year", "none")
+from app.core.municipal_settings import REPAYMENT_RULES
+
+__all__ = ["REPAYMENT_RULES", "PaidPayment", "RepaymentClaim", "compute_repayment"]
 
 
 @dataclass(frozen=True)

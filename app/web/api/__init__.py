@@ -16,6 +16,7 @@ from app.web.api import (  # noqa: F401  (routes register on import)
     drafts,
     guidelines,
     migrations,
+    municipal_settings,
     openapi,
     organisations,
     payments,

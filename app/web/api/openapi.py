@@ -218,6 +218,20 @@ def _paths() -> dict[str, Any]:
             "completeGuidelineReview", "Record a review's outcome (process owners of the municipality)",
             result="GuidelineReview", params=[_path("review_id", "the review's id")], body="GuidelineReviewRequest",
             errors="401 403 404 409 422", tag="cases", description="409 when it has already been recorded.")},
+        "/municipalities/{slug}/settings": {
+            "get": _op("getMunicipalSettings", "A municipality's settings and their latest changes",
+                       result="MunicipalSettings", params=[_path("slug", "the municipality, e.g. stenungsund")],
+                       errors="401 403 404", tag="accounts",
+                       description="Administrators and process owners of the municipality (an administrator without "
+                                   "a municipality: any); 403 for another municipality's."),
+            **{method: _op(f"{method}MunicipalSettings",
+                           "Change some of a municipality's settings (its administrators)", result="MunicipalSettings",
+                           params=[_path("slug", "the municipality, e.g. stenungsund")],
+                           body="MunicipalSettingsRequest", errors="401 403 404 422", tag="accounts",
+                           description="Only the settings named change. 422 naming every setting at fault (fields). "
+                                       "Each change is recorded (who, when, old and new). New agreements and renewals "
+                                       "are planned under the new settings; running agreements keep their dates.")
+               for method in ("put", "patch")}},
         "/cases/{case_id}/withdraw": {"post": _op(
             "withdrawCase", "The organisation withdraws its initiative", result="Case", params=[CASE_ID],
             body="WithdrawRequest", errors="401 403 404 409 422", tag="cases")},

@@ -372,6 +372,35 @@ BODIES["GuidelineReviewRequest"] = obj({
     "outcome": {"type": "string", "enum": ["unchanged", "revised"]},
     "decision_reference": {"type": "string", "maxLength": 200, "description": "e.g. KF 2027-05-12 § 45"},
     "note": {"type": "string", "maxLength": 4000}}, ["outcome", "decision_reference"], closed=True)
+_MONTHS = {"type": "integer", "minimum": 0, "maximum": 120}
+_SETTINGS_PROPERTIES: dict[str, Any] = {
+    "processes": {"type": "array", "items": STRING, "description": "the process ids offered (deployed ones); the "
+                                                                   "first is the default when a case is started"},
+    "reminder_days_before_due": {"type": "integer", "minimum": 0, "maximum": 365},
+    "renewal_dialogue_months_before_end": dict(_MONTHS, description="the renewal dialogue opens this many months "
+                                                                    "before the agreement ends"),
+    "renewal_deadline_months_before_end": dict(_MONTHS, description="the renewal decision is due this many months "
+                                                                    "before the end; at most the dialogue's"),
+    "max_agreement_years": {"type": "integer", "minimum": 1, "maximum": 10},
+    "default_payment_interval": {"type": "string", "enum": ["yearly", "half_yearly", "quarterly", "lump_sum"]},
+    "follow_up_opens_months_before_anniversary": _MONTHS,
+    "follow_up_due_months_before_anniversary": dict(_MONTHS, description="at most the opening's months"),
+    "payment_overdue_days": {"type": "integer", "minimum": 1, "maximum": 365},
+    "late_renewal_decision": {"type": "string", "enum": ["warn", "refuse"]},
+    "default_repayment_rule": {"type": "string", "enum": ["pro_rata", "unspent_year", "none"],
+                               "description": "for an agreement whose process does not ask for a rule"},
+    "retention_years": {"type": "object", "additionalProperties": {"type": ["integer", "null"], "minimum": 1,
+                                                                   "maximum": 100},
+                        "description": "years after closing until a finished case is due for disposal, by process "
+                                       "id; null or not named: kept forever"},
+    "guidelines_review_on": {"type": "string", "pattern": "^[0-9]{2}-[0-9]{2}$", "description": "MM-DD"},
+}
+SCHEMAS["SettingsChange"] = obj({"field": STRING, "old": {}, "new": {}, "changed_at": TIME, "changed_by": STRING})
+SCHEMAS["MunicipalSettings"] = obj({
+    "municipality": STRING, "settings": obj(_SETTINGS_PROPERTIES),
+    "changes": {"type": "array", "items": ref("SettingsChange"), "description": "the latest 20, newest first"}})
+BODIES["MunicipalSettingsRequest"] = obj(_SETTINGS_PROPERTIES, [], closed=True,
+                                         description="the settings to change; the others keep their values")
 
 _BODY_EXAMPLES: dict[str, list[dict[str, Any]]] = {
     "CaseRequest": [{"municipality": "falun"}],
@@ -386,6 +415,7 @@ _BODY_EXAMPLES: dict[str, list[dict[str, Any]]] = {
     "ClockRequest": [{"now": "2027-01-01T09:00:00+01:00"}],
     "MigrationRequest": [{"to": 2}],
     "BulkMigrationRequest": [{"dry_run": True}, {}],
+    "MunicipalSettingsRequest": [{"renewal_dialogue_months_before_end": 6}],
     "GuidelineReviewRequest": [{"outcome": "unchanged", "decision_reference": "KF 2027-05-12 § 45"}],
     "DelegationReportRequest": [{"decisions": [1], "committee": "Kommunstyrelsen", "meeting_on": "2027-01-20",
                                  "reference": "KS § 12"}],
