@@ -6,6 +6,7 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,7 +60,7 @@ class Settings:
         settings = cls(
             database_url=db_url,
             secret_key=os.environ.get("IOP_SECRET_KEY") or _stored_secret(instance),
-            timezone=os.environ.get("IOP_TIMEZONE", "Europe/Stockholm"),
+            timezone=_env_zone("IOP_TIMEZONE", "Europe/Stockholm"),
             smtp_url=os.environ.get("IOP_SMTP_URL") or None,
             clock=os.environ.get("IOP_CLOCK", "system"),
             instance_path=instance,
@@ -97,6 +98,16 @@ MANUAL_CLOCK_TIMEOUT_H = 100 * 365 * 24  # "no timeout" with IOP_CLOCK=manual
 
 def _system_clock() -> bool:
     return os.environ.get("IOP_CLOCK", "system") != "manual"
+
+
+def _env_zone(name: str, default: str) -> str:
+    """The time zone `name` names (an IANA name such as Europe/Stockholm); ValueError naming it if it is none."""
+    raw = os.environ.get(name, "").strip() or default
+    try:
+        ZoneInfo(raw)
+    except (ValueError, KeyError) as exc:
+        raise ValueError(f"{name} must name a time zone such as Europe/Stockholm, not {raw!r}") from exc
+    return raw
 
 
 def _env_int(name: str, default: int, *, minimum: int = 1) -> int:

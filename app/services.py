@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 import handlers
 from app.config import Settings
+from app.core import calendar
 from app.core.clock import Clock, make_clock
 from app.core.errors import Conflict
 from app.db import make_engine, make_session_factory
@@ -72,6 +73,7 @@ def build_services(settings: Settings, clock: Clock | None = None, *,
     of `handlers.registry()` (or `service_handlers`, a test's own table) and knows no others."""
     db = make_engine(settings.database_url, settings.sqlite_synchronous)
     the_clock = clock or make_clock(settings.clock, settings.timezone, db)  # manual: stored in the database
+    calendar.use_zone(the_clock.tz)  # IOP_TIMEZONE: the default zone of every calendar function (app/core/calendar.py)
     outbox = Outbox(the_clock, smtp_url=lambda: settings.smtp_url)  # read per delivery: IOP_SMTP_URL
     events = wire_listeners(EventBus(), outbox)
     return Services(

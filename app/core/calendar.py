@@ -1,4 +1,4 @@
-"""Calendar arithmetic as a person means it, in the municipality's time zone.
+"""Calendar arithmetic as a person means it, in the installation's time zone.
 
 "One month after 31 January" is the last day of February; "nine months before
 29 February 2028" is 29 May 2027; a yearly series from 29 February keeps to the
@@ -6,6 +6,11 @@ end of February and returns to the 29th in leap years. Every series step is
 computed from the anchor date, never from the previous step, so clamping does
 not drift. Local wall times (09:00) survive summer time because offsets are
 resolved per date by zoneinfo.
+
+The time zone is the one `IOP_TIMEZONE` names (Europe/Stockholm by default). The composition root
+(app.services.build_services) makes it the default of these functions with `use_zone`, from the clock it
+builds, so that pages, mail, timers and the archive all read one zone; code with a clock at hand passes
+`clock.tz` explicitly, and `zone()` answers for the rest.
 """
 
 from __future__ import annotations
@@ -16,7 +21,27 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
+DEFAULT_ZONE = "Europe/Stockholm"
+_zone: ZoneInfo = ZoneInfo(DEFAULT_ZONE)
+
+
+def zone() -> ZoneInfo:
+    """The installation's calendar time zone (IOP_TIMEZONE; Europe/Stockholm until `use_zone` says otherwise)."""
+    return _zone
+
+
+def use_zone(tz: ZoneInfo | str) -> ZoneInfo:
+    """Make `tz` the default zone of the calendar (the composition root calls it with the clock's zone); returns
+    the zone it replaced. A name that is no time zone raises ValueError naming it."""
+    global _zone
+    previous = _zone
+    if isinstance(tz, str):
+        try:
+            tz = ZoneInfo(tz)
+        except (ValueError, KeyError) as exc:
+            raise ValueError(f"IOP_TIMEZONE: {tz!r} is no time zone (e.g. Europe/Stockholm)") from exc
+    _zone = tz
+    return previous
 
 _DURATION = re.compile(
     r"^P(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
@@ -63,16 +88,18 @@ def add_duration_to_date(day: date, duration: Duration) -> date:
     return add_months(day, duration.months) + timedelta(days=duration.days)
 
 
-def add_duration(moment: datetime, duration: Duration, tz: ZoneInfo = STOCKHOLM) -> datetime:
+def add_duration(moment: datetime, duration: Duration, tz: ZoneInfo | None = None) -> datetime:
     """Add a duration to an aware moment: months and days on the local calendar, then seconds."""
+    tz = tz or _zone
     local = moment.astimezone(tz)
     new_day = add_duration_to_date(local.date(), duration)
     wall = datetime.combine(new_day, local.time().replace(tzinfo=None))
     return localize(wall, tz).astimezone(UTC) + timedelta(seconds=duration.seconds)
 
 
-def localize(wall: datetime, tz: ZoneInfo = STOCKHOLM) -> datetime:
+def localize(wall: datetime, tz: ZoneInfo | None = None) -> datetime:
     """A naive local wall time as an aware datetime; a time that summer time skips moves forward."""
+    tz = tz or _zone
     aware = wall.replace(tzinfo=tz, fold=0)
     roundtrip = aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
     if roundtrip != wall:  # in the spring gap
@@ -80,12 +107,12 @@ def localize(wall: datetime, tz: ZoneInfo = STOCKHOLM) -> datetime:
     return aware
 
 
-def at_local_time(day: date, wall: time, tz: ZoneInfo = STOCKHOLM) -> datetime:
+def at_local_time(day: date, wall: time, tz: ZoneInfo | None = None) -> datetime:
     """The aware UTC moment of a local wall-clock time on a calendar day."""
     return localize(datetime.combine(day, wall), tz).astimezone(UTC)
 
 
-def end_of_day(day: date, tz: ZoneInfo = STOCKHOLM) -> datetime:
+def end_of_day(day: date, tz: ZoneInfo | None = None) -> datetime:
     return at_local_time(day, time(23, 59, 59), tz)
 
 
@@ -94,5 +121,5 @@ def series(anchor: date, step_months: int, count: int) -> list[date]:
     return [add_months(anchor, step_months * i) for i in range(count)]
 
 
-def local_date(moment: datetime, tz: ZoneInfo = STOCKHOLM) -> date:
-    return moment.astimezone(tz).date()
+def local_date(moment: datetime, tz: ZoneInfo | None = None) -> date:
+    return moment.astimezone(tz or _zone).date()

@@ -2,7 +2,7 @@
 
 Every piece of code that needs "now" asks an injected clock. Timestamps are aware
 UTC; calendar dates are derived in the configured time zone (IOP_TIMEZONE, by default
-Europe/Stockholm).
+Europe/Stockholm; app/core/calendar.py makes it the default of every calendar function).
 
 With IOP_CLOCK=manual the clock is a ``StoredClock``: its time is one row in the database, so
 that every process (web workers, ``iop scheduler``) sees the time set through the API and a
@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from app.core.calendar import DEFAULT_ZONE
 from app.models.clock import ROW_ID, StoredClockRow
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ class Clock(Protocol):
 class SystemClock:
     """The wall clock."""
 
-    def __init__(self, tz: str = "Europe/Stockholm") -> None:
+    def __init__(self, tz: str = DEFAULT_ZONE) -> None:
         self.tz = ZoneInfo(tz)
 
     def now(self) -> datetime:
@@ -52,7 +53,7 @@ class SystemClock:
 class ManualClock:
     """A clock that only moves when told to: for tests and demos (IOP_CLOCK=manual)."""
 
-    def __init__(self, start: datetime | None = None, tz: str = "Europe/Stockholm") -> None:
+    def __init__(self, start: datetime | None = None, tz: str = DEFAULT_ZONE) -> None:
         self.tz = ZoneInfo(tz)
         self._lock = threading.Lock()
         self._now = (start or datetime.now(UTC)).astimezone(UTC)
@@ -95,7 +96,7 @@ class StoredClock:
 
     REFRESH_SECONDS = 1.0
 
-    def __init__(self, db: Engine, tz: str = "Europe/Stockholm", *, start: datetime | None = None,
+    def __init__(self, db: Engine, tz: str = DEFAULT_ZONE, *, start: datetime | None = None,
                  refresh: float = REFRESH_SECONDS, ticker: Callable[[], float] = time.monotonic) -> None:
         self.tz = ZoneInfo(tz)
         self._db = db

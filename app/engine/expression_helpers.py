@@ -6,12 +6,12 @@ clamp to the month's last day, and local wall times keep their meaning across su
 
 | helper | returns |
 | --- | --- |
-| ``today()`` | today's date in Swedish time, ``"2026-11-23"`` |
-| ``now()`` | the current moment, ISO with its Stockholm offset, ``"2026-11-23T09:00:00+01:00"`` |
+| ``today()`` | today's date in local time (IOP_TIMEZONE), ``"2026-11-23"`` |
+| ``now()`` | the current moment, ISO with its local offset, ``"2026-11-23T09:00:00+01:00"`` |
 | ``add_months(day, n)`` | the date n months later (n < 0: earlier), clamped: (2025-01-31, 1) → 2025-02-28 |
 | ``months_before(day, n)`` | ``add_months(day, -n)``: (2028-02-29, 9) → 2027-05-29 |
 | ``add_days(day, n)`` | the date n calendar days later (n < 0: earlier) |
-| ``at_local(day, "HH:MM")`` | the moment of that wall time on that date in Stockholm, ISO with offset |
+| ``at_local(day, "HH:MM")`` | the moment of that wall time on that date in local time, ISO with offset |
 
 Timer conventions (the values SpiffWorkflow receives are explicit instants, see timer_clock):
 ``timeDate`` ``at_local(months_before(agreement_end, 9), "00:00")`` or a plain date (00:00 local);
@@ -34,7 +34,7 @@ def _day(value: Any) -> date:
 
 def build_helpers(clock: Clock) -> dict[str, Any]:
     def today() -> str:
-        """Today's date in Swedish time, as YYYY-MM-DD (the engine's moment while timers replay)."""
+        """Today's date in local time (IOP_TIMEZONE), as YYYY-MM-DD (the engine's moment while timers replay)."""
         return engine_now(clock).astimezone(clock.tz).date().isoformat()
 
     def now() -> str:

@@ -38,7 +38,7 @@ def _evaluate(info: ElementInfo, text: str, data: dict[str, Any]) -> Any:
 
 def _due_from(value: Any, now: datetime, tz: ZoneInfo) -> datetime | None:
     """A dueDate value as an instant: a date is due at the end of that local day, a naive date-time is
-    a Stockholm wall time, a duration counts from now (whole days: to the end of the local day)."""
+    a local wall time (IOP_TIMEZONE), a duration counts from now (whole days: to the end of the local day)."""
     if isinstance(value, datetime):
         return (calendar.localize(value, tz) if value.tzinfo is None else value).astimezone(UTC)
     if isinstance(value, date):

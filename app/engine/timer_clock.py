@@ -17,8 +17,9 @@ How we make the injected clock govern it:
   clock so that a timer counts as due at its own instant (a clock set to 00:00 fires a 00:00 timer).
 * ``TimerScriptEngine`` post-processes the value a timer expression evaluates to, so that the
   library is only handed explicit instants:
-    - timeDate: a date alone means 00:00 Europe/Stockholm of that day; a naive date-time is a
-      Stockholm wall time; an aware value is kept; a duration (``"P9M"``) counts from now.
+    - timeDate: a date alone means 00:00 of that day in the clock's zone (IOP_TIMEZONE, by default
+      Europe/Stockholm); a naive date-time is a wall time there; an aware value is kept; a duration
+      (``"P9M"``) counts from now.
     - timeDuration (``"P14D"``, ``"P1M"``): the due instant is computed with
       ``app.core.calendar`` (months clamped to the month end, days on the local calendar, so 09:00
       stays 09:00 across summer time) and handed to SpiffWorkflow as exact seconds (``"PT…S"``).

@@ -6,17 +6,18 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from app.core.calendar import zone
 from app.i18n.formats import long_date, number, sek
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 __all__ = ["as_date", "day", "is_amount", "number", "sek"]
 
 
 def as_date(value: Any) -> date | None:
-    """A date from a date, a datetime (taken in Stockholm time) or an ISO text; None otherwise."""
+    """A date from a date, a datetime (taken in the installation's time zone, IOP_TIMEZONE) or an ISO text; None
+    otherwise."""
     if isinstance(value, datetime):
         moment = value if value.tzinfo else value.replace(tzinfo=ZoneInfo("UTC"))
-        return moment.astimezone(STOCKHOLM).date()
+        return moment.astimezone(zone()).date()
     if isinstance(value, date):
         return value
     if isinstance(value, str) and len(value) >= 10:

@@ -9,7 +9,7 @@ order of the sealed history. Each document is a `record` whose `appendix` points
 package, with its direction: incoming from the party, or drawn up (upprättad) when the municipality's staff
 uploaded it. What ERMS has no element for goes into its extension element, `ownElement`, inside
 `additionalInformation`: every file's size and SHA-256, each history entry's seal (hash and the previous
-entry's hash), the process version and the newest history hash. Times are xs:dateTime in Stockholm time
+entry's hash), the process version and the newest history hash. Times are xs:dateTime in local time (IOP_TIMEZONE)
 with their offset.
 """
 
@@ -20,7 +20,7 @@ from datetime import date, datetime, time
 
 from lxml import etree
 
-from app.core.calendar import STOCKHOLM
+from app.core.calendar import zone
 from app.domain.archive.contents import CaseContents, Document, Entry
 from app.domain.archive.schema import NAMESPACE
 
@@ -214,12 +214,12 @@ def _dates(parent: etree._Element, dates: list[tuple[str, datetime]]) -> None:
 
 
 def _moment(moment: datetime) -> str:
-    return moment.astimezone(STOCKHOLM).isoformat(timespec="seconds")
+    return moment.astimezone(zone()).isoformat(timespec="seconds")
 
 
 def _day(day: date) -> str:
-    """A day as ERMS's xs:dateTime: its start in Stockholm."""
-    return datetime.combine(day, time(), STOCKHOLM).isoformat(timespec="seconds")
+    """A day as ERMS's xs:dateTime: its start in the installation's time zone (IOP_TIMEZONE)."""
+    return datetime.combine(day, time(), zone()).isoformat(timespec="seconds")
 
 
 def _el(parent: etree._Element | None, name: str) -> etree._Element:

@@ -29,7 +29,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.core.calendar import STOCKHOLM
+from app.core.calendar import zone
 from app.core.history_chain import canonical_data
 from app.domain import records
 from app.domain.archive.contents import CaseContents, read_contents
@@ -123,10 +123,10 @@ def _readable(c: CaseContents) -> str:
              f"{c.municipality_name} · {c.organisation_name} ({c.organisation_number})",
              f"Process {c.process_name} ({c.process_id}, version {c.process_version}) · status {c.status}"
              + (f" · utfall {c.outcome}" if c.outcome else ""),
-             "Tider i svensk tid (Europe/Stockholm). Varje post är förseglad: hash = SHA-256 över föregående posts "
+             f"Tider i {zone().key}. Varje post är förseglad: hash = SHA-256 över föregående posts "
              "hash och postens innehåll.", ""]
     for entry in c.history:
-        when = entry.at.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M:%S")
+        when = entry.at.astimezone(zone()).strftime("%Y-%m-%d %H:%M:%S")
         step = f" [{entry.task_name}]" if entry.task_name else ""
         lines.append(f"{entry.number:>4}. {when}  {entry.actor_name or 'systemet'}  {entry.kind}{step}  "
                      f"{entry.title}")

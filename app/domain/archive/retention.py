@@ -1,10 +1,10 @@
 """When a finished case is due for disposal: its municipality's retention years for its process (settings,
 app.core.municipal_settings.RetentionSettings) counted from the day it closed.
 
-A case is finished when it is completed or cancelled; it closed on the local day (Europe/Stockholm) of its
-history's `case_completed` or `case_cancelled` entry. It is due on the same calendar day the set number of
-years later (a case closed on 29 February is due on 28 February of a common year) and on every day after.
-A process without a rule, or with null, is kept forever: nothing of it becomes due.
+A case is finished when it is completed or cancelled; it closed on the local day (IOP_TIMEZONE, by default
+Europe/Stockholm) of its history's `case_completed` or `case_cancelled` entry. It is due on the same calendar
+day the set number of years later (a case closed on 29 February is due on 28 February of a common year) and on
+every day after. A process without a rule, or with null, is kept forever: nothing of it becomes due.
 """
 
 from __future__ import annotations

@@ -101,7 +101,7 @@ class Entry:
     event: CaseEvent
     what: str
     who: str
-    time: str  # 14:05 in Swedish time
+    time: str  # 14:05 in local time (IOP_TIMEZONE)
     details: list[Detail] = field(default_factory=list)
     technical: str = ""  # an error's technical text, shown collapsed
     answers: list[Answer] = field(default_factory=list)

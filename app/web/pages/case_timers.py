@@ -1,4 +1,4 @@
-"""The timers still to come on a case: what each waits for and when, in Swedish time."""
+"""The timers still to come on a case: what each waits for and when, in local time (IOP_TIMEZONE)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from app.web.i18n import translate
 @dataclass(frozen=True)
 class UpcomingTimer:
     name: str
-    due: datetime  # in the municipality's time zone (Stockholm)
+    due: datetime  # in the installation's time zone (IOP_TIMEZONE)
     text: str  # "1 mars 2027" or "1 mars 2027 kl. 09:30"
 
 

@@ -41,13 +41,14 @@ def local(moment: datetime | None) -> datetime | None:
 
 
 def fmt_date(moment: datetime | None) -> str:
-    """A calendar date in Swedish time, written the Swedish way (2026-11-23)."""
+    """A calendar date in local time (IOP_TIMEZONE), written the Swedish way (2026-11-23)."""
     shown = local(moment)
     return shown.strftime("%Y-%m-%d") if shown else "–"
 
 
 def fmt_day(value: Any) -> str:
-    """A date as a person reads it in the page's language ('1 juli 2027'), a datetime taken in Swedish time."""
+    """A date as a person reads it in the page's language ('1 juli 2027'), a datetime taken in local time
+    (IOP_TIMEZONE)."""
     return formatting.day(value, lang())
 
 
@@ -57,7 +58,7 @@ def fmt_datetime(moment: datetime | None) -> str:
 
 
 def fmt_iso(text: str | None) -> str:
-    """A stored ISO timestamp (feedback entries) shown in Swedish time."""
+    """A stored ISO timestamp (feedback entries) shown in local time (IOP_TIMEZONE)."""
     if not text:
         return "–"
     try:
