@@ -11,17 +11,21 @@ from app.simulation.harness import simulate
 from app.simulation.options import (
     MAX_AMOUNT_SEK,
     PAYMENT_INTERVALS,
-    PROCESSES,
+    SIMULATED_PROCESSES,
     FieldProblem,
     InvalidOptions,
     SimulationOptions,
+    configured_municipalities,
     parse_options,
+    simulated_municipalities,
+    simulated_process,
 )
 from app.simulation.report import format_sek, format_table, kind_title, render_svg, timeline_rows
 from app.simulation.timeline import KINDS, SimulatedPeriod, SimulationError, SimulationResult, TimelineEvent
 
 __all__ = [
-    "KINDS", "MAX_AMOUNT_SEK", "PAYMENT_INTERVALS", "PROCESSES", "FieldProblem", "InvalidOptions",
-    "SimulatedPeriod", "SimulationError", "SimulationOptions", "SimulationResult", "TimelineEvent", "format_sek",
-    "format_table", "kind_title", "parse_options", "render_svg", "simulate", "timeline_rows",
+    "KINDS", "MAX_AMOUNT_SEK", "PAYMENT_INTERVALS", "SIMULATED_PROCESSES", "FieldProblem", "InvalidOptions",
+    "SimulatedPeriod", "SimulationError", "SimulationOptions", "SimulationResult", "TimelineEvent",
+    "configured_municipalities", "format_sek", "format_table", "kind_title", "parse_options", "render_svg",
+    "simulate", "simulated_municipalities", "simulated_process", "timeline_rows",
 ]

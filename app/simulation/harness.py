@@ -18,12 +18,20 @@ from pathlib import Path
 from app.config import Settings
 from app.core import calendar
 from app.core.clock import ManualClock
+from app.core.municipal_settings import configure, settings_of
 from app.core.statuses import CaseStatus
-from app.domain.accounts import add_organisation
+from app.domain.accounts import add_organisation, municipality_by_slug
 from app.driving.case_driver import WORK_TIME, CaseDriver, local_moment, start_case, with_clock
 from app.driving.scenarios import SIM_ORGANISATION, preparation_steps
 from app.services import Services, build_services, prepare_database
-from app.simulation.options import PROCESSES, FieldProblem, InvalidOptions, SimulationOptions
+from app.simulation.options import (
+    FieldProblem,
+    InvalidOptions,
+    SimulationOptions,
+    configured_municipalities,
+    simulated_municipalities,
+    simulated_process,
+)
 from app.simulation.party_view import read_party_view
 from app.simulation.policy import People
 from app.simulation.snapshot import Snapshot, read_snapshot
@@ -131,9 +139,12 @@ class _Simulation(People):
 
 def simulate(options: SimulationOptions, base: Settings | None = None) -> SimulationResult:
     """Run one agreement from the board's decision to its end in a throwaway database."""
-    if options.municipality not in PROCESSES:
-        raise InvalidOptions({"municipality": FieldProblem("municipality", {"choices": ", ".join(PROCESSES)},
-                                                           f"choose one of {', '.join(PROCESSES)}")})
+    offered = options.settings or configured_municipalities(
+        (base.config_path if base else Settings.config_path) / "municipalities").get(options.municipality)
+    if offered is None or simulated_process(offered) is None:
+        choices = ", ".join(simulated_municipalities(configured_municipalities()))
+        raise InvalidOptions({"municipality": FieldProblem("municipality", {"choices": choices},
+                                                           f"choose one of {choices}")})
     decision_on = calendar.add_months(options.start, -1)
     with tempfile.TemporaryDirectory(prefix="iop-sim-") as folder:
         settings = Settings(
@@ -155,7 +166,12 @@ def _simulate(services: Services, options: SimulationOptions, decision_on: date)
     name, number = SIM_ORGANISATION
     with services.unit_of_work() as s:
         add_organisation(s, services.clock, name, number, "simulering@example.org")
-    case_id = start_case(services, options.municipality, number, process_id=PROCESSES[options.municipality])
+        municipality = municipality_by_slug(s, options.municipality)
+        if options.settings is not None:  # the stored settings of the installation, not config/'s
+            configure(municipality, options.settings)
+        process_id = simulated_process(settings_of(municipality))
+    assert process_id is not None, "checked by simulate"
+    case_id = start_case(services, options.municipality, number, process_id=process_id)
     driver = CaseDriver(services, case_id, mail=False)
     for task_name, data in preparation_steps(
             org_name=name, org_number=number, decision_on=decision_on, start=options.start,

@@ -6,16 +6,36 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from app.config import Settings
+from app.core.municipal_settings import MunicipalSettings
 from app.domain.accounts import configured_settings
 from app.domain.agreements.payments import INTERVALS
 
-# municipality slug -> the agreement process the simulation drives
-PROCESSES: dict[str, str] = {"stenungsund": "stenungsund_agreement"}
+# the agreement processes whose preparation up to the board's decision the simulation knows how to drive
+# (app/driving/scenarios.py preparation_steps); a municipality is simulated when its settings offer one
+SIMULATED_PROCESSES: tuple[str, ...] = ("stenungsund_agreement",)
 PAYMENT_INTERVALS: tuple[str, ...] = tuple(INTERVALS)  # yearly, half_yearly, quarterly, lump_sum
 MAX_AMOUNT_SEK = 1_000_000_000
+
+
+def simulated_process(settings: MunicipalSettings) -> str | None:
+    """The agreement process the simulation drives for a municipality with these settings (None: none)."""
+    return next((p for p in settings.processes if p in SIMULATED_PROCESSES), None)
+
+
+def simulated_municipalities(offered: Mapping[str, MunicipalSettings]) -> dict[str, MunicipalSettings]:
+    """Of the municipalities' settings by slug, those the simulation can run, in slug order."""
+    return {slug: offered[slug] for slug in sorted(offered) if simulated_process(offered[slug])}
+
+
+def configured_municipalities(config_dir: Path | None = None) -> dict[str, MunicipalSettings]:
+    """Every municipality's settings as config/municipalities/*.json give them (the command line, which has no
+    database of its own to read; the pages pass the stored settings)."""
+    folder = config_dir or Settings.config_path / "municipalities"
+    return {path.stem: configured_settings(folder, path.stem) for path in sorted(folder.glob("*.json"))}
 
 
 @dataclass(frozen=True)
@@ -27,6 +47,8 @@ class SimulationOptions:
     interval: str = "yearly"
     late_follow_up: bool = False
     renew: bool = False
+    # the municipality's settings the agreement runs under (the stored ones, from the page); None: config/'s
+    settings: MunicipalSettings | None = None
 
 
 @dataclass(frozen=True)
@@ -48,15 +70,17 @@ def _flag(value: Any) -> bool:
     return str(value or "").strip().lower() in ("1", "true", "yes", "on", "ja")
 
 
-def parse_options(raw: Mapping[str, Any]) -> SimulationOptions:
-    """Options from form-like input (strings); InvalidOptions names each bad field."""
+def parse_options(raw: Mapping[str, Any], offered: Mapping[str, MunicipalSettings] | None = None) -> SimulationOptions:
+    """Options from form-like input (strings); InvalidOptions names each bad field. `offered`: the
+    municipalities' settings by slug (the stored ones); config/'s when not given."""
     problems: dict[str, FieldProblem] = {}
-    municipality = str(raw.get("municipality") or "stenungsund").strip()
-    if municipality not in PROCESSES:
-        problems["municipality"] = FieldProblem("municipality", {"choices": ", ".join(PROCESSES)},
-                                                f"choose one of {', '.join(PROCESSES)}")
-    configured = configured_settings(Settings.config_path / "municipalities", municipality)
-    max_years = configured.agreement.max_agreement_years if municipality in PROCESSES else 5
+    choices = simulated_municipalities(configured_municipalities() if offered is None else offered)
+    municipality = str(raw.get("municipality") or next(iter(choices), "")).strip()
+    chosen = choices.get(municipality)
+    if chosen is None:
+        problems["municipality"] = FieldProblem("municipality", {"choices": ", ".join(choices)},
+                                                f"choose one of {', '.join(choices)}")
+    max_years = chosen.agreement.max_agreement_years if chosen is not None else 5
 
     def integer(name: str, low: int, high: int) -> int:
         text = str(raw.get(name) if raw.get(name) is not None else "").strip().replace(" ", "").replace("\u00a0", "")
@@ -88,6 +112,6 @@ def parse_options(raw: Mapping[str, Any]) -> SimulationOptions:
         raise InvalidOptions(problems)
     return SimulationOptions(municipality=municipality, yearly_amount_sek=amount, start=start, years=years,
                              interval=interval, late_follow_up=_flag(raw.get("late_follow_up")),
-                             renew=_flag(raw.get("renew")))
+                             renew=_flag(raw.get("renew")), settings=None if offered is None else chosen)
 
 

@@ -77,3 +77,14 @@ def test_an_administrator_edits_only_their_own_municipality(browser: Browser, cl
     assert 'name="municipality"' in browser.get(URL)
     assert "Stenungsunds kommun" in text_of(browser.get(URL + "?municipality=stenungsund"))
     browser.get(URL + "?municipality=nowhere", status=404)
+
+
+def test_saving_the_form_unchanged_records_nothing(browser: Browser) -> None:
+    browser.login("st_admin")
+    page = browser.get(URL)
+    assert "IOP i Stenungsund" in text_of(page)  # the retention field is labelled with the process's name
+    assert browser.post(URL, _form(page)).status_code == 303
+    assert "Inga ändringar har gjorts här ännu." in text_of(browser.get(URL))
+    kept = browser.post(URL, dict(_form(page), **{"retention_years.stenungsund_agreement": "10"}))
+    assert kept.status_code == 303
+    assert "Gallring, år efter avslut – stenungsund_agreement: 10" in text_of(browser.get(URL))

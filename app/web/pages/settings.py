@@ -21,7 +21,7 @@ from app.core.errors import NotFound
 from app.core.municipal_settings import LATE_RENEWAL_CHOICES, PAYMENT_INTERVALS, REPAYMENT_RULES, settings_of
 from app.core.roles import Role
 from app.domain import settings_admin
-from app.models import Municipality, User
+from app.models import DefinitionVersion, Municipality, User
 from app.web.context import db, services
 from app.web.i18n import translate
 from app.web.pages.common import user
@@ -68,6 +68,17 @@ def _retention_processes(municipality: Municipality) -> list[str]:
     return sorted(set(stored.processes) | {p for p, _ in stored.retention.years_by_process})
 
 
+def _process_names(process_ids: list[str]) -> dict[str, str]:
+    """The name of each process's newest deployed version (the id where none is deployed)."""
+    names = {process_id: process_id for process_id in process_ids}
+    rows = db().execute(select(DefinitionVersion.process_id, DefinitionVersion.name)
+                        .where(DefinitionVersion.process_id.in_(process_ids))
+                        .order_by(DefinitionVersion.process_id, DefinitionVersion.version))
+    for process_id, name in rows:
+        names[process_id] = name or process_id
+    return names
+
+
 def setting_text(name: str, value: Any) -> str:
     """A setting's value as the change list shows it."""
     if value is None or value == "" or value == {} or value == []:
@@ -92,6 +103,7 @@ def _page(municipality: Municipality | None, choices: list[Municipality], *, raw
         if raw is None:
             context["raw"] = _raw_of(municipality)
         context["processes"] = _retention_processes(municipality)
+        context["process_names"] = _process_names(context["processes"])
         context["changes"] = settings_admin.changes_of(db(), municipality.id, limit=50)
     return render_template("admin/settings.html", **context), status
 
@@ -117,12 +129,14 @@ def _parse(municipality: Municipality, raw: dict[str, str]) -> tuple[dict[str, A
             values[name] = int(cleaned)
         else:
             values[name] = text
-    retention: dict[str, int | None] = {}
+    # an empty field keeps the case forever, as a process not named does: only a rule stored as null stays one
+    stored = settings_of(municipality).retention.to_mapping()
+    retention: dict[str, int | None] = {p: None for p, years in stored.items() if years is None}
     for process_id in _retention_processes(municipality):
         text = raw.get(f"retention_years.{process_id}", "").strip()
         if not text:
-            retention[process_id] = None
-        elif text.isascii() and text.isdigit() and len(text) <= 6:
+            continue
+        if text.isascii() and text.isdigit() and len(text) <= 6:
             retention[process_id] = int(text)
         else:
             errors["retention_years"] = translate("settings.error.retention_years")

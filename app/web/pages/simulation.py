@@ -17,13 +17,13 @@ from typing import Any
 
 from flask import Blueprint, make_response, render_template, request
 from markupsafe import Markup
+from sqlalchemy import select
 
-from app.config import Settings
+from app.core.municipal_settings import MunicipalSettings, settings_of
 from app.core.roles import Role
-from app.domain.accounts import configured_settings
+from app.models import Municipality
 from app.simulation import (
     PAYMENT_INTERVALS,
-    PROCESSES,
     InvalidOptions,
     SimulationError,
     SimulationOptions,
@@ -32,11 +32,12 @@ from app.simulation import (
     parse_options,
     render_svg,
     simulate,
+    simulated_municipalities,
     timeline_rows,
 )
-from app.web.context import services
+from app.web.context import db, services
 from app.web.i18n import current_language, plural, translate
-from app.web.security import login_required
+from app.web.security import current_user, login_required
 
 bp = Blueprint("simulation", __name__, url_prefix="/simulation")
 
@@ -74,17 +75,27 @@ def _simulate(options: SimulationOptions) -> SimulationResult:
     return result
 
 
+def _offered() -> dict[str, MunicipalSettings]:
+    """The stored settings of every municipality whose processes the simulation can run, by slug."""
+    return simulated_municipalities({m.slug: settings_of(m) for m in db().scalars(select(Municipality))})
+
+
 def _defaults() -> dict[str, str]:
     today = services().clock.today()
     start = date(today.year + 1, 1, 1)
-    return {"municipality": "stenungsund", "yearly_amount_sek": "400000", "start": start.isoformat(),
-            "years": str(_max_years("stenungsund")), "interval": "yearly",
+    me = current_user()
+    offered = _offered()
+    own = me.municipality.slug if me is not None and me.municipality is not None else ""
+    first = own if own in offered else next(iter(offered), "")
+    return {"municipality": first, "yearly_amount_sek": "400000", "start": start.isoformat(),
+            "years": str(_max_years(offered, first)), "interval": "yearly",
             "late_follow_up": "", "renew": ""}
 
 
-def _max_years(municipality: str) -> int:
-    """As the simulation checks it: from config/, which its scratch database is built from."""
-    return configured_settings(Settings.config_path / "municipalities", municipality).agreement.max_agreement_years
+def _max_years(offered: dict[str, MunicipalSettings], municipality: str) -> int:
+    """The municipality's longest agreement, from its stored settings (the simulation runs under them)."""
+    chosen = offered.get(municipality)
+    return chosen.agreement.max_agreement_years if chosen is not None else 5
 
 
 def _render(values: dict[str, str], errors: dict[str, str], result: SimulationResult | None = None,
@@ -98,9 +109,10 @@ def _render(values: dict[str, str], errors: dict[str, str], result: SimulationRe
         outcome = translate(f"simulation.outcome.{result.outcome or 'running'}")
         summary = plural("simulation.summary", len(result.events), number=result.registration_number,
                             paid=format_sek(result.total_paid_sek), ended=result.ended_on or "–", outcome=outcome)
-    max_years = _max_years(values["municipality"] if values.get("municipality") in PROCESSES else "stenungsund")
+    offered = _offered()
+    max_years = _max_years(offered, values.get("municipality") or "")
     return render_template("simulation/index.html", values=values, errors=errors, result=result, rows=rows,
-                           svg=svg, summary=summary, failure=failure, municipalities=list(PROCESSES),
+                           svg=svg, summary=summary, failure=failure, municipalities=list(offered),
                            intervals=PAYMENT_INTERVALS, max_years=max_years), status
 
 
@@ -117,7 +129,7 @@ def run() -> Any:
     values["late_follow_up"] = "on" if request.form.get("late_follow_up") else ""
     values["renew"] = "on" if request.form.get("renew") else ""
     try:
-        options = parse_options(values)
+        options = parse_options(values, _offered())
     except InvalidOptions as exc:
         errors = {name: translate(f"simulation.error.{p.code}", **p.params) for name, p in exc.problems.items()}
         return _render(values, errors, status=422)
