@@ -30,10 +30,13 @@ def registry() -> dict[str, Handler]:
     return {
         # every municipality
         "sum_amounts": builtin.sum_amounts,
-        # Stenungsund's agreement cycle (processes/stenungsund_agreement.bpmn)
+        # Stenungsund's own checks before the decision (processes/stenungsund_agreement.bpmn); check_plan reads the
+        # longest agreement from the settings of the case's municipality
         "stenungsund_check_interest": agreements.check_interest,
         "stenungsund_check_plan": agreements.check_plan,
         "stenungsund_check_documents": agreements.check_documents,
+        # the agreement cycle of every municipality: payments, follow-ups, renewal, repayment (the municipality
+        # is the case's; its settings are read from the database: handlers/agreements.py)
         "agreement_plan": agreements.plan,
         "agreement_next": agreements.next_step,
         "agreement_release": agreements.release,

@@ -149,7 +149,7 @@ def simulate(options: SimulationOptions, base: Settings | None = None) -> Simula
     with tempfile.TemporaryDirectory(prefix="iop-sim-") as folder:
         settings = Settings(
             database_url=f"sqlite:///{Path(folder) / 'simulation.sqlite3'}", secret_key=secrets.token_urlsafe(16),
-            timezone=base.timezone if base else "Europe/Stockholm", clock="manual", instance_path=Path(folder),
+            timezone=base.timezone if base else calendar.DEFAULT_ZONE, clock="manual", instance_path=Path(folder),
             sqlite_synchronous="NORMAL",
             processes_path=base.processes_path if base else Settings.processes_path,
             config_path=base.config_path if base else Settings.config_path)

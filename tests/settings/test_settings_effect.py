@@ -3,15 +3,20 @@ gets the new dates; a running agreement keeps the dates it was planned with."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
 
+from app.core.errors import ScriptFailure
 from app.core.municipal_settings import AgreementSettings
 from app.domain import settings_admin
 from app.domain.accounts import municipality_by_slug
 from app.domain.agreements import state
+from app.engine.step import StepContext
+from app.models import Case
 from app.services import Services
+from handlers.agreements import check_plan
 from tests.stenungsund import steps
 
 
@@ -41,3 +46,14 @@ def test_the_default_repayment_rule_applies_when_the_process_asks_for_none() -> 
     assert state.new_agreement(terms, AgreementSettings())["repayment_rule"] == "pro_rata"
     with pytest.raises(ValueError, match="belongs to a municipality"):
         state.new_agreement(dict(terms, municipality=""), chosen)
+
+
+def test_a_diagram_of_an_older_version_may_name_the_case_municipality_but_no_other(services: Services) -> None:
+    """Versions deployed before issue 14 pass municipality="stenungsund"; it must agree with the case."""
+    with services.session_factory() as s:
+        stenungsund = StepContext(s, Case(municipality=municipality_by_slug(s, "stenungsund")), services.clock)
+        falun = StepContext(s, Case(municipality=municipality_by_slug(s, "falun")), services.clock)
+        assert json.loads(check_plan(stenungsund, {"municipality": "stenungsund", "years": 5, "parties": []}))["ok"]
+        assert json.loads(check_plan(falun, {"years": 5, "parties": []}))["ok"]
+        with pytest.raises(ScriptFailure, match="'stenungsund', but the case belongs to 'falun'"):
+            check_plan(falun, {"municipality": "stenungsund", "years": 5, "parties": []})
