@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from app.core.clock import Clock
 from app.core.municipal_settings import MunicipalSettings, SettingsError, configure, settings_of
+from app.engine import ownership
 from app.models import DefinitionVersion, Municipality, User
 from app.models.municipal_settings import MunicipalitySettingsChange
 
@@ -64,8 +65,13 @@ def settings_problems(session: Session, municipality: Municipality,
     if "processes" in changes and "processes" not in problems:
         deployed = set(session.scalars(select(DefinitionVersion.process_id).distinct()))
         missing = [p for p in changes["processes"] if p not in deployed]
+        # a process another municipality owns stays its own: offering it would let this one start its cases
+        others = [p for p in changes["processes"] if p in deployed
+                  and ownership.current_owner(session, p) not in (None, municipality.id)]
         if missing:
             problems["processes"] = f"processes names processes that are not deployed: {', '.join(missing)}"
+        elif others:
+            problems["processes"] = f"processes names processes another municipality owns: {', '.join(others)}"
     if not problems:
         try:
             MunicipalSettings.from_mapping({**current, **changes})

@@ -68,6 +68,8 @@ def test_invalid_values_are_refused_naming_each_field(api: Any, admins: None) ->
                         ({"max_agreement_years": True}, "max_agreement_years"), ({}, "body")):
         refused = _put(api, "st_admin", body)
         assert refused.status_code == 422 and field in refused.get_json()["error"]["fields"], (body, refused.json)
+    falun_process = _put(api, "st_admin", {"processes": ["stenungsund_agreement", "falun_initiative"]})
+    assert "another municipality owns: falun_initiative" in falun_process.get_json()["error"]["fields"]["processes"]
     assert api("st_admin").get(URL).get_json()["changes"] == []  # nothing was stored
 
 
