@@ -167,6 +167,7 @@ def test_administration_processes_and_simulation(services: Services, person: Cal
     admin = person("admin")
     admin.goto("/admin/", "admin")
     admin.goto("/admin/logins", "admin-logins")
+    admin.goto("/admin/settings/?municipality=stenungsund", "admin-settings")
     admin.goto("/admin/migration/", "migration")
     owner = person("owner")
     owner.goto("/processes/", "processes")
