@@ -18,11 +18,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from handlers import agreements, builtin
+from handlers import agreements, builtin, resources
 
 Handler = Callable[..., Any]  # (step: StepContext, **parameters) -> the operation's result
 
-__all__ = ["Handler", "agreements", "builtin", "registry"]
+__all__ = ["Handler", "agreements", "builtin", "registry", "resources"]
 
 
 def registry() -> dict[str, Handler]:
@@ -30,6 +30,8 @@ def registry() -> dict[str, Handler]:
     return {
         # every municipality
         "sum_amounts": builtin.sum_amounts,
+        "value_resources": resources.value_resources,
+        "agreement_check_plan": agreements.check_plan,
         # Stenungsund's own checks before the decision (processes/stenungsund_agreement.bpmn); check_plan reads the
         # longest agreement from the settings of the case's municipality
         "stenungsund_check_interest": agreements.check_interest,
