@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.core.errors import Conflict, Forbidden, InvalidData, NotFound
 from app.core.municipal_settings import settings_of
 from app.core.roles import Role
-from app.domain import permissions, start_data
+from app.domain import idea_meetings, permissions, start_data
 from app.domain.accounts import AccountError, municipality_by_slug, organisation_by_number
 from app.domain.agreements import late_renewal
 from app.domain.state_aid import decisions as state_aid
@@ -113,6 +113,7 @@ def complete(session: Session, engine: CaseEngine, user: User, task_id: str, dat
     _check_attachments(session, case, data)
     late = late_renewal.check(session, engine.clock, case, task, data, lang)  # refused: InvalidData (422)
     state_aid.check(session, case, task.name, data, engine.clock.today(), lang)  # above the ceiling: 422
+    idea_meetings.check(session, case, task.name, data, lang)  # Gävle: no agreement before an idea meeting: 422
     done = engine.complete_task(session, case, task_id, user, data, lang)
     if late is not None:  # the municipality warns: the decision stands and the history says it came late
         late_renewal.record(session, engine.clock, done, user, late)

@@ -71,7 +71,7 @@ def test_committee_declines(services: Services, people: Any) -> None:
     steps.complete(services, case_id, "committee_decision", dict(steps.DECISION, board_enters=False,
                                                                  board_feedback="Ryms inte i budgeten."))
     case = steps.case_of(services, case_id)
-    assert (case.status, case.outcome) == ("completed", "declined_by_board")
+    assert (case.status, case.outcome) == ("completed", "declined_by_committee")
 
 
 def test_decision_plans_the_agreement_with_resources_that_are_not_money(services: Services, people: Any) -> None:

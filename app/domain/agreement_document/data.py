@@ -27,7 +27,10 @@ from app.models.agreement import Agreement, AgreementPeriod
 
 LANG = "sv"  # the agreement is a Swedish municipal document
 MISSING = "–"
-SOURCE_TASKS = ("interest", "dialogue", "economic_plan", "board_decision")
+SOURCE_TASKS = ("interest", "dialogue", "economic_plan", "board_decision", "committee_decision")
+# a completion of these that leaves a field out keeps the earlier one's: Gävle's last idea meeting form may only say
+# that the meetings are done, and the agreement names the date of the latest meeting held
+CUMULATIVE_TASKS = ("dialogue",)
 
 
 def _day(value: Any) -> str:
@@ -53,7 +56,8 @@ def task_values(session: Session, case_id: int) -> dict[str, dict[str, Any]]:
     for event in events:
         values = (event.data or {}).get("values")
         if isinstance(values, dict) and event.task_name:
-            found[event.task_name] = values
+            earlier = found.get(event.task_name, {}) if event.task_name in CUMULATIVE_TASKS else {}
+            found[event.task_name] = {**earlier, **values}
     return found
 
 
@@ -102,7 +106,8 @@ def values_for(session: Session, clock: Clock, case: Case, agreement: Agreement)
     """Every field of the template format, filled from the case."""
     tasks = task_values(session, case.id)
     interest, dialogue = tasks.get("interest", {}), tasks.get("dialogue", {})
-    plan, decision = tasks.get("economic_plan", {}), tasks.get("board_decision", {})
+    plan = tasks.get("economic_plan", {})
+    decision = tasks.get("board_decision") or tasks.get("committee_decision", {})  # Stenungsund's board, Gävle's committee
     period = current_period(agreement)
     resources = dict((agreement.state or {}).get("resources") or {})
     statistics = statistics_of(agreement)

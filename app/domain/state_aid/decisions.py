@@ -119,6 +119,10 @@ DECISIONS: dict[tuple[str, str], DecisionSpec] = {
                                                               _plan_total),
     ("stenungsund_agreement", "renewal_decision"): DecisionSpec("board_renews", "renewal_decision_date",
                                                                 "economic_plan", _renewal_total, renewal=True),
+    ("gavle_agreement", "committee_decision"): DecisionSpec("board_enters", "decision_date", "economic_plan",
+                                                            _plan_total),
+    ("gavle_agreement", "renewal_decision"): DecisionSpec("board_renews", "renewal_decision_date", "economic_plan",
+                                                          _renewal_total, renewal=True),
 }
 
 
