@@ -1,4 +1,4 @@
-"""A demo agreement replayed from its first interest up to "now" (Stenungsund's agreements).
+"""A demo agreement replayed from its first interest up to "now" (Stenungsund's and Gävle's agreements).
 
 The case is made the real way: started on the municipality's agreement diagram and driven through the
 engine (app.driving.case_driver) by completing each task as the right person, on a ManualClock that replays
@@ -43,6 +43,9 @@ class AgreementCase:
     pay_after_days: int = 2
     # renewals to agree to, in order: (yearly amount, years, interval, minute reference)
     renewals: list[tuple[int, int, str, str]] = field(default_factory=list)
+    # the preparation as (task, days before the decision, data), for a process whose preparation is not
+    # Stenungsund's (app.driving.scenarios.preparation_steps); None: Stenungsund's
+    preparation: list[tuple[str, int, dict[str, Any]]] | None = None
 
 
 # days before the board's decision on which each preparation task is done
@@ -53,22 +56,23 @@ PREPARATION_DAYS_BEFORE = {"interest": 75, "dialogue": 60, "economic_plan": 45, 
 
 def run_agreement_case(services: Services, municipality: str, process_id: str, scenario: AgreementCase,
                        now: datetime) -> int:
-    first = scenario.decision_on - timedelta(days=PREPARATION_DAYS_BEFORE["interest"])
+    steps = scenario.preparation if scenario.preparation is not None else [
+        (name, PREPARATION_DAYS_BEFORE[name], data) for name, data in preparation_steps(
+            org_name=str(scenario.interest["organisation_name"]), org_number=scenario.org_number,
+            decision_on=scenario.decision_on, start=scenario.start, years=scenario.years,
+            yearly_amount_sek=scenario.yearly_amount_sek, interval=scenario.interval,
+            statistics=scenario.statistics, interest=scenario.interest, minute_reference=scenario.minute_reference)]
+    first = scenario.decision_on - timedelta(days=steps[0][1])
     clock = ManualClock(local_moment(first, time(10, 0)), tz=str(services.clock.tz))
     history = with_clock(services, clock)
     driver = CaseDriver.start(history, municipality, scenario.org_number, process_id=process_id,
                               actor=first_user_of(history, scenario.org_number), mail=False)
-    steps = preparation_steps(
-        org_name=str(scenario.interest["organisation_name"]), org_number=scenario.org_number,
-        decision_on=scenario.decision_on, start=scenario.start, years=scenario.years,
-        yearly_amount_sek=scenario.yearly_amount_sek, interval=scenario.interval, statistics=scenario.statistics,
-        interest=scenario.interest, minute_reference=scenario.minute_reference)
-    for name, data in steps:
+    for name, days_before, data in steps:
         if name == scenario.prepare_until:
             break
-        driver.at(scenario.decision_on - timedelta(days=PREPARATION_DAYS_BEFORE[name]), time(10, 0))
+        driver.at(scenario.decision_on - timedelta(days=days_before), time(10, 0))
         task = driver.task(name)
-        if name == "dialogue":
+        if name == "dialogue" and "meeting_date" in data:
             data = dict(data, meeting_date=driver.clock.today().isoformat())
         driver.complete(name, data, actor_for(history, task), task=task)
     _drive(driver, now, _planner(scenario))
