@@ -73,8 +73,11 @@ def _meeting(participants: str, minutes: str, done: bool = False, **agreed: str)
             "dialogue_complete": done, **agreed}
 
 
+Preparation = list[tuple[str, int, dict[str, Any]]]
+
+
 def preparation(interest: dict[str, Any], *, start: date, years: int, yearly_amount_sek: int,
-                statistics: list[str], minute_reference: str, decision_on: date) -> list[tuple[str, int, dict[str, Any]]]:
+                statistics: list[str], minute_reference: str, decision_on: date) -> Preparation:
     """Gävle's preparation as (task, days before the committee's decision, data)."""
     return [
         ("interest", 90, interest),

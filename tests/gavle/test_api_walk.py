@@ -43,8 +43,9 @@ def _do(users: dict[str, Any], who: str, case_id: int, name: str, data: dict[str
 
 
 def test_gavle_offers_its_process(gavle: dict[str, Any]) -> None:
-    case = _start(gavle)
+    case = driver(gavle["gv_org"]).start("gavle")  # the municipality's process, unnamed
     assert [t["name"] for t in case["open_tasks"]] == ["interest"]
+    assert case["registration_number"].startswith("KS ")
 
 
 def test_refusal_at_the_principles_check_reaches_the_organisation(gavle: dict[str, Any]) -> None:
@@ -77,7 +78,7 @@ def test_going_on_with_no_idea_meeting_is_refused_with_a_message(gavle: dict[str
     resp = officer.post(f"/api/v1/tasks/{task['id']}/complete", {"data": steps.GO_ON_WITHOUT_MEETING})
     assert resp.status_code == 422
     message = resp.get_json()["error"]["fields"]["dialogue_complete"]
-    assert message.startswith("No agreement can be drafted before at least one idea meeting is recorded")  # API: English
+    assert message.startswith("No agreement can be drafted before at least one idea meeting is recorded")
     # a meeting without its date, participants and notes is no meeting
     resp = officer.post(f"/api/v1/tasks/{task['id']}/complete", {"data": {"meeting_held": True,
                                                                             "dialogue_complete": False}})

@@ -107,7 +107,8 @@ def values_for(session: Session, clock: Clock, case: Case, agreement: Agreement)
     tasks = task_values(session, case.id)
     interest, dialogue = tasks.get("interest", {}), tasks.get("dialogue", {})
     plan = tasks.get("economic_plan", {})
-    decision = tasks.get("board_decision") or tasks.get("committee_decision", {})  # Stenungsund's board, Gävle's committee
+    # Stenungsund's board decides, Gävle's committee
+    decision = tasks.get("board_decision") or tasks.get("committee_decision", {})
     period = current_period(agreement)
     resources = dict((agreement.state or {}).get("resources") or {})
     statistics = statistics_of(agreement)
