@@ -131,3 +131,27 @@ def test_full_path_to_a_running_agreement_with_a_payment_and_a_follow_up(
     assert "Värderat sammanlagt per år: kommunen 270 000 kr, organisationen 80 000 kr." in text
     assert "senast den 22 september 2025" in text
     assert "Allas lika värde" in text
+
+
+def test_de_minimis_is_checked_and_recorded_at_the_committees_decision(
+        services: Services, gavle: dict[str, Any]) -> None:
+    """An organisation with economic activity: the committee's decision needs the rate of the decision date,
+    and the aid it grants (300 000 kr x 3 years at 11.5 kr/EUR) is recorded from the decision date."""
+    from app.models.state_aid import StateAid
+
+    case = _start(gavle)
+    owners = {"interest": "gv_org", "principles": "gv_board", "dialogue": "gv_officer",
+              "economic_plan": "gv_officer", "documents": "gv_org", "documents_check": "gv_officer"}
+    for name, data in steps.PREPARATION[:-1]:
+        if name == "economic_plan":
+            data = dict(data, economic_activity=True, other_de_minimis=[])
+        _do(gavle, owners[name], case["id"], name, data)
+    board = gavle["gv_board"]
+    task = driver(board).task(case["id"], "committee_decision")
+    resp = board.post(f"/api/v1/tasks/{task['id']}/complete", {"data": steps.DECISION})
+    assert resp.status_code == 422 and "eur_rate" in resp.get_json()["error"]["fields"]
+    _do(gavle, "gv_board", case["id"], "committee_decision", dict(steps.DECISION, eur_rate=11.5))
+    with services.unit_of_work() as s:
+        [aid] = s.scalars(select(StateAid)).all()
+        assert (aid.decided_on.isoformat(), aid.amount_sek, aid.amount_eur_cents) == ("2025-11-20", 900_000,
+                                                                                      7_826_087)
