@@ -1,10 +1,16 @@
 """Gävle's running agreement on the shared machinery: yearly follow-ups, the renewal decided by the committee into
-a second period, then an early end with the repayment claim settled; and a withdrawal during the preparation."""
+a second period (with the fresh de minimis declaration), then an early end with the repayment claim settled; a
+declined renewal; and a withdrawal during the preparation."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from sqlalchemy import select
+
+from app.core.errors import InvalidData
+from app.models.state_aid import StateAid
 from app.services import Services
 from tests.gavle import steps
 from tests.stenungsund.steps import advance, agreement, terminate
@@ -55,6 +61,39 @@ def test_renewal_into_a_second_period_then_an_early_end_with_repayment(services:
     case = steps.case_of(services, case_id)
     assert (case.status, case.outcome) == ("completed", "terminated")
     assert agreement(services, case_id).claim.status == "settled"  # type: ignore[union-attr]
+
+
+def test_the_committees_renewal_needs_the_fresh_de_minimis_declaration(services: Services, people: Any) -> None:
+    """An organisation with economic activity: the renewal decision is refused without the organisation's fresh
+    declaration of other aid, and records the new period's aid with it."""
+    case_id = steps.start(services)
+    for name, data in steps.PREPARATION:
+        if name == "economic_plan":
+            data = dict(data, economic_activity=True, other_de_minimis=[])
+        if name == "committee_decision":
+            data = dict(data, eur_rate=11.5)
+        steps.complete(services, case_id, name, data)
+    advance(services, "2026-01-01")
+    steps.complete(services, case_id, "pay", steps.PAYMENT)
+    for year in (2026, 2027):
+        advance(services, f"{year}-11-01")
+        _follow_up(services, case_id)
+        advance(services, f"{year + 1}-01-01")
+        steps.complete(services, case_id, "pay", steps.PAYMENT)
+    advance(services, "2028-03-31")
+    steps.complete(services, case_id, "renewal_dialogue", {
+        "meeting_date": "2028-04-10", "participants": "Båda parter", "minutes": "Vi fortsätter.",
+        "renewal_declined_by": "none"})
+    renew = {"board_renews": True, "renewal_decision_date": "2028-05-20", "renewal_minute_reference": "SN § 40",
+             "renewal_yearly_support_sek": 320000, "renewal_years": 2, "renewal_interval": "yearly",
+             "eur_rate": 11.0}
+    with pytest.raises(InvalidData) as refused:
+        steps.complete(services, case_id, "renewal_decision", renew)
+    assert "other_de_minimis_status" in refused.value.fields
+    steps.complete(services, case_id, "renewal_decision", dict(renew, other_de_minimis_status="unchanged"))
+    with services.unit_of_work() as s:
+        assert [(a.decided_on.isoformat(), a.amount_sek) for a in s.scalars(select(StateAid).order_by(StateAid.id))] \
+            == [("2025-11-20", 900000), ("2028-05-20", 640000)]
 
 
 def test_the_committee_declines_the_renewal_and_the_agreement_ends(services: Services, people: Any) -> None:
