@@ -1,4 +1,4 @@
-"""Migration 0037: a database prepared before Gävle had a process gets it listed; an administrator's list stays."""
+"""Migration 0038: a database prepared before Gävle had a process gets it listed; an administrator's list stays."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from sqlalchemy import Engine, text
 
 from tests.scratch_database import alembic, scratch_engine
 
-BEFORE = "0036_state_aid"
-REVISION = "0037_gavle_process"
+BEFORE = "0037_settings_changes"
+REVISION = "0038_gavle_process"
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Gävle kommun offers its IOP process (gavle_agreement)
 
-Revision ID: 0037_gavle_process
-Revises: 0036_state_aid
+Revision ID: 0038_gavle_process
+Revises: 0037_settings_changes
 
 config/municipalities/gavle.json listed no process, and a database keeps the settings it has stored (an
 administrator's changes outlive a restart), so a database prepared before Gävle's process existed would go
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
-revision = "0037_gavle_process"
-down_revision = "0036_state_aid"
+revision = "0038_gavle_process"
+down_revision = "0037_settings_changes"
 branch_labels = None
 depends_on = None
 
