@@ -18,11 +18,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from handlers import agreements, builtin, resources
+from handlers import agreements, builtin, kungsbacka, resources
 
 Handler = Callable[..., Any]  # (step: StepContext, **parameters) -> the operation's result
 
-__all__ = ["Handler", "agreements", "builtin", "registry", "resources"]
+__all__ = ["Handler", "agreements", "builtin", "kungsbacka", "registry", "resources"]
 
 
 def registry() -> dict[str, Handler]:
@@ -37,6 +37,11 @@ def registry() -> dict[str, Handler]:
         "stenungsund_check_interest": agreements.check_interest,
         "stenungsund_check_plan": agreements.check_plan,
         "stenungsund_check_documents": agreements.check_documents,
+        # Kungsbacka's preparation (processes/kungsbacka_agreement.bpmn)
+        "kungsbacka_initiative": kungsbacka.initiative,
+        "kungsbacka_check_budget": kungsbacka.check_budget,
+        "kungsbacka_check_criteria": kungsbacka.check_criteria,
+        "kungsbacka_check_prerequisites": kungsbacka.check_prerequisites,
         # the agreement cycle of every municipality: payments, follow-ups, renewal, repayment (the municipality
         # is the case's; its settings are read from the database: handlers/agreements.py)
         "agreement_plan": agreements.plan,

@@ -123,6 +123,9 @@ DECISIONS: dict[tuple[str, str], DecisionSpec] = {
                                                             _plan_total),
     ("gavle_agreement", "renewal_decision"): DecisionSpec("board_renews", "renewal_decision_date", "economic_plan",
                                                           _renewal_total, renewal=True),
+    ("kungsbacka_agreement", "decision"): DecisionSpec("enters", "decision_date", "budget", _plan_total),
+    ("kungsbacka_agreement", "renewal_decision"): DecisionSpec("board_renews", "renewal_decision_date", "budget",
+                                                               _renewal_total, renewal=True),
 }
 
 
