@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from SpiffWorkflow.util.task import TaskState
 
 from app.domain.accounts import add_organisation, add_user
 from app.domain.kungsbacka import CRITERIA, PREREQUISITES
@@ -126,3 +127,23 @@ def at(services: Services, day: str) -> None:
 
 def advance(services: Services, day: str) -> int:
     return move_clock(services, midnight(day) + timedelta(seconds=1))
+
+
+def _workflow_value(services: Services, case_id: int, name: str) -> Any:
+    with services.unit_of_work() as s:
+        found = s.get(Case, case_id)
+        assert found is not None
+        workflow, _ = services.engine.load(s, found)
+        for task in workflow.get_tasks(state=TaskState.READY):
+            if name in task.data:
+                return task.data[name]
+        raise AssertionError(f"no open task carries {name}")
+
+
+def budget_overview(services: Services, case_id: int) -> list[dict[str, Any]]:
+    """Every party's yearly contribution as the budget check counted it."""
+    return list(_workflow_value(services, case_id, "budget_check")["parties"])
+
+
+def budget_problems(services: Services, case_id: int) -> str:
+    return str(_workflow_value(services, case_id, "budget_check")["message"])
