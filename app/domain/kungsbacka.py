@@ -83,23 +83,24 @@ def _amount(value: Any) -> int:
 def budget(plan: Mapping[str, Any], max_years: int) -> dict[str, Any]:
     """Every party's yearly contribution (money and other resources valued in kronor) and the problems that
     keep the budget from being a joint one: a party bringing nothing, an invalid party, too long a period."""
-    municipality = {
+    municipality: dict[str, Any] = {
         "name": MUNICIPALITY_NAME, "kind": "municipality",
         "money_sek": _amount(plan.get("yearly_support_sek")),
         "resources_value_sek": _amount(plan.get("municipality_resources_value_sek")),
         "resources": str(plan.get("municipality_resources") or ""),
     }
     volunteer_value = _amount(plan.get("volunteer_hours_per_year")) * _amount(plan.get("volunteer_hour_value_sek"))
-    organisation = {
+    organisation: dict[str, Any] = {
         "name": str(plan.get("organisation_name") or "Organisationen"), "kind": "organisation",
         "money_sek": _amount(plan.get("own_funds_sek")),
         "resources_value_sek": volunteer_value + _amount(plan.get("other_resources_value_sek")),
         "resources": str(plan.get("other_resources") or ""),
     }
-    others = [{"name": str(p.get("name") or ""), "kind": "party", "org_number": str(p.get("org_number") or ""),
-               "money_sek": _amount(p.get("money_sek")), "resources_value_sek": _amount(p.get("resources_value_sek")),
-               "resources": str(p.get("resources") or "")}
-              for p in list(plan.get("parties") or []) if isinstance(p, Mapping)]
+    others: list[dict[str, Any]] = [
+        {"name": str(p.get("name") or ""), "kind": "party", "org_number": str(p.get("org_number") or ""),
+         "money_sek": _amount(p.get("money_sek")), "resources_value_sek": _amount(p.get("resources_value_sek")),
+         "resources": str(p.get("resources") or "")}
+        for p in list(plan.get("parties") or []) if isinstance(p, Mapping)]
     parties = [municipality, organisation, *others]
     problems = party_problems(list(plan.get("parties") or []))
     for party in parties:

@@ -17,6 +17,7 @@ BLUEPRINTS.append(("app.web.pages.tasks", "bp", False))
 BLUEPRINTS.append(("app.web.pages.task_page", "bp", False))
 BLUEPRINTS.append(("app.web.pages.task_drafts", "bp", False))  # "Spara utkast" on the task page
 BLUEPRINTS.append(("app.web.pages.portal", "bp", False))
+BLUEPRINTS.append(("app.web.pages.case_start", "bp", False))  # an officer starts a case for an organisation
 BLUEPRINTS.append(("app.web.pages.cases", "bp", False))
 BLUEPRINTS.append(("app.web.pages.case_record", "bp", False))  # the case's history as CSV (issue 13)
 BLUEPRINTS.append(("app.web.pages.case_list", "bp", False))  # the case list for staff, /cases/ (issue 11)

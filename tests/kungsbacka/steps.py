@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
 
 from app.domain.accounts import add_organisation, add_user
 from app.domain.kungsbacka import CRITERIA, PREREQUISITES
@@ -37,7 +37,8 @@ BUDGET: dict[str, Any] = {
                  "resources_value_sek": 90000}],
     "period_start": "2027-01-01", "period_years": 3, "statistics": ["deltagare", "deltagare i arbete"],
     "repayment_rule": "pro_rata"}
-CRITERIA_MET = {**{key: True for key in CRITERIA}, **{f"{key}_reason": "Uppfyllt enligt underlaget." for key in CRITERIA}}
+CRITERIA_MET = {**{key: True for key in CRITERIA},
+                **{f"{key}_reason": "Uppfyllt enligt underlaget." for key in CRITERIA}}
 PREREQUISITES_MET = {**{key: True for key in PREREQUISITES},
                      **{f"{key}_reason": "Prövat och uppfyllt." for key in PREREQUISITES}}
 DECISION: dict[str, Any] = {"enters": True, "decision_date": "2026-12-10", "minute_reference": "GAN § 45",
