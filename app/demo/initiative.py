@@ -1,5 +1,6 @@
-"""A demo case made of steps: the organisation starts it some days ago and its tasks are completed, one every
-few days, by the people holding them (Falun's initiatives). No timer is due on the way."""
+"""A demo case made of steps: the organisation (or, named by `starter`, an officer on the municipality's behalf)
+starts it some days ago and its tasks are completed, one every few days, by the people holding them (Falun's
+initiatives, Kungsbacka's cases). No timer is due on the way."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 from app.core.calendar import at_local_time
 from app.core.clock import ManualClock
-from app.demo.people import first_user_of, user_for
+from app.demo.people import first_user_of, user_for, user_named
 from app.driving.case_driver import CaseDriver, start_case, with_clock
 from app.services import Services
 
@@ -19,6 +20,7 @@ class StepsCase:
     org_number: str
     days_ago: int  # the organisation began the case this many days before today
     steps: list[tuple[str, dict[str, Any]]]  # tasks completed in order, one every few days
+    starter: str | None = None  # the username of the staff member who starts it; None: the organisation's user
 
 
 def run_steps_case(services: Services, municipality: str, process_id: str, spec: StepsCase) -> int:
@@ -29,7 +31,7 @@ def run_steps_case(services: Services, municipality: str, process_id: str, spec:
     gap = max(spec.days_ago // (len(spec.steps) + 1), 1) if spec.steps else 0
     clock = ManualClock(min(at_local_time(begun, time(10, 0), services.clock.tz), now), tz=str(services.clock.tz))
     history = with_clock(services, clock)
-    starter = first_user_of(history, spec.org_number)
+    starter = user_named(history, spec.starter) if spec.starter else first_user_of(history, spec.org_number)
     with history.unit_of_work() as session:
         case_id = start_case(history, municipality, spec.org_number, process_id=process_id, actor=starter,
                              session=session)

@@ -3,7 +3,8 @@
 Idempotent: users and organisations are created when missing; a municipality's cases only when it has none.
 Every date is counted from the services' "today" (the real date in a deployment, the test clock in
 tests), so the demo tells the same story whichever day it is loaded. A municipality's demo is data in one
-module of this package (falun.py, stenungsund.py, gavle.py); adding one is a new module and a line below.
+module of this package (falun.py, stenungsund.py, gavle.py,
+kungsbacka.py); adding one is a new module and a line below.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from app.demo import falun, gavle, stenungsund
+from app.demo import falun, gavle, kungsbacka, stenungsund
 from app.demo.agreement import run_agreement_case
 from app.demo.initiative import StepsCase, run_steps_case
 from app.demo.municipality import DemoCase, MunicipalityDemo
@@ -23,7 +24,8 @@ from app.models import Case
 from app.services import Services
 
 # the order they load in (Falun's users include the administrator)
-MUNICIPALITIES: tuple[MunicipalityDemo, ...] = (falun.DEMO, stenungsund.DEMO, gavle.DEMO)
+MUNICIPALITIES: tuple[MunicipalityDemo, ...] = (falun.DEMO, stenungsund.DEMO, gavle.DEMO,
+                                                 kungsbacka.DEMO)
 
 
 def load_demo(services: Services) -> list[str]:

@@ -65,3 +65,12 @@ def first_user_of(services: Services, org_number: str) -> User | None:
         if user is not None:
             session.expunge(user)
         return user
+
+
+def user_named(services: Services, username: str) -> User | None:
+    """The user with `username` (a staff member who starts a demo case), detached."""
+    with services.unit_of_work() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is not None:
+            session.expunge(user)
+        return user
