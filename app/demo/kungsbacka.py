@@ -62,8 +62,8 @@ def _budget(today: date) -> dict[str, Any]:
             "economic_activity": False, "other_de_minimis": []}
 
 
-CRITERIA_MET = {**{key: True for key in CRITERIA},
-                **{f"{key}_reason": "Bedömt vid dialogmötet; framgår av beskrivningen och budgeten." for key in CRITERIA}}
+REASON = "Bedömt vid dialogmötet; framgår av beskrivningen och budgeten."
+CRITERIA_MET = {**{key: True for key in CRITERIA}, **{f"{key}_reason": REASON for key in CRITERIA}}
 
 
 def scenarios(today: date) -> list[StepsCase]:
