@@ -1,4 +1,4 @@
-"""A demo agreement replayed from its first interest up to "now" (Stenungsund's and Gävle's agreements).
+"""A demo agreement replayed from its first interest up to "now" (Stenungsund's, Gävle's and Kungsbacka's).
 
 The case is made the real way: started on the municipality's agreement diagram and driven through the
 engine (app.driving.case_driver) by completing each task as the right person, on a ManualClock that replays
