@@ -62,8 +62,8 @@ USERS: list[dict[str, Any]] = [
 
 REASON = "Bedömt vid dialogmötet; framgår av beskrivningen och budgeten."
 CRITERIA_MET = {**{key: True for key in CRITERIA}, **{f"{key}_reason": REASON for key in CRITERIA}}
-PREREQUISITES_MET = {**{key: True for key in PREREQUISITES},
-                     **{f"{key}_reason": "Prövat mot kommunallagen, statsstödsreglerna och LOU." for key in PREREQUISITES}}
+CHECKED = "Prövat mot kommunallagen, statsstödsreglerna och LOU."
+PREREQUISITES_MET = {**{key: True for key in PREREQUISITES}, **{f"{key}_reason": CHECKED for key in PREREQUISITES}}
 
 
 def _proposal(name: str, number: str, title: str, description: str, target_group: str) -> dict[str, Any]:
@@ -84,8 +84,8 @@ def _budget(start: date, yearly: int, own: int, hours: int, statistics: list[str
 
 
 def _decision(day: date, paragraph: int, interval: str) -> dict[str, Any]:
-    return {"enters": True, "decision_date": day.isoformat(), "minute_reference": f"GAN {day.isoformat()} § {paragraph}",
-            "payment_interval": interval, "decision_feedback": "Nämnden ingår partnerskapet."}
+    return {"enters": True, "decision_date": day.isoformat(),
+            "minute_reference": f"GAN {day.isoformat()} § {paragraph}", "payment_interval": interval, "decision_feedback": "Nämnden ingår partnerskapet."}
 
 
 def scenarios(today: date) -> list[StepsCase | AgreementCase]:
@@ -128,7 +128,8 @@ def scenarios(today: date) -> list[StepsCase | AgreementCase]:
             ("criteria", CRITERIA_MET)]),
         StepsCase(org_number=GRANNSTOD, days_ago=7, steps=[
             ("proposal", _proposal("Grannstöd Kungsbacka", GRANNSTOD, "Grannstöd för äldre",
-                                   "Grannar hjälper äldre med vardagsärenden och sällskap.", "Äldre som bor ensamma"))]),
+                                   "Grannar hjälper äldre med vardagsärenden och sällskap.",
+                                   "Äldre som bor ensamma"))]),
     ]
 
 
