@@ -85,7 +85,8 @@ def _budget(start: date, yearly: int, own: int, hours: int, statistics: list[str
 
 def _decision(day: date, paragraph: int, interval: str) -> dict[str, Any]:
     return {"enters": True, "decision_date": day.isoformat(),
-            "minute_reference": f"GAN {day.isoformat()} § {paragraph}", "payment_interval": interval, "decision_feedback": "Nämnden ingår partnerskapet."}
+            "minute_reference": f"GAN {day.isoformat()} § {paragraph}", "payment_interval": interval,
+            "decision_feedback": "Nämnden ingår partnerskapet."}
 
 
 def scenarios(today: date) -> list[StepsCase | AgreementCase]:
