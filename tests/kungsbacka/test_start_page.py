@@ -45,3 +45,17 @@ def test_only_officers_may_open_it(client: FlaskClient, kb_people: Any) -> None:
         browser = _as(client, username)
         browser.get(URL, status=403)
         assert client.post(URL, data={"organisation": steps.ORG}).status_code in (400, 403), username
+
+
+def test_the_organisation_reads_in_its_portal_why_the_case_stopped(client: FlaskClient, services: Any,
+                                                                   kb_people: Any) -> None:
+    case_id = steps.start_by_organisation(services)
+    steps.to_criteria(services, case_id)
+    steps.complete(services, case_id, "criteria", steps.CRITERIA_MET, "kb_officer")
+    failed = {**steps.PREREQUISITES_MET, "pre_state_aid": False,
+              "pre_state_aid_reason": "Stödet skulle överstiga taket för stöd av mindre betydelse."}
+    steps.complete(services, case_id, "legal_review", failed, "kb_lawyer")
+    text = text_of(_as(client, "org_a").get("/portal/"))
+    assert "En allmän grundförutsättning för IOP är inte uppfylld" in text, text
+    assert "förenligt med EU:s statsstödsregler" in text and "överstiga taket" in text, text
+    _as(client, "org_b").get(f"/cases/{case_id}", status=404)  # another organisation: not even that it exists
