@@ -22,7 +22,7 @@ def _decided(services: Services, decision: dict[str, Any] | None = None) -> int:
 
 
 @pytest.mark.slow
-def test_full_path_to_a_running_agreement_with_a_payment_and_a_follow_up(services: Services, kb_people: Any) -> None:
+def test_full_path_to_a_running_agreement_with_payments_follow_ups_and_renewal(services: Services, kb_people: Any) -> None:
     case_id = _decided(services)
     row = steps.agreement(services, case_id)
     assert row.status == "running"
@@ -40,8 +40,31 @@ def test_full_path_to_a_running_agreement_with_a_payment_and_a_follow_up(service
     assert [f.status for f in steps.agreement(services, case_id).follow_ups][0] == "approved"
     steps.advance(services, "2028-01-01")
     assert steps.names(services, case_id) == ["pay"]  # released: the follow-up that gates it is approved
+    steps.complete(services, case_id, "pay", steps.PAYMENT, "kb_finance")
+    _follow_up(services, case_id, "2028-11-01")
+    steps.advance(services, "2029-01-01")
+    steps.complete(services, case_id, "pay", steps.PAYMENT, "kb_finance")
     steps.advance(services, "2029-04-01")  # nine months before the end on 2029-12-31
-    assert "renewal_dialogue" in steps.names(services, case_id)
+    assert steps.names(services, case_id) == ["renewal_dialogue"]
+    steps.complete(services, case_id, "renewal_dialogue", {
+        "meeting_date": "2029-04-20", "participants": "Båda parter", "minutes": "Vi fortsätter.",
+        "renewal_declined_by": "none"}, "kb_officer")
+    steps.complete(services, case_id, "renewal_decision", {
+        "board_renews": True, "renewal_decision_date": "2029-05-20", "renewal_minute_reference": "GAN § 12",
+        "renewal_yearly_support_sek": 320000, "renewal_years": 2, "renewal_interval": "yearly"}, "kb_board")
+    _follow_up(services, case_id, "2029-11-01")
+    steps.advance(services, "2030-01-01")  # the renewed period begins with its first payment
+    assert steps.names(services, case_id) == ["pay"]
+    row = steps.agreement(services, case_id)
+    assert [(p.version, p.yearly_amount_sek) for p in row.periods] == [(1, 300000), (2, 320000)]
+    assert [(p.due.isoformat(), p.status) for p in row.payments if p.version == 2][0] == ("2030-01-01", "released")
+
+
+def _follow_up(services: Services, case_id: int, opens: str) -> None:
+    steps.advance(services, opens)
+    assert steps.names(services, case_id) == ["report"]
+    steps.complete(services, case_id, "report", steps.REPORT, "org_a")
+    steps.complete(services, case_id, "review", steps.APPROVE, "kb_officer")
 
 
 def test_the_decision_is_refused_above_the_de_minimis_ceiling(services: Services, kb_people: Any) -> None:
