@@ -76,7 +76,8 @@ def test_definitions_carry_their_owner(services: Services) -> None:
     with services.unit_of_work() as s:
         owners = {row.process_id: s.get(Municipality, row.owner_municipality_id).slug  # type: ignore[union-attr]
                   for row in s.scalars(select(DefinitionVersion))}
-    assert owners == {"falun_initiative": "falun", "stenungsund_agreement": "stenungsund", "gavle_agreement": "gavle"}
+    assert owners == {"falun_initiative": "falun", "stenungsund_agreement": "stenungsund", "gavle_agreement": "gavle",
+                      "kungsbacka_agreement": "kungsbacka"}
 
 
 def test_a_new_process_belongs_to_the_municipality_that_first_deploys_it(api: Any, services: Services,
