@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.domain.agreements.requirements import party_problems
+from app.i18n.formats import sek
 
 # form field -> the criterion as Kungsbacka words it; the reason is in the field `<key>_reason`
 CRITERIA: dict[str, str] = {
@@ -95,6 +96,7 @@ def budget(plan: Mapping[str, Any], max_years: int) -> dict[str, Any]:
         "money_sek": _amount(plan.get("own_funds_sek")),
         "resources_value_sek": volunteer_value + _amount(plan.get("other_resources_value_sek")),
         "resources": str(plan.get("other_resources") or ""),
+        "volunteer_hours": _amount(plan.get("volunteer_hours_per_year")), "volunteer_value_sek": volunteer_value,
     }
     others: list[dict[str, Any]] = [
         {"name": str(p.get("name") or ""), "kind": "party", "org_number": str(p.get("org_number") or ""),
@@ -112,4 +114,21 @@ def budget(plan: Mapping[str, Any], max_years: int) -> dict[str, Any]:
     if not 1 <= years <= max_years:
         problems.append(f"Avtalstiden är högst {max_years} år.")
     return {"ok": not problems, "problems": problems, "message": " ".join(problems), "parties": parties,
-            "total_sek": sum(p["total_sek"] for p in parties)}
+            "total_sek": sum(p["total_sek"] for p in parties), "summary": summary(parties)}
+
+
+def summary(parties: list[dict[str, Any]]) -> str:
+    """Every party's yearly contribution in one text (the agreement keeps it with the organisation's resources):
+    'Kungsbacka kommun: 300 000 kr i pengar och handläggare (värde 250 000 kr) per år. …'"""
+    sentences = []
+    for party in parties:
+        parts = [f"{sek(party['money_sek'])} i pengar"] if party["money_sek"] else []
+        volunteers = party.get("volunteer_value_sek") or 0
+        if party.get("volunteer_hours"):
+            parts.append(f"{party['volunteer_hours']} volontärtimmar (värde {sek(volunteers)})")
+        other = party["resources_value_sek"] - volunteers
+        if other or party["resources"]:
+            parts.append(f"{party['resources'] or 'andra resurser'} (värde {sek(other)})")
+        listed = ", ".join(parts[:-1]) + " och " + parts[-1] if len(parts) > 1 else "".join(parts)
+        sentences.append(f"{party['name']}: {listed or 'inget bidrag'} per år.")
+    return " ".join(sentences)

@@ -137,7 +137,8 @@ def test_officer_begins_and_the_agreement_runs(services: Services, person: Calla
     drawn = officer.page.locator("#case-viewer [data-element-id='decision']")
     assert drawn.count() >= 1, officer.page.locator("#viewer-status").text_content()
     text = officer.goto(f"/cases/{case_id}/agreement", "agreement-decided")
-    for shown in ("Stödcentrum", ORG_B, "300 000 kr", "GAN § 45", "1 januari 2027"):
+    for shown in ("Stödcentrum", ORG_B, "300 000 kr", "GAN § 45", "1 januari 2027",
+                  "Stödcentrum: 20 000 kr i pengar och Två handledare (värde 90 000 kr) per år."):
         assert shown in text, (shown, text)
 
     steps.advance(services, "2027-01-01")

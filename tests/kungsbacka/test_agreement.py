@@ -30,6 +30,10 @@ def test_full_path_to_a_running_agreement_with_payments_follow_ups_and_renewal(s
     assert [(p.due.isoformat(), p.amount_sek) for p in row.payments] == [
         ("2027-01-01", 300000), ("2028-01-01", 300000), ("2029-01-01", 300000)]
     assert "Stödcentrum" in str(row.parties) and "Föreningen Gemenskap" in str(row.parties)
+    told = " ".join(row.state["resources"]["other"].replace("\xa0", " ").split())  # every party's contribution
+    for shown in ("Kungsbacka kommun: 300 000 kr i pengar", "800 volontärtimmar (värde 200 000 kr)",
+                  "Stödcentrum: 20 000 kr i pengar och Två handledare (värde 90 000 kr) per år."):
+        assert shown in told, (shown, told)
     steps.advance(services, "2027-01-01")
     assert steps.names(services, case_id) == ["pay"]
     steps.complete(services, case_id, "pay", steps.PAYMENT, "kb_finance")
