@@ -25,7 +25,7 @@ from tests.browser.walker import Person
 from tests.conftest import ORG_A, ORG_B, PASSWORD
 from tests.kungsbacka import steps
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = pytest.mark.browser
 YES = "Ja"
 
 INITIATIVE = {"Vad gäller initiativet?": "Arbetsmarknadsinsats för unga",

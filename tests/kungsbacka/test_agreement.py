@@ -21,7 +21,6 @@ def _decided(services: Services, decision: dict[str, Any] | None = None) -> int:
     return case_id
 
 
-@pytest.mark.slow
 def test_full_path_to_a_running_agreement_with_payments_follow_ups_and_renewal(services: Services,
                                                                              kb_people: Any) -> None:
     case_id = _decided(services)
