@@ -115,9 +115,10 @@ def scenarios(today: date) -> list[StepsCase | AgreementCase]:
             org_number=SPRAKVANNER, interest={}, decision_on=decided, start=start, years=3, yearly_amount_sek=200_000,
             interval="quarterly", statistics=statistics, minute_reference=f"GAN {decided.isoformat()} § 61",
             hands_off=today - timedelta(days=5), preparation=[
-                ("proposal", 60, _proposal("Språkvänner i Kungsbacka", SPRAKVANNER, "Språkvän – svenska i vardagen",
-                                       "Volontärer möter nyanlända vuxna varje vecka för samtal på svenska.",
-                                       "Nyanlända vuxna")),
+                ("proposal", 60, _proposal("Språkvänner i Kungsbacka", SPRAKVANNER,
+                                           "Språkvän – svenska i vardagen",
+                                           "Volontärer möter nyanlända vuxna varje vecka för samtal på svenska.",
+                                           "Nyanlända vuxna")),
                 ("budget", 45, _budget(start, 200_000, 30_000, 1_500, statistics)),
                 ("criteria", 30, CRITERIA_MET), ("legal_review", 15, PREREQUISITES_MET),
                 ("decision", 0, _decision(decided, 61, "quarterly"))]),

@@ -20,7 +20,6 @@ from tests.web.conftest import Flow
 from tests.web.pages import Browser, text_of
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
-DEPLOYED = len(list(PROCESSES.glob("*.bpmn")))  # one version of each process in processes/
 FALUN = PROCESSES / "falun_initiative.bpmn"
 FORMS = PROCESSES / "forms"
 DEPLOYED = len(list(PROCESSES.glob("*.bpmn")))  # one version of each process in processes/
