@@ -14,6 +14,7 @@ from app.core.clock import ManualClock
 from app.demo import load_demo
 from app.demo.falun import USERS as FALUN_USERS
 from app.demo.gavle import USERS as GAVLE_USERS
+from app.demo.kungsbacka import USERS as KUNGSBACKA_USERS
 from app.demo.stenungsund import KVINNOJOUREN, LAXHJALPEN, MOTESPLATS, PELIKANEN, SECOND_HAND
 from app.demo.stenungsund import USERS as STENUNGSUND_USERS
 from app.domain import permissions
@@ -33,9 +34,12 @@ DATES = [datetime(2026, 12, 6, 8, 0, tzinfo=UTC), datetime(2028, 2, 29, 8, 0, tz
 TASKS = {"anna": {"checklist"}, "bo": {"review_draft"}, "lena": {"legal_assessment", "final_review"},
          "olle": {"department_decision"}, "sofia": {"renewal_dialogue", "escalate_hold", "economic_plan"},
          "goran": {"board_decision"}, "frida": {"pay"}, "maria": {"report"}, "peter": {"report"},
-         "elin": {"dialogue"}, "nils": {"principles"}, "anna.lind": {"report"}}
+         "elin": {"dialogue"}, "nils": {"principles"}, "anna.lind": {"report"},
+         "vendela": {"budget"}, "torbjorn": {"legal_review"}, "ingrid": {"decision"}, "halvard": {"pay"},
+         "sixten": {"proposal"}}
 PAGES = {"karin": "/portal/", "lisa": "/portal/", "omar": "/portal/", "pia": "/admin/", "stig": "/admin/",
-         "admin": "/admin/", "jonas": "/portal/", "sara": "/portal/", "tove": "/admin/", "ebba": "/finance/payments"}
+         "admin": "/admin/", "jonas": "/portal/", "sara": "/portal/", "tove": "/admin/", "ebba": "/finance/payments",
+         "amira": "/portal/", "noor": "/portal/", "elsa": "/portal/", "ture": "/portal/"}
 
 
 def _counts(services: Services) -> tuple[int, int, int]:
@@ -151,7 +155,7 @@ def test_demo_tells_the_readme_story_on_any_date(services: Services, clock: Manu
     # every demo user finds something: their open tasks, or their cases on their start page
     app = create_app(services.settings, services=services)
     client = app.test_client()
-    everyone = {u["username"] for u in FALUN_USERS + STENUNGSUND_USERS + GAVLE_USERS}
+    everyone = {u["username"] for u in FALUN_USERS + STENUNGSUND_USERS + GAVLE_USERS + KUNGSBACKA_USERS}
     assert everyone == set(TASKS) | set(PAGES)  # every demo user is checked
     for username in sorted(everyone):
         with services.unit_of_work() as s:

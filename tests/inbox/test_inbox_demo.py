@@ -14,6 +14,7 @@ from app.core.clock import ManualClock
 from app.demo import load_demo
 from app.demo.falun import USERS as FALUN_USERS
 from app.demo.gavle import USERS as GAVLE_USERS
+from app.demo.kungsbacka import USERS as KUNGSBACKA_USERS
 from app.demo.stenungsund import USERS as STENUNGSUND_USERS
 from app.models import User
 from app.services import Services
@@ -29,7 +30,7 @@ def test_every_demo_user_finds_work_or_a_meaningful_list(services: Services, clo
     app = create_app(services.settings, services=services)
     client = app.test_client()
     seen: dict[str, tuple[int, int]] = {}
-    for spec in FALUN_USERS + STENUNGSUND_USERS + GAVLE_USERS:
+    for spec in FALUN_USERS + STENUNGSUND_USERS + GAVLE_USERS + KUNGSBACKA_USERS:
         username = spec["username"]
         _log_in(app, client, services, username)
         todo = client.get("/tasks/")
