@@ -27,7 +27,13 @@ from app.models.agreement import Agreement, AgreementPeriod
 
 LANG = "sv"  # the agreement is a Swedish municipal document
 MISSING = "–"
-SOURCE_TASKS = ("interest", "dialogue", "economic_plan", "board_decision", "committee_decision")
+# where each municipality's process records what the agreement says: the first of these steps that the case has
+# completed is read (Stenungsund's and Gävle's interest, dialogue, plan and decision; Kungsbacka's proposal, the
+# municipality's own initiative, the joint budget and the committee's decision)
+DESCRIBING_TASKS = ("interest", "proposal")
+PLANNING_TASKS = ("economic_plan", "budget")
+DECIDING_TASKS = ("board_decision", "committee_decision", "decision")
+SOURCE_TASKS = (*DESCRIBING_TASKS, "dialogue", "municipal_initiative", *PLANNING_TASKS, *DECIDING_TASKS)
 # a completion of these that leaves a field out keeps the earlier one's: Gävle's last idea meeting form may only say
 # that the meetings are done, and the agreement names the date of the latest meeting held
 CUMULATIVE_TASKS = ("dialogue",)
@@ -59,6 +65,11 @@ def task_values(session: Session, case_id: int) -> dict[str, dict[str, Any]]:
             earlier = found.get(event.task_name, {}) if event.task_name in CUMULATIVE_TASKS else {}
             found[event.task_name] = {**earlier, **values}
     return found
+
+
+def _first(tasks: dict[str, dict[str, Any]], names: tuple[str, ...]) -> dict[str, Any]:
+    """The values of the first of `names` the case has completed; none when it completed none of them."""
+    return next((tasks[name] for name in names if name in tasks), {})
 
 
 def enum_title(case: Case, field: str, value: Any) -> str:
@@ -105,10 +116,9 @@ def decided_on(agreement: Agreement) -> str | None:
 def values_for(session: Session, clock: Clock, case: Case, agreement: Agreement) -> Values:
     """Every field of the template format, filled from the case."""
     tasks = task_values(session, case.id)
-    interest, dialogue = tasks.get("interest", {}), tasks.get("dialogue", {})
-    plan = tasks.get("economic_plan", {})
-    # Stenungsund's board decides, Gävle's committee
-    decision = tasks.get("board_decision") or tasks.get("committee_decision", {})
+    interest, dialogue = _first(tasks, DESCRIBING_TASKS), tasks.get("dialogue", {})
+    initiative = tasks.get("municipal_initiative", {})  # Kungsbacka: the municipality took the initiative
+    plan, decision = _first(tasks, PLANNING_TASKS), _first(tasks, DECIDING_TASKS)
     period = current_period(agreement)
     resources = dict((agreement.state or {}).get("resources") or {})
     statistics = statistics_of(agreement)
@@ -118,12 +128,14 @@ def values_for(session: Session, clock: Clock, case: Case, agreement: Agreement)
         "municipality_name": municipality,
         "organisation_name": organisation,
         "org_number": case.organisation.org_number,
-        "activity_title": _text(interest.get("activity_title") or case.title),
-        "activity_description": _text(interest.get("description")),
+        "activity_title": _text(interest.get("activity_title") or initiative.get("initiative_title") or case.title),
+        "activity_description": _text(interest.get("description") or initiative.get("initiative_description")),
+        "societal_challenge": _text(interest.get("societal_challenge") or initiative.get("initiative_challenge")),
+        "target_group": _text(interest.get("target_group") or dialogue.get("target_group")),
         "field_of_activity": enum_title(case, "field_of_activity", interest.get("field_of_activity")),
         "contact_name": _text(interest.get("contact_name")),
         "contact_email": _text(interest.get("contact_email") or case.organisation.email),
-        "shared_goal": _text(dialogue.get("shared_goal")),
+        "shared_goal": _text(dialogue.get("shared_goal") or interest.get("goals")),
         "purpose": _text(dialogue.get("purpose")),
         "shared_values": _text(dialogue.get("shared_values")),
         "dialogue_date": _day(dialogue.get("meeting_date")),

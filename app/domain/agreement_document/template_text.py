@@ -31,6 +31,8 @@ TEXT_FIELDS: dict[str, str] = {
     "activity_title": "the activity's title from the interest registration",
     "activity_description": "the activity's description from the interest registration",
     "field_of_activity": "the field of activity",
+    "societal_challenge": "the shared societal challenge the partnership meets (Kungsbacka's proposal)",
+    "target_group": "the target group the parties agreed on",
     "contact_name": "the organisation's contact person",
     "contact_email": "the contact person's e-mail address",
     "shared_goal": "the shared goal agreed in the dialogue",
