@@ -213,7 +213,7 @@ def test_one_agreement_from_interest_to_the_second_period(services: Services, pe
         "Mötesdatum": "2027-04-10", "Deltagare": "Båda", "Minnesanteckningar": "Vi fortsätter.",
         "Avstår någon part från att förlänga?": "Nej, vi föreslår en ny överenskommelse"})
     board.do_task("Kommunstyrelsen beslutar om ny avtalsperiod", {
-        "Beslutar kommunstyrelsen om en ny avtalsperiod?": YES, "Beslutsdatum": "2027-05-20",
+        "Beslutar kommunen om en ny avtalsperiod?": YES, "Beslutsdatum": "2027-05-20",
         "Protokollsparagraf": "KS § 77", "Kommunens stöd per år i den nya perioden": 450000,
         "Ny avtalstid": 3, "Utbetalningsintervall": "En gång per år"})
     # the decided renewal is in the case's history; the agreement page adds period 2 when it starts

@@ -65,7 +65,7 @@ def test_the_named_officer_sees_the_figures_and_each_view_is_logged(
     assert shows_visitors(_csv(app, officer, case_id))
     views = _views(services)
     assert [(v.username, v.role, v.case_id, v.form, v.field, v.ground) for v in views] == [
-        ("other_officer", "officer", case_id, "stenungsund_follow_up_report", "statistics_values", GROUND)] * 4
+        ("other_officer", "officer", case_id, "agreement_follow_up_report", "statistics_values", GROUND)] * 4
     assert [v.channel for v in views] == ["page", "page", "api", "export"]
 
     admin = page_text(app, "admin", "/admin/secret-views")

@@ -86,7 +86,7 @@ def test_explain_why_not_boxes_say_when_they_are_needed_and_carry_their_conditio
 
 
 def test_conditions_from_if_then_and_dependent_required() -> None:
-    schema = json.loads(Path("processes/forms/stenungsund_renewal_decision.json").read_text(encoding="utf-8"))
+    schema = json.loads(Path("processes/forms/agreement_renewal_decision.json").read_text(encoding="utf-8"))
     fields = {f.name: f for f in forms.all_fields(forms.build_fields(schema, "sv", {}, {}, {}))}
     support = fields["renewal_yearly_support_sek"]
     assert support.when is not None and (support.when.controller, support.when.value) == ("board_renews", "true")

@@ -28,7 +28,7 @@ How a decision step joins (a new process, or a new decision step of one):
    (`date_field`, format date), the exchange rate `eur_rate` (type number, SEK per euro; the page accepts a
    decimal comma) and `state_aid_regulation` (enum `de_minimis_2023_2831`, `sgei_2023_2832`, default the
    first); for a new period also `other_de_minimis_status` and `other_de_minimis` (copy them from
-   processes/forms/stenungsund_renewal_decision.json).
+   processes/forms/agreement_renewal_decision.json).
 2. An earlier task of the process (`plan_task`) holds `economic_activity` (boolean) and the organisation's
    declaration `other_de_minimis` (rows of grantor, decided_on, amount_eur; copy them from
    processes/forms/stenungsund_economic_plan.json).
