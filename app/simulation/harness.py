@@ -1,7 +1,7 @@
 """Simulate one agreement on a virtual clock: the real engine, the real diagram, a throwaway database.
 
 `simulate(options)` creates a temporary SQLite file, migrates it (app.services.prepare_database), starts an
-agreement case, completes the preparation up to the board's decision and then moves a ManualClock from one
+agreement case, completes the municipality's own preparation up to its decision and then moves a ManualClock from one
 due moment to the next (the next timer of the case, or the next planned human action), firing timers and
 completing the human tasks the way people plausibly would (app.simulation.policy). What happened is read
 back from the agreement projection and the open tasks after every step (app.simulation.snapshot) and
@@ -22,7 +22,7 @@ from app.core.municipal_settings import configure, settings_of
 from app.core.statuses import CaseStatus
 from app.domain.accounts import add_organisation, municipality_by_slug
 from app.driving.case_driver import WORK_TIME, CaseDriver, local_moment, start_case, with_clock
-from app.driving.scenarios import SIM_ORGANISATION, preparation_steps
+from app.driving.scenarios import MINUTE_PREFIX, PREPARATIONS, SIM_ORGANISATION
 from app.services import Services, build_services, prepare_database
 from app.simulation.options import (
     FieldProblem,
@@ -39,9 +39,10 @@ from app.simulation.timeline import SimulatedPeriod, SimulationError, Simulation
 
 
 class _Simulation(People):
-    def __init__(self, driver: CaseDriver, options: SimulationOptions) -> None:
+    def __init__(self, driver: CaseDriver, options: SimulationOptions, minute: str) -> None:
         self.d = driver
         self.o = options
+        self.minute = minute
         self.events: list[TimelineEvent] = []
         self.planned: dict[str, tuple[datetime, str]] = {}  # task id -> (when, name)
         self.renewed = False
@@ -138,7 +139,7 @@ class _Simulation(People):
 
 
 def simulate(options: SimulationOptions, base: Settings | None = None) -> SimulationResult:
-    """Run one agreement from the board's decision to its end in a throwaway database."""
+    """Run one agreement from the decision to its end in a throwaway database."""
     offered = options.settings or configured_municipalities(
         (base.config_path if base else Settings.config_path) / "municipalities").get(options.municipality)
     if offered is None or simulated_process(offered) is None:
@@ -173,13 +174,15 @@ def _simulate(services: Services, options: SimulationOptions, decision_on: date)
     assert process_id is not None, "checked by simulate"
     case_id = start_case(services, options.municipality, number, process_id=process_id)
     driver = CaseDriver(services, case_id, mail=False)
-    for task_name, data in preparation_steps(
+    minute = MINUTE_PREFIX[process_id]
+    for task_name, data in PREPARATIONS[process_id](
             org_name=name, org_number=number, decision_on=decision_on, start=options.start,
-            years=options.years, yearly_amount_sek=options.yearly_amount_sek, interval=options.interval):
+            years=options.years, yearly_amount_sek=options.yearly_amount_sek, interval=options.interval,
+            minute_reference=f"{minute} § 1"):
         driver.complete(task_name, data)
-    sim = _Simulation(driver, options)
+    sim = _Simulation(driver, options, minute)
     sim.before = Snapshot({}, {}, {}, {}, {}, "running", None)
-    sim.add("decision", decision_on, "v1", options.yearly_amount_sek, "KS § 1")
+    sim.add("decision", decision_on, "v1", options.yearly_amount_sek, f"{minute} § 1")
     sim.observe()
     steps, stopped_on = sim.run()
     final = read_snapshot(driver)

@@ -13,10 +13,11 @@ from app.config import Settings
 from app.core.municipal_settings import MunicipalSettings
 from app.domain.accounts import configured_settings
 from app.domain.agreements.payments import INTERVALS
+from app.driving.scenarios import PREPARATIONS
 
-# the agreement processes whose preparation up to the board's decision the simulation knows how to drive
-# (app/driving/scenarios.py preparation_steps); a municipality is simulated when its settings offer one
-SIMULATED_PROCESSES: tuple[str, ...] = ("stenungsund_agreement",)
+# the agreement processes whose preparation up to the decision the simulation knows how to drive
+# (app/driving/scenarios.py PREPARATIONS); a municipality is simulated when its settings offer one
+SIMULATED_PROCESSES: tuple[str, ...] = tuple(PREPARATIONS)
 PAYMENT_INTERVALS: tuple[str, ...] = tuple(INTERVALS)  # yearly, half_yearly, quarterly, lump_sum
 MAX_AMOUNT_SEK = 1_000_000_000
 

@@ -39,6 +39,7 @@ class People:
     before: Snapshot
     renewed: bool
     statistics: list[str]
+    minute: str  # the deciding body's register in minute references: KS, SN, GAN
 
     def today(self) -> date:
         return self.d.clock.today()  # type: ignore[no-any-return]
@@ -105,7 +106,7 @@ class People:
                 self.add("renewal_declined", None, f"v{version}", detail="organisation")
         elif name == "renewal_decision":
             self.d.complete(name, {"board_renews": True, "renewal_decision_date": today,
-                                   "renewal_minute_reference": "KS § 2",
+                                   "renewal_minute_reference": f"{self.minute} § 2",
                                    "renewal_yearly_support_sek": int(period.get("yearly") or self.o.yearly_amount_sek),
                                    "renewal_years": self.o.years,
                                    "renewal_interval": str(period.get("interval") or self.o.interval)})
