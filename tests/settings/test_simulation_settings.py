@@ -16,7 +16,8 @@ GOOD = {"yearly_amount_sek": "100000", "start": "2027-01-01", "years": "1", "int
 
 def test_the_municipalities_and_the_longest_agreement_come_from_the_settings_given() -> None:
     configured = configured_municipalities()
-    assert list(simulated_municipalities(configured)) == ["stenungsund"]  # the one offering an agreement cycle
+    # those offering an agreement cycle (Falun offers only its initiative)
+    assert list(simulated_municipalities(configured)) == ["gavle", "kungsbacka", "stenungsund"]
     stenungsund = configured["stenungsund"]
     shorter = replace(stenungsund, agreement=replace(stenungsund.agreement, max_agreement_years=2))
     gavle = MunicipalSettings.from_mapping({"processes": ["stenungsund_agreement"]})
