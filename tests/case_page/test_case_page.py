@@ -7,16 +7,18 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, select
 
 from app.domain import task_actions
 from app.models import Case, CaseEvent, OpenTask
 from app.services import Services
-from app.web.formatting import STOCKHOLM
 from app.web.pages.case_timers import when
 from tests.catalogue_keys import shown_keys
 from tests.web.pages import Browser, text_of
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 # What administrator actions and incidents record (app.engine.incidents, app.domain.case_admin): their
 # kinds and the data keys the page shows (reason, message, detail, username, due).
