@@ -4,21 +4,31 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from waitress import serve as waitress_serve
 
 from app.cli.archive import archive
 from app.cli.migrate import run_migrate
 from app.config import Settings
 from app.core.errors import DefinitionInvalid
-from app.core.roles import ROLES
+from app.core.roles import PROVIDER_ROLES, ROLES
 from app.demo import DEMO_LOGIN, DEMO_PASSWORD, load_demo
+from app.domain import memberships
 from app.domain import records as records_check
-from app.domain.accounts import AccountError, add_organisation, add_user, change_password, user_by_username
+from app.domain.accounts import (
+    AccountError,
+    add_organisation,
+    add_user,
+    change_password,
+    municipality_by_slug,
+    user_by_username,
+)
 from app.domain.passwords import verify_password
 from app.engine.definitions import bundle_from_directory
 from app.engine.validate import validate_files
@@ -203,6 +213,58 @@ def user_passwd(username: str, password_stdin: bool) -> None:
             change_password(session, found, password)
             click.echo(f"changed the password of {found.username}; their sessions and API tokens are ended")
     except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@user.command("grant")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice([str(role) for role in PROVIDER_ROLES]))
+@click.option("--municipality", required=True, help="falun, stenungsund, gavle or kungsbacka")
+def user_grant(username: str, role: str, municipality: str) -> None:
+    """Give a person a role in (another) municipality; they choose which one they act through after log-in."""
+    _change_membership(username, role, municipality, memberships.grant)
+
+
+@user.command("revoke")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice([str(role) for role in PROVIDER_ROLES]))
+@click.option("--municipality", required=True, help="falun, stenungsund, gavle or kungsbacka")
+def user_revoke(username: str, role: str, municipality: str) -> None:
+    """Take a role in a municipality away (not the person's own role and municipality)."""
+    _change_membership(username, role, municipality, memberships.revoke)
+
+
+@user.command("roles")
+@click.argument("username")
+def user_roles(username: str) -> None:
+    """List a person's roles per municipality."""
+    services = _services()
+    prepare_database(services)
+    try:
+        with services.unit_of_work() as session:
+            found = user_by_username(session, username)
+            _echo_memberships(session, found)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _echo_memberships(session: Session, person: User) -> None:
+    held = memberships.of_user(session, person.id)
+    if not held:
+        click.echo(f"{person.username}: {person.role} (no municipal roles)")
+    for row in held:
+        click.echo(f"{person.username}: {row.role} in {row.municipality.slug}")
+
+
+def _change_membership(username: str, role: str, municipality: str, change: Callable[..., object]) -> None:
+    services = _services()
+    prepare_database(services)
+    try:
+        with services.unit_of_work() as session:
+            found = user_by_username(session, username)
+            change(session, found, role, municipality_by_slug(session, municipality))
+            _echo_memberships(session, found)
+    except (AccountError, memberships.MembershipError) as exc:
         raise click.ClickException(str(exc)) from exc
 
 

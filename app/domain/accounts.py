@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.core.clock import Clock
 from app.core.municipal_settings import MunicipalSettings, SettingsError, configure
 from app.core.roles import MUNICIPAL_ROLES, ROLES, Role
-from app.domain import delegation
+from app.domain import delegation, memberships
 from app.domain.orgnumber import normalise_org_number
 from app.domain.passwords import hash_password, password_problem
 from app.models import LoginSession, Municipality, Organisation, User
@@ -167,6 +167,7 @@ def add_user(session: Session, clock: Clock, username: str, password: str, role:
                 language=language, active=True, created_at=clock.now())
     session.add(user)
     session.flush()
+    memberships.keep_home(session, user)
     return user
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.core.errors import Conflict, Forbidden, InvalidData, NotFound
 from app.core.roles import Role
-from app.domain import permissions
+from app.domain import memberships, permissions
 from app.domain.task_actions import get_case
 from app.engine import history, incidents
 from app.engine.events import TaskAssigned
@@ -108,13 +108,19 @@ def reassignable_task(session: Session, user: User, task_id: str,
 
 def eligible_users(session: Session, task: OpenTask) -> list[User]:
     """The people who may hold the task: its role, where it lives, active."""
-    query = select(User).where(User.role == task.role, User.active.is_(True))
+    query = select(User).where(User.active.is_(True))
     if task.role == Role.ORGANISATION:
-        query = query.where(User.organisation_id == task.organisation_id)
-    else:
-        query = query.where(User.municipality_id == task.municipality_id)
-    return [u for u in session.scalars(query.order_by(User.username).limit(500))
-            if permissions.is_potential_owner(u, task)]
+        query = query.where(User.role == task.role, User.organisation_id == task.organisation_id)
+    else:  # whoever holds the role there, as their own municipality or as another of their memberships
+        query = query.where(User.id.in_(memberships.holder_ids(task.role, task.municipality_id)))
+    return [u for u in session.scalars(query.order_by(User.username).limit(500)) if _may_hold(session, u, task)]
+
+
+def _may_hold(session: Session, user: User, task: OpenTask) -> bool:
+    """`user` holds the task's role where it lives: for a municipal task through any of their memberships."""
+    if task.role == Role.ORGANISATION:
+        return permissions.is_potential_owner(user, task)
+    return user.active and memberships.holds(session, user.id, task.role, task.municipality_id)
 
 
 def assign(session: Session, engine: CaseEngine, user: User, task_id: str, username: Any,
@@ -129,7 +135,7 @@ def assign(session: Session, engine: CaseEngine, user: User, task_id: str, usern
     target = session.scalar(select(User).where(User.username == name))
     if target is None:
         raise InvalidData(f"there is no user named {name!r}", {"username": "no such user"})
-    if not permissions.is_potential_owner(target, task):
+    if not _may_hold(session, target, task):
         raise InvalidData(f"{name} cannot hold this task: it needs the role {task.role} in the "
                           f"{'organisation' if task.role == 'organisation' else 'municipality'} of the case",
                           {"username": f"does not hold the role {task.role} here"})

@@ -19,7 +19,7 @@ from app.models.event import CaseEvent
 from app.models.files import Attachment
 from app.models.migration import CaseMigration
 from app.models.notification import Notification
-from app.models.people import Municipality, Organisation, User
+from app.models.people import Membership, Municipality, Organisation, User
 from app.models.register import Direction, DocumentKind, RegisteredDocument
 from app.models.session import LoginAttempt, LoginSession
 from app.models.task import OpenTask
@@ -35,6 +35,7 @@ __all__ = [
     "LoginAttempt",
     "LoginSession",
     "Notification",
+    "Membership",
     "Municipality",
     "OpenTask",
     "Organisation",

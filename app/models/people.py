@@ -60,3 +60,21 @@ class User(Base):
     def has_password(self) -> bool:
         """False for people who log in only through the municipality's identity provider (no Argon2 hash)."""
         return self.password_hash.startswith("$argon2")
+
+
+class Membership(Base):
+    """A role a person holds in a municipality. A person may hold roles in several municipalities (a shared
+    service run by a group of municipalities); each request acts through one of them, the active membership
+    (app.domain.memberships). The user's own `role` and `municipality_id` columns are the home membership,
+    which is also a row here for every municipal user; organisation users and administrators of the whole
+    installation have no rows."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "municipality_id", "role", name="uq_memberships_triple"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), index=True)
+    role: Mapped[Role] = mapped_column(StrEnumColumn(Role))
+
+    municipality: Mapped[Municipality] = relationship(lazy="joined")

@@ -24,6 +24,8 @@ class LoginSession(Base):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())  # the absolute end
     address: Mapped[str] = mapped_column(String(64), default="")
+    # the membership this session acts through (the switcher in the navigation); None: the home membership
+    membership_id: Mapped[int | None] = mapped_column(ForeignKey("memberships.id", ondelete="SET NULL"))
 
 
 class LoginAttempt(Base):

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from app.core.roles import Role
 from app.i18n import translate
 from app.i18n.formats import short_date
-from app.models import Municipality, User
+from app.models import Membership, Municipality, User
 from app.models.guidelines import GuidelineReview
 from app.notifications.outbox import Outbox
 from app.notifications.recipients import Recipient, unique
@@ -27,8 +27,10 @@ def tell_process_owners(outbox: Outbox, session: Session, review: GuidelineRevie
     assert municipality is not None
     people = unique([Recipient(email or "", uid, language(lang)) for email, uid, lang in session.execute(
         select(User.email, User.id, User.language).where(
-            User.role == Role.PROCESS_OWNER, User.active.is_(True), User.email.is_not(None),
-            User.municipality_id == review.municipality_id).order_by(User.id))])
+            User.active.is_(True), User.email.is_not(None),
+            User.id.in_(select(Membership.user_id).where(Membership.role == Role.PROCESS_OWNER,
+                                                         Membership.municipality_id == review.municipality_id)))
+        .order_by(User.id))])
     for person in people:
         subject, body = text(municipality.name, review.election_year, short_date(review.due_on, person.language),
                              person.language)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.core.roles import Role
 from app.domain.orgnumber import InvalidOrgNumber, normalise_org_number
-from app.models import Case, Organisation, User
+from app.models import Case, Membership, Organisation, User
 from app.notifications.texts import Language, language
 
 
@@ -52,8 +52,9 @@ def role_holders(session: Session, case: Case, role: str) -> list[Recipient]:
                                                                  User.email.is_not(None))
         if role == Role.ORGANISATION:
             query = query.where(User.organisation_id == scope)
-        else:
-            query = query.where(User.municipality_id == scope)
+        else:  # every holder of the role there: their own municipality or another of their memberships
+            query = query.where(User.id.in_(select(Membership.user_id).where(Membership.role == role,
+                                                                             Membership.municipality_id == scope)))
         cache[key] = unique([Recipient(email or "", uid, language(lang))
                              for email, uid, lang in session.execute(query.order_by(User.id))])
     return list(cache[key])

@@ -26,13 +26,17 @@ from sqlalchemy import delete, func, select
 
 from app.config import Settings
 from app.core.errors import Forbidden
+from app.domain import memberships
 from app.domain.passwords import verify_password
-from app.models import LoginAttempt, LoginSession, User
+from app.models import LoginAttempt, LoginSession, Membership, User
 from app.web.context import db, services
 
 F = TypeVar("F", bound=Callable[..., Any])
 WEB = "web"
 API = "api"
+# the API's choice of membership for one request, for people with roles in several municipalities
+MUNICIPALITY_HEADER = "X-IOP-Municipality"
+ROLE_HEADER = "X-IOP-Role"
 _TOUCH_EVERY = timedelta(seconds=60)  # last_seen_at is written at most this often per session
 _DUMMY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHRzb21lc2FsdA$3mFQkBj7L4tH1jJQxYk2b9m0i8m4x4k6u1o2p3q4r5s"
 
@@ -126,7 +130,7 @@ def authenticate(username: str, password: str, channel: str = "page") -> User | 
 
 # --- server-side sessions -----------------------------------------------------------------------------------
 
-def _open_session(user: User, kind: str) -> str:
+def _open_session(user: User, kind: str, membership_id: int | None = None) -> str:
     settings = _settings()
     now = _now()
     secret = secrets.token_urlsafe(32)
@@ -136,7 +140,7 @@ def _open_session(user: User, kind: str) -> str:
         LoginSession.last_seen_at <= now - timedelta(minutes=settings.session_idle_minutes)))
     db().add(LoginSession(id=_digest(secret), user_id=user.id, kind=kind, created_at=now, last_seen_at=now,
                           expires_at=now + timedelta(hours=settings.session_max_hours),
-                          address=client_address()))
+                          address=client_address(), membership_id=membership_id))
     db().commit()
     return secret
 
@@ -156,11 +160,44 @@ def _user_of_session(secret: object, kind: str) -> User | None:
     user = db().get(User, row.user_id)
     if user is None or not user.active:
         return None
+    _act_through_membership(user, row)
     if kind == WEB and now - row.last_seen_at >= _TOUCH_EVERY:
         row.last_seen_at = now
         if not (db().new or db().deleted or len(db().dirty) > 1):
             db().commit()  # nothing else is pending: keep the session alive now (else with the view's commit)
     return user
+
+
+def _act_through_membership(user: User, row: LoginSession) -> None:
+    """Make the request act through one of the user's memberships (app.domain.memberships): the API's headers
+    name one (403 when the person holds none such), else the session's stored choice, else the home one."""
+    municipality = role = None
+    if row.kind == API:
+        municipality = request.headers.get(MUNICIPALITY_HEADER, "").strip()[:40] or None
+        role = request.headers.get(ROLE_HEADER, "").strip()[:20] or None
+    try:
+        chosen = memberships.choose(db(), user, row.membership_id, municipality=municipality, role=role)
+    except memberships.MembershipError as exc:
+        raise Forbidden(f"{exc} (the {MUNICIPALITY_HEADER} and {ROLE_HEADER} headers choose among your "
+                        "memberships)") from exc
+    memberships.act_as(user, chosen)
+
+
+def switch_membership(membership_id: int) -> Membership | None:
+    """Pages: act through another of the logged-in person's memberships from now on (stored in the session
+    row). None, and nothing changed, when it is not one of theirs."""
+    user = current_user()
+    secret = session.get("sid")
+    if user is None or not isinstance(secret, str) or len(secret) > 200:
+        return None
+    chosen = next((m for m in memberships.of_user(db(), user.id) if m.id == membership_id), None)
+    row = db().get(LoginSession, _digest(secret))
+    if chosen is None or row is None:
+        return None
+    row.membership_id = chosen.id
+    memberships.act_as(user, chosen)
+    db().commit()
+    return chosen
 
 
 def issue_token(user: User) -> str:
@@ -210,7 +247,7 @@ def login_user(user: User) -> None:
 
     For every way of logging in (passwords here, OpenID Connect elsewhere)."""
     session.clear()
-    session["sid"] = _open_session(user, WEB)
+    session["sid"] = _open_session(user, WEB, memberships.acting_membership_id(user))
     session["lang"] = user.language or "sv"
     g.user = user
 

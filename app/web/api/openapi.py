@@ -284,6 +284,21 @@ def _paths() -> dict[str, Any]:
             "post": _op("createUser", "Create a user (administrator only)", ok="201", result="User",
                         body="UserRequest", errors="401 403 422", tag="accounts"),
         },
+        "/memberships": {
+            "get": _op("listMemberships", "Who holds which role in the administrator's municipality (an "
+                       "installation administrator: every municipality's, or ?municipality=)",
+                       result="MembershipList", errors="401 403 422",
+                       params=[_query("municipality", "a municipality's slug"), *PAGING], tag="accounts"),
+            "post": _op("grantMembership", "Give a person a role in the administrator's municipality "
+                        "(administrator)", ok="201", result="Membership", body="MembershipRequest",
+                        errors="401 403 422", tag="accounts",
+                        description="A person may hold roles in several municipalities; each request acts "
+                                    "through one (see the X-IOP-Municipality header)."),
+        },
+        "/memberships/{membership_id}": {"delete": _op(
+            "revokeMembership", "Take a membership away (administrator of its municipality; not the person's "
+            "own role and municipality)", ok="204", errors="401 403 404 422", tag="accounts",
+            params=[_path("membership_id", "the membership's id")])},
         "/organisations": {
             "get": _op("listOrganisations", "Registered organisations", result="OrganisationList", params=PAGING,
                        tag="accounts"),
@@ -356,7 +371,10 @@ def document() -> dict[str, Any]:
                                 "organisations. Authenticate with POST /auth/token, then send "
                                 "`Authorization: Bearer <token>`. Every error is JSON "
                                 "`{\"error\": {\"code\", \"message\", \"fields\"?}}`; bad input never "
-                                "answers 500. Request bodies refuse unknown fields."},
+                                "answers 500. Request bodies refuse unknown fields. A person with roles in several "
+                                "municipalities acts through one per request: `X-IOP-Municipality: <slug>` "
+                                "(and `X-IOP-Role: <role>` when they hold several there) chooses it, else their "
+                                "own role and municipality; naming one they do not hold answers 403."},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
         "tags": [{"name": name} for name in ("auth", "tasks", "cases", "accounts", "definitions", "migrations",

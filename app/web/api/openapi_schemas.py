@@ -155,6 +155,8 @@ SCHEMAS: dict[str, Any] = {
                                                      "process_owner", "admin"]},
                  "municipality": NULLABLE_STRING, "organisation": NULLABLE_STRING, "active": BOOLEAN}),
     "UserList": page_of("User"),
+    "Membership": obj({"id": INTEGER, "username": STRING, "role": STRING, "municipality": STRING}),
+    "MembershipList": page_of("Membership"),
     "Organisation": obj({"id": INTEGER, "name": STRING,
                          "org_number": {"type": "string", "pattern": "^[0-9]{6}-[0-9]{4}$"},
                          "email": NULLABLE_STRING}),
@@ -208,6 +210,8 @@ BODIES: dict[str, Any] = {
     "UserRequest": obj({"username": STRING, "password": {"type": "string", "minLength": 10}, "role": STRING,
                         "municipality": STRING, "organisation": STRING, "email": STRING, "name": STRING},
                        ["username", "password", "role"], closed=True),
+    "MembershipRequest": obj({"username": STRING, "role": STRING, "municipality": STRING}, ["username", "role"],
+                             closed=True),
     "OrganisationRequest": obj({"name": STRING,
                                 "org_number": {"type": "string", "description": "NNNNNN-NNNN with a valid "
                                                                                 "check digit"},

@@ -8,11 +8,12 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 
 from app.core.roles import Role
+from app.domain import memberships
 from app.domain.accounts import AccountError, change_password
 from app.domain.passwords import MIN_LENGTH, verify_password
 from app.web.context import db
 from app.web.i18n import LANGUAGES, translate
-from app.web.pages.common import safe_next
+from app.web.pages.common import role_title, safe_next
 from app.web.pages.common import user as logged_in
 from app.web.security import (
     LoginThrottled,
@@ -24,6 +25,7 @@ from app.web.security import (
     logout_user,
     record_attempt,
     retry_after,
+    switch_membership,
 )
 
 bp = Blueprint("auth", __name__)
@@ -125,3 +127,35 @@ def language() -> Any:
     if chosen in LANGUAGES:
         session["lang"] = chosen
     return redirect(safe_next(request.form.get("next"), url_for("auth.home")))
+
+
+@bp.post("/account/membership")
+@login_required()
+def membership() -> Any:
+    """Act through another of one's memberships (a role in a municipality) from now on: the switcher in the
+    navigation, shown to people with more than one."""
+    raw = request.form.get("membership", "")
+    chosen = switch_membership(int(raw)) if raw.isascii() and raw.isdigit() and len(raw) <= 10 else None
+    if chosen is None:
+        flash(translate("membership.unknown"), "error")
+        return redirect(safe_next(request.form.get("next"), url_for("auth.home")))
+    flash(translate("membership.switched", role=role_title(chosen.role), municipality=chosen.municipality.name),
+          "info")
+    return redirect(start_page(chosen.role))
+
+
+@bp.app_context_processor
+def membership_choices() -> dict[str, Any]:
+    def choices() -> list[dict[str, Any]]:
+        """The logged-in person's memberships when they have more than one (else no switcher is shown)."""
+        me = current_user()
+        if me is None:
+            return []
+        mine = memberships.of_user(db(), me.id)
+        if len(mine) < 2:
+            return []
+        acting = memberships.acting_membership_id(me)
+        return [{"id": m.id, "label": f"{role_title(m.role)}, {m.municipality.name}", "current": m.id == acting}
+                for m in mine]
+
+    return {"membership_choices": choices}

@@ -38,6 +38,7 @@ from sqlalchemy import select
 
 from app.config import Settings
 from app.core.roles import MUNICIPAL_ROLES, PROVIDER_ROLES, Role
+from app.domain import memberships
 from app.models import Municipality, User
 from app.models.identity import ExternalIdentity
 from app.web.context import commit, db, services
@@ -334,6 +335,8 @@ def _log_in(setup: OidcSetup, claims: dict[str, Any], id_token: str) -> Any:
                                     last_login_at=now)
         db().add(identity)
     assert identity is not None
+    memberships.release(db(), user)
+    old_role, old_municipality_id = user.role, user.municipality_id
     user.role = rule.role
     user.municipality_id = municipality.id if municipality else None
     user.organisation_id = None
@@ -345,6 +348,8 @@ def _log_in(setup: OidcSetup, claims: dict[str, Any], id_token: str) -> Any:
     identity.last_login_at = now
     identity.matched_value = rule.value[:255]
     identity.access_removed_at = None
+    db().flush()
+    memberships.follow_home(db(), user, old_role, old_municipality_id)
     commit()
     target = session.pop(_NEXT, "")
     login_user(user)
