@@ -64,7 +64,8 @@ def tenancy(services: Services, people: dict[str, User], password_hash: str, cli
     - multi: officer in Falun (their own), lawyer in Gävle (a further membership);
     - admin_falun, admin_gavle: administrators of one municipality; gavle_officer, gavle_owner: Gävle's staff;
     - Falun: two cases of org_a (at the officer's decision, at the lawyer's assessment);
-    - Gävle: two cases of org_b (at the lawyer's assessment, at the officer's decision)."""
+    - Gävle: two cases of org_b (at the lawyer's assessment, at the officer's decision);
+    - in each, a third case through the whole happy path (an agreement)."""
     with services.unit_of_work() as s:
         gavle = s.scalar(select(Municipality).where(Municipality.slug == "gavle"))
         assert gavle is not None
@@ -89,6 +90,15 @@ def tenancy(services: Services, people: dict[str, User], password_hash: str, cli
     made.cases["falun"] = [_case_at(api, "org_a", "falun", "lawyer"), _case_at(api, "org_a", "falun", None)]
     made.cases["gavle"] = [_case_at(api, "org_b", "gavle", None),
                            _case_at(api, "org_b", "gavle", "multi", **gavle_lawyer)]
+    # one agreement each, through the whole happy path: agreements, payments, documents to leak
+    actors = {"falun": {"org_a": ("org_a", {}), "lawyer": ("lawyer", {}), "officer": ("officer", {})},
+              "gavle": {"org_a": ("org_b", {}), "lawyer": ("multi", gavle_lawyer), "officer": ("gavle_officer", {})}}
+    for slug, cast in actors.items():
+        case = driver(api(cast["org_a"][0])).start(slug, **({} if slug == "falun" else {"process": "falun_initiative"}))
+        for name, actor, data in steps.HAPPY_PATH:
+            username, headers = cast[actor]
+            case = driver(_with(api(username), headers)).complete(case["id"], name, data)
+        made.cases[slug].append(case)
     with services.unit_of_work() as s:
         for case in made.cases["gavle"]:
             stored = s.get(Case, case["id"])
