@@ -55,10 +55,13 @@ def home_of(session: Session, user_id: int) -> Membership | None:
 
 def choose(session: Session, user: User, stored: int | None, *, municipality: str | None = None,
            role: str | None = None) -> Membership | None:
-    """The membership a request acts through, or None for a user without memberships (organisation users,
+    """The membership a request acts through, or None to act as the user's own columns: nothing chosen (the
+    home membership; no statement is spent on it), or a user without memberships (organisation users,
     administrators of the installation). `municipality` (a slug) and `role` name one explicitly (the API's
     headers): MembershipError when the person holds no such membership. Else `stored` (the session's choice)
     when it is still one of theirs, else the home membership, else the first."""
+    if stored is None and not municipality and not role:
+        return None
     mine = of_user(session, user.id)
     if municipality or role:
         found = [m for m in mine if (not municipality or m.municipality.slug == municipality)

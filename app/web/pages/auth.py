@@ -154,8 +154,9 @@ def membership_choices() -> dict[str, Any]:
         mine = memberships.of_user(db(), me.id)
         if len(mine) < 2:
             return []
-        acting = memberships.acting_membership_id(me)
-        return [{"id": m.id, "label": f"{role_title(m.role)}, {m.municipality.name}", "current": m.id == acting}
-                for m in mine]
+        acting = memberships.acting_membership_id(me)  # None: the home one, as the user's own columns say
+        return [{"id": m.id, "label": f"{role_title(m.role)}, {m.municipality.name}",
+                 "current": m.id == acting if acting is not None
+                 else (m.role, m.municipality_id) == (me.role, me.municipality_id)} for m in mine]
 
     return {"membership_choices": choices}
