@@ -5,13 +5,14 @@ told apart from a Falun number (every municipality numbers "KS {year}/{seq}" by 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from app.core.municipal_settings import configure, settings_of
 from app.domain import memberships
 from app.domain.accounts import add_user, municipality_by_slug, user_by_username
 from app.models import Case, Municipality, User
@@ -70,6 +71,9 @@ def tenancy(services: Services, people: dict[str, User], password_hash: str, cli
         gavle = s.scalar(select(Municipality).where(Municipality.slug == "gavle"))
         assert gavle is not None
         gavle.registration_format = GAVLE_FORMAT
+        # the cases here run Falun's process in Gävle too (its steps are the ones tests/falun_steps.py fills in)
+        offered = settings_of(gavle)
+        configure(gavle, replace(offered, processes=(*offered.processes, "falun_initiative")))
 
         def user(username: str, role: str, municipality: str) -> User:
             return add_user(s, services.clock, username, PASSWORD, role, municipality=municipality,
