@@ -1,4 +1,4 @@
-"""Migration 0039: every municipal user's own role and municipality becomes a membership; organisation users and
+"""Migration 0040: every municipal user's own role and municipality becomes a membership; organisation users and
 the installation's administrators get none; log-in sessions get the column of their chosen membership; the
 revision goes down and up again. On SQLite, and on PostgreSQL when IOP_TEST_DATABASE_URL is set."""
 
@@ -19,8 +19,8 @@ from app.services import Services
 from tests.scratch_database import alembic, scratch_engine
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-BEFORE = "0038_gavle_process"
-REVISION = "0039_memberships"
+BEFORE = "0039_kungsbacka_process"
+REVISION = "0040_memberships"
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """memberships: a person's roles in several municipalities
 
-Revision ID: 0039_memberships
-Revises: 0038_gavle_process
+Revision ID: 0040_memberships
+Revises: 0039_kungsbacka_process
 
 Every municipal user's own role and municipality becomes their first membership; a log-in session remembers the
 membership it acts through (app.domain.memberships).
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0039_memberships"
-down_revision = "0038_gavle_process"
+revision = "0040_memberships"
+down_revision = "0039_kungsbacka_process"
 branch_labels = None
 depends_on = None
 
