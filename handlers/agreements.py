@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from app.core.errors import ScriptFailure
+from app.core.municipal_settings import support_cap_problem
 from app.domain.agreements import requirements, state, store
 from app.domain.agreements.records import AgreementState, Payment
 from app.domain.agreements.settings import AgreementSettings, agreement_settings
@@ -62,6 +63,9 @@ def check_plan(step: StepContext | None, args: dict[str, Any]) -> str:
     years = int(args.get("years") or 0)
     if not 1 <= years <= settings.max_agreement_years:
         problems.append(f"Avtalstiden är högst {settings.max_agreement_years} år.")
+    capped = support_cap_problem(args.get("yearly_support_sek"), settings)
+    if capped:
+        problems.append(capped)
     return _json({"ok": not problems, "problems": problems, "message": " ".join(problems)})
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from app.core.municipal_settings import AgreementSettings, settings_of
+from app.core.municipal_settings import AgreementSettings, settings_of, support_cap_problem
 from app.domain import kungsbacka
 from app.engine.step import StepContext
 from app.models import User
@@ -34,7 +34,12 @@ def check_budget(step: StepContext | None, args: dict[str, Any]) -> str:
     settings = AgreementSettings()
     if step is not None and step.case.municipality is not None:
         settings = settings_of(step.case.municipality).agreement
-    return _json(kungsbacka.budget(args, settings.max_agreement_years))
+    found = kungsbacka.budget(args, settings.max_agreement_years)
+    capped = support_cap_problem(args.get("yearly_support_sek"), settings)
+    if capped:
+        found["problems"].append(capped)
+        found.update(ok=False, message=" ".join(found["problems"]))
+    return _json(found)
 
 
 def check_criteria(step: StepContext | None, args: dict[str, Any]) -> str:

@@ -38,6 +38,23 @@ class SettingsError(ValueError):
         self.field = field_name
 
 
+MAX_YEARLY_SUPPORT_SEK = 1_000_000_000
+
+
+def support_cap_problem(yearly_support_sek: Any, settings: AgreementSettings) -> str | None:
+    """The plan's problem (Swedish, for the party and the officer) when its yearly support passes the
+    municipality's cap; None without a cap or an amount."""
+    cap = settings.max_yearly_support_sek
+    try:
+        yearly = int(yearly_support_sek or 0)
+    except (TypeError, ValueError):
+        return None
+    if cap <= 0 or yearly <= cap:
+        return None
+    return (f"Stödet per år är högst {cap:,} kr i kommunens inställningar; planen anger {yearly:,} kr."
+            .replace(",", "\u00a0"))
+
+
 @dataclass(frozen=True)
 class AgreementSettings:
     renewal_dialogue_months_before_end: int = 9
@@ -52,6 +69,9 @@ class AgreementSettings:
     late_renewal_decision: str = "warn"
     # the repayment rule of an agreement whose process does not ask for one (the economic plan may choose another)
     default_repayment_rule: str = "pro_rata"
+    # the most the municipality grants one agreement per year, in kronor; 0: no cap. Checked with the plan,
+    # before the decision (handlers/agreements.py check_plan, handlers/kungsbacka.py check_budget)
+    max_yearly_support_sek: int = 0
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> AgreementSettings:
@@ -76,6 +96,9 @@ class AgreementSettings:
         if self.default_repayment_rule not in REPAYMENT_RULES:
             raise SettingsError("default_repayment_rule",
                                 f"default_repayment_rule must be one of {', '.join(REPAYMENT_RULES)}")
+        if not 0 <= self.max_yearly_support_sek <= MAX_YEARLY_SUPPORT_SEK:
+            raise SettingsError("max_yearly_support_sek",
+                                f"max_yearly_support_sek must be between 0 (no cap) and {MAX_YEARLY_SUPPORT_SEK}")
         if not 1 <= self.payment_overdue_days <= 365:
             raise SettingsError("payment_overdue_days", "payment_overdue_days must be between 1 and 365")
         for name in ("renewal_dialogue_months_before_end", "renewal_deadline_months_before_end",

@@ -31,7 +31,7 @@ from app.models.municipal_settings import MunicipalitySettingsChange
 # the settings in the order the page shows them; "processes" is edited through the API only
 AGREEMENT_FIELDS: tuple[str, ...] = (
     "renewal_dialogue_months_before_end", "renewal_deadline_months_before_end", "max_agreement_years",
-    "default_payment_interval", "default_repayment_rule", "late_renewal_decision",
+    "max_yearly_support_sek", "default_payment_interval", "default_repayment_rule", "late_renewal_decision",
     "follow_up_opens_months_before_anniversary", "follow_up_due_months_before_anniversary", "payment_overdue_days",
 )
 OTHER_FIELDS: tuple[str, ...] = ("reminder_days_before_due", "guidelines_review_on", "retention_years")

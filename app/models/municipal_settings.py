@@ -38,6 +38,8 @@ class MunicipalitySettingsRow(Base):
     guidelines_review_on: Mapped[str] = mapped_column(String(5), default="03-01")
     # migration 0037_settings_changes: the repayment rule of an agreement whose process does not ask for one
     default_repayment_rule: Mapped[str] = mapped_column(String(20), default="pro_rata")
+    # migration 0041_support_cap: the most granted per agreement and year, 0 for no cap
+    max_yearly_support_sek: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class MunicipalitySettingsChange(Base):

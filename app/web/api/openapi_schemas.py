@@ -386,6 +386,8 @@ _SETTINGS_PROPERTIES: dict[str, Any] = {
     "renewal_deadline_months_before_end": dict(_MONTHS, description="the renewal decision is due this many months "
                                                                     "before the end; at most the dialogue's"),
     "max_agreement_years": {"type": "integer", "minimum": 1, "maximum": 10},
+    "max_yearly_support_sek": {"type": "integer", "minimum": 0, "maximum": 1_000_000_000,
+                               "description": "the most granted per agreement and year, in kronor; 0: no cap"},
     "default_payment_interval": {"type": "string", "enum": ["yearly", "half_yearly", "quarterly", "lump_sum"]},
     "follow_up_opens_months_before_anniversary": _MONTHS,
     "follow_up_due_months_before_anniversary": dict(_MONTHS, description="at most the opening's months"),
