@@ -11,6 +11,7 @@ same task again. A completion that records a meeting and says the meetings are d
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -24,6 +25,7 @@ from app.models import Case, CaseEvent
 TASKS = {("gavle_agreement", "dialogue")}
 HELD_FIELD = "meeting_held"
 DONE_FIELD = "dialogue_complete"
+DATE_FIELD = "meeting_date"
 
 
 def meetings_held(session: Session, case_id: int, task_name: str) -> int:
@@ -35,10 +37,21 @@ def meetings_held(session: Session, case_id: int, task_name: str) -> int:
                and e.data["values"].get(HELD_FIELD) is True)
 
 
-def check(session: Session, case: Case, task_name: str, data: Mapping[str, Any], lang: str = "sv") -> None:
-    """Going on to the agreement with no idea meeting recorded yet: InvalidData (422) naming the field."""
+def check(session: Session, case: Case, task_name: str, data: Mapping[str, Any], today: date,
+          lang: str = "sv") -> None:
+    """A meeting recorded as held on a day after `today`, or going on to the agreement with no idea meeting
+    recorded yet: InvalidData (422) naming the field."""
     if (case.definition.process_id, task_name) not in TASKS:
         return
+    held_on = data.get(DATE_FIELD)
+    if data.get(HELD_FIELD) is True and isinstance(held_on, str):
+        try:
+            in_future = date.fromisoformat(held_on) > today
+        except ValueError:  # not a date: the form's check names it
+            in_future = False
+        if in_future:
+            message = translate("idea_meetings.date_in_future", lang)
+            raise InvalidData(message, {DATE_FIELD: message})
     if data.get(DONE_FIELD) is not True or data.get(HELD_FIELD) is True:
         return
     if meetings_held(session, case.id, task_name) == 0:

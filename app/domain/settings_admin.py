@@ -63,21 +63,37 @@ def settings_problems(session: Session, municipality: Municipality,
         except SettingsError as exc:
             problems[exc.field if exc.field == name else name] = str(exc)
     if "processes" in changes and "processes" not in problems:
-        deployed = set(session.scalars(select(DefinitionVersion.process_id).distinct()))
-        missing = [p for p in changes["processes"] if p not in deployed]
-        # a process another municipality owns stays its own: offering it would let this one start its cases
-        others = [p for p in changes["processes"] if p in deployed
-                  and ownership.current_owner(session, p) not in (None, municipality.id)]
-        if missing:
-            problems["processes"] = f"processes names processes that are not deployed: {', '.join(missing)}"
-        elif others:
-            problems["processes"] = f"processes names processes another municipality owns: {', '.join(others)}"
+        named = changes["processes"]
+        if not isinstance(named, list):  # null: from_mapping would read it as no process at all
+            problems["processes"] = "processes must be a list of process ids"
+        elif len(set(named)) != len(named):
+            twice = sorted({p for p in named if named.count(p) > 1})
+            problems["processes"] = f"processes names a process more than once: {', '.join(twice)}"
+        else:
+            _check_process_ids(session, municipality, "processes", named, problems)
+    retention = changes.get("retention_years")
+    if isinstance(retention, dict) and "retention_years" not in problems:
+        _check_process_ids(session, municipality, "retention_years", list(retention), problems)
     if not problems:
         try:
             MunicipalSettings.from_mapping({**current, **changes})
         except SettingsError as exc:
             problems[exc.field] = str(exc)
     return problems
+
+
+def _check_process_ids(session: Session, municipality: Municipality, name: str, process_ids: list[str],
+                      problems: dict[str, str]) -> None:
+    """The setting `name` may name only deployed processes that no other municipality owns."""
+    deployed = set(session.scalars(select(DefinitionVersion.process_id).distinct()))
+    missing = [p for p in process_ids if p not in deployed]
+    # a process another municipality owns stays its own: offering it would let this one start its cases
+    others = [p for p in process_ids if p in deployed
+              and ownership.current_owner(session, p) not in (None, municipality.id)]
+    if missing:
+        problems[name] = f"{name} names processes that are not deployed: {', '.join(missing)}"
+    elif others:
+        problems[name] = f"{name} names processes another municipality owns: {', '.join(others)}"
 
 
 def update_settings(session: Session, clock: Clock, actor: User | None, municipality: Municipality,

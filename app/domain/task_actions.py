@@ -113,7 +113,8 @@ def complete(session: Session, engine: CaseEngine, user: User, task_id: str, dat
     _check_attachments(session, case, data)
     late = late_renewal.check(session, engine.clock, case, task, data, lang)  # refused: InvalidData (422)
     state_aid.check(session, case, task.name, data, engine.clock.today(), lang)  # above the ceiling: 422
-    idea_meetings.check(session, case, task.name, data, lang)  # Gävle: no agreement before an idea meeting: 422
+    # Gävle: a held meeting dated after today, or no agreement before an idea meeting: 422
+    idea_meetings.check(session, case, task.name, data, engine.clock.today(), lang)
     done = engine.complete_task(session, case, task_id, user, data, lang)
     if late is not None:  # the municipality warns: the decision stands and the history says it came late
         late_renewal.record(session, engine.clock, done, user, late)
@@ -163,7 +164,10 @@ def start_case(session: Session, engine: CaseEngine, user: User, municipality: s
     process_id = process or (offered[0] if offered else None)
     if process_id is None:
         raise InvalidData(f"{muni.name} offers no process yet", {"process": "no process for this municipality"})
-    if offered and process_id not in offered:
+    if process_id not in offered:  # with nothing offered, nothing may be started (not any deployed process)
+        if not offered:
+            raise InvalidData(f"{muni.name} offers no process yet",
+                              {"process": "no process for this municipality"})
         raise InvalidData(f"{muni.name} does not offer the process {process_id!r}",
                           {"process": f"choose one of {', '.join(offered)}"})
     data = start_data.check(session, engine, user.role, process_id, data, lang)

@@ -50,6 +50,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import select
@@ -208,13 +209,21 @@ class Pending:
     declared: bool = True  # False: a new period's decision without the organisation's fresh declaration
 
 
+# the rates taken as SEK per euro: anything outside is a typing mistake ("1e308", "1e-300" would also make the
+# euro sums too large or too small to compute and show)
+MIN_RATE = Decimal("0.0001")
+MAX_RATE = Decimal(1000)
+
+
 def _rate(raw: Any) -> str | None:
     if isinstance(raw, bool) or not isinstance(raw, int | float | str):
         return None
     text = str(raw).strip().replace(",", ".")
     try:
-        eur_cents(100, text)
-    except ValueError:
+        rate = Decimal(text)
+    except InvalidOperation:
+        return None
+    if not rate.is_finite() or not MIN_RATE <= rate <= MAX_RATE:
         return None
     return text
 
