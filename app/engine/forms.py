@@ -77,6 +77,8 @@ def validate_form(schema: dict[str, Any], validator: Draft202012Validator, data:
     msgs = messages(lang)
     if not isinstance(data, dict):
         raise InvalidData(msgs["summary"], {"data": msgs["invalid"]})
+    # a field holding only spaces is not filled in, as on the task page: a required reason of "   " is missing
+    data = {key: value for key, value in data.items() if not (isinstance(value, str) and value and not value.strip())}
     props = schema.get("properties", {})
     fields: dict[str, str] = {}
     for key in data:

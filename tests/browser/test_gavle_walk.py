@@ -40,7 +40,7 @@ PRINCIPLES = {"Organisationen bedrivs enligt demokratiska principer": YES, "Orga
               "Uppfyller organisationen kraven": YES}
 AGREED = {"Är idémötena klara": YES, "Mål för partnerskapet": "Fler får eget boende.",
           "Värdegrund för partnerskapet": "Allas lika värde.", "Målgrupp och uppdrag": "Personer i hemlöshet."}
-MEETING = {"Registrera ett hållet idémöte": YES, "Mötesdatum": "2025-09-22",
+MEETING = {"Registrera ett hållet idémöte": YES, "Mötesdatum": "2025-09-01",
            "Deltagare": "Anna Lind, socialchef, handläggare", "Anteckningar från mötet": "Vi enades om uppdraget."}
 PLAN = {"Kommunens ekonomiska stöd per år": 300000, "Avtalsperioden börjar": "2026-01-01", "Avtalstid": 3,
         "Organisationens egna medel per år": 40000, "Volontärtimmar per år": 800, "Värde per volontärtimme": 250,

@@ -30,7 +30,7 @@ def gavle(services: Services, people: Any, api: Any) -> dict[str, Any]:
     with services.unit_of_work() as s:
         for username, role in STAFF.items():
             add_user(s, services.clock, username, PASSWORD, role, municipality="gavle")
-    set_clock(services, midnight("2025-08-20"))
+    set_clock(services, midnight("2025-09-25"))  # after the idea meetings of steps.MEETING and steps.GO_ON
     return {name: api(name) for name in STAFF} | {"gv_org": api("org_a")}
 
 
