@@ -13,7 +13,6 @@ from app.driving.api_driver import ApiDriver
 from app.services import Services
 from tests.api.helpers import driver
 from tests.gavle import steps as gavle
-from tests.gavle.test_api_walk import gavle as gavle_people  # noqa: F401 (fixture)
 from tests.kungsbacka import steps
 
 
@@ -100,15 +99,15 @@ def _gavle_at_dialogue(users: dict[str, Any]) -> tuple[ApiDriver, int, str]:
     ({"minutes": {"nested": ["junk"]}}, "minutes"),
     ({"meeting_held": "yes", "dialogue_complete": False}, "meeting_held"),
 ])
-def test_gavle_idea_meeting_refuses_bad_input(gavle_people: dict[str, Any], change: dict[str, Any],
+def test_gavle_idea_meeting_refuses_bad_input(gavle_users: dict[str, Any], change: dict[str, Any],
                                               field: str) -> None:
-    officer, case_id, task_id = _gavle_at_dialogue(gavle_people)
+    officer, case_id, task_id = _gavle_at_dialogue(gavle_users)
     error = _refused(officer, task_id, {**gavle.GO_ON, **change})
     assert field in error["fields"], error
     assert [t["name"] for t in officer.open_tasks(case_id)] == ["dialogue"]
 
 
-def test_gavle_idea_meeting_held_today_is_taken(gavle_people: dict[str, Any]) -> None:
-    officer, case_id, _ = _gavle_at_dialogue(gavle_people)
+def test_gavle_idea_meeting_held_today_is_taken(gavle_users: dict[str, Any]) -> None:
+    officer, case_id, _ = _gavle_at_dialogue(gavle_users)
     officer.complete(case_id, "dialogue", {**gavle.GO_ON, "meeting_date": "2025-09-25"})
     assert [t["name"] for t in officer.open_tasks(case_id)] == ["economic_plan"]
