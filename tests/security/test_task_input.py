@@ -111,3 +111,15 @@ def test_gavle_idea_meeting_held_today_is_taken(gavle_users: dict[str, Any]) -> 
     officer, case_id, _ = _gavle_at_dialogue(gavle_users)
     officer.complete(case_id, "dialogue", {**gavle.GO_ON, "meeting_date": "2025-09-25"})
     assert [t["name"] for t in officer.open_tasks(case_id)] == ["economic_plan"]
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "2027-01-01"])
+def test_other_aid_declared_as_decided_in_the_future_is_refused(api: Any, kb_people: Any, day: str) -> None:
+    """Aid dated after today would never count in the de minimis window (it was silently left out)."""
+    _, officer, case_id = _kungsbacka_at(api, "budget")
+    declared = {**steps.BUDGET, "economic_activity": True,
+                "other_de_minimis": [{"grantor": "Region Halland", "decided_on": "2025-06-01", "amount_eur": 1000},
+                                     {"grantor": "Region Halland", "decided_on": day, "amount_eur": 250000}]}
+    error = _refused(officer, officer.task(case_id, "budget")["id"], declared)
+    assert "other_de_minimis[1][decided_on]" in error["fields"], error
+    assert [t["name"] for t in officer.open_tasks(case_id)] == ["budget"]

@@ -59,6 +59,7 @@ from sqlalchemy.orm import Session
 from app.core.errors import InvalidData
 from app.domain.state_aid.window import Aid, Assessment, assess, counts_on, eur_cents, in_euro
 from app.engine.events import TaskCompleted
+from app.engine.form_paths import path_name
 from app.i18n import translate
 from app.i18n.formats import eur
 from app.models import Case, CaseEvent, User
@@ -256,12 +257,26 @@ def pending(session: Session, case: Case, task_name: str, values: Mapping[str, A
 
 def check(session: Session, case: Case, task_name: str, data: Mapping[str, Any], today: date,
           lang: str = "sv") -> Pending | None:
-    """Before the decision: no rate, or aid above the ceiling, is InvalidData (422) naming the field."""
+    """Before the decision: no rate, or aid above the ceiling, is InvalidData (422) naming the field; so is other
+    aid declared (in the plan or a new period's decision) as decided after today, which would never count."""
+    _declared_dates(case, task_name, data, today, lang)
     found = pending(session, case, task_name, data, today)
     if found is None:
         return None
     _verify(found, lang)
     return found
+
+
+def _declared_dates(case: Case, task_name: str, data: Mapping[str, Any], today: date, lang: str) -> None:
+    process_id = case.definition.process_id
+    if not any(pid == process_id and task_name in (name, spec.plan_task) for (pid, name), spec in DECISIONS.items()):
+        return
+    rows = data.get(DECLARATION_FIELD)
+    for index, row in enumerate(rows if isinstance(rows, list) else []):
+        day = _day(row.get("decided_on")) if isinstance(row, dict) else None
+        if day is not None and day > today:
+            message = translate("state_aid.declared_in_future", lang)
+            raise InvalidData(message, {path_name([DECLARATION_FIELD, index, "decided_on"]): message})
 
 
 def _verify(found: Pending, lang: str) -> None:
