@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -36,7 +37,9 @@ def _settings(engine: Engine, processes: dict[str, str]) -> None:
 
 def _processes(engine: Engine) -> dict[str, str]:
     with engine.connect() as conn:
-        return {slug: listed for slug, listed in conn.execute(text(
+        # as JSON text: SQLite hands the column back as text, PostgreSQL (JSONB) as a list
+        return {slug: json.dumps(json.loads(listed) if isinstance(listed, str) else listed)
+                for slug, listed in conn.execute(text(
             "SELECT m.slug, s.processes FROM municipalities m JOIN municipality_settings s "
             "ON s.municipality_id = m.id ORDER BY m.slug"))}
 
