@@ -15,6 +15,8 @@ from app.services import Services
 from tests.gavle import steps
 from tests.stenungsund.steps import advance, agreement, terminate
 
+pytestmark = pytest.mark.slow  # whole-process walks: `make check` leaves them to `make check-all` and CI
+
 
 def _follow_up(services: Services, case_id: int) -> None:
     steps.complete(services, case_id, "report", steps.REPORT)

@@ -11,6 +11,8 @@ from app.core.errors import InvalidData
 from app.services import Services
 from tests.kungsbacka import steps
 
+pytestmark = pytest.mark.slow  # whole-process walks: `make check` leaves them to `make check-all` and CI
+
 
 def _decided(services: Services, decision: dict[str, Any] | None = None) -> int:
     steps.at(services, "2026-12-10")

@@ -12,6 +12,8 @@ from flask.testing import FlaskClient
 from app.simulation import SimulationOptions, configured_municipalities, simulate, simulated_municipalities
 from tests.web.pages import Browser, text_of
 
+pytestmark = pytest.mark.slow  # whole-process walks: `make check` leaves them to `make check-all` and CI
+
 
 def test_every_municipality_with_an_agreement_process_is_offered() -> None:
     assert list(simulated_municipalities(configured_municipalities())) == ["gavle", "kungsbacka", "stenungsund"]

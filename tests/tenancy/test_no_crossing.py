@@ -27,6 +27,8 @@ from tests.conftest import ORG_B, Api
 from tests.tenancy.conftest import Tenancy
 from tests.web.pages import Browser
 
+pytestmark = pytest.mark.slow  # whole-process walks: `make check` leaves them to `make check-all` and CI
+
 WALKERS = ("multi", "admin_falun", "owner", "lawyer", "finance", "board")
 INCIDENT_MARK = "GAVLE-ONLY-INCIDENT-DETAIL"
 # Installation-wide by law, not a crossing: de minimis aid to one organisation is summed over every municipality
