@@ -75,14 +75,7 @@ def test_the_committees_renewal_needs_the_fresh_de_minimis_declaration(services:
         if name == "committee_decision":
             data = dict(data, eur_rate=11.5)
         steps.complete(services, case_id, name, data)
-    advance(services, "2026-01-01")
-    steps.complete(services, case_id, "pay", steps.PAYMENT)
-    for year in (2026, 2027):
-        advance(services, f"{year}-11-01")
-        _follow_up(services, case_id)
-        advance(services, f"{year + 1}-01-01")
-        steps.complete(services, case_id, "pay", steps.PAYMENT)
-    advance(services, "2028-03-31")
+    _to_the_renewal_dialogue(services, case_id)
     steps.complete(services, case_id, "renewal_dialogue", {
         "meeting_date": "2028-04-10", "participants": "Båda parter", "minutes": "Vi fortsätter.",
         "renewal_declined_by": "none"})
@@ -102,14 +95,7 @@ def test_the_committee_declines_the_renewal_and_the_agreement_ends(services: Ser
     case_id = steps.start(services)
     for name, data in steps.PREPARATION:
         steps.complete(services, case_id, name, data)
-    advance(services, "2026-01-01")
-    steps.complete(services, case_id, "pay", steps.PAYMENT)
-    for year in (2026, 2027):
-        advance(services, f"{year}-11-01")
-        _follow_up(services, case_id)
-        advance(services, f"{year + 1}-01-01")
-        steps.complete(services, case_id, "pay", steps.PAYMENT)
-    advance(services, "2028-03-31")
+    _to_the_renewal_dialogue(services, case_id)
     steps.complete(services, case_id, "renewal_dialogue", {
         "meeting_date": "2028-04-10", "participants": "Båda parter", "minutes": "Vi föreslår en ny period.",
         "renewal_declined_by": "none"})
@@ -132,3 +118,15 @@ def test_the_organisation_withdraws_during_the_idea_meetings(services: Services,
     resp = api("org_a").post(f"/api/v1/cases/{case_id}/withdraw", {"reason": "Vi har inte resurser i år."})
     assert resp.status_code == 200, resp.get_json()
     assert (resp.get_json()["status"], resp.get_json()["outcome"]) == ("completed", "withdrawn")
+
+
+def _to_the_renewal_dialogue(services: Services, case_id: int) -> None:
+    """Three payments and two approved follow-ups, then the clock to the day the renewal dialogue opens."""
+    advance(services, "2026-01-01")
+    steps.complete(services, case_id, "pay", steps.PAYMENT)
+    for year in (2026, 2027):
+        advance(services, f"{year}-11-01")
+        _follow_up(services, case_id)
+        advance(services, f"{year + 1}-01-01")
+        steps.complete(services, case_id, "pay", steps.PAYMENT)
+    advance(services, "2028-03-31")
