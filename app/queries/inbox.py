@@ -289,7 +289,9 @@ def _page(session: Session, scope: Select[Any], query: InboxQuery, now: datetime
     """The page's rows of `head` (the task row or columns, then the case's registration number and definition
     id, the organisation's name and the assignee's username), the total and the cursors: three statements
     (the count, the page's ids, their rows) whatever the page size; on the first page the count comes with the
-    ids (one scan of the matching tasks instead of two: a search reads each title once)."""
+    ids when searching (one scan of the matching tasks instead of two: a search reads each title once). Without a
+    search the count is a statement of its own: an index-only count and a page read up to its limit cost less than
+    a window count, which makes SQLite materialise every matching row (11 ms against 3 ms for 5,000 tasks)."""
     scope_where = scope.whereclause if scope.whereclause is not None else true()
     where = [scope_where, *_filters(query, now, user_id)]
     needs_join = bool(query.process)
@@ -310,7 +312,7 @@ def _page(session: Session, scope: Select[Any], query: InboxQuery, now: datetime
     # The page's task ids first, from open_tasks alone (its index holds the scope and the sort keys), then
     # only those rows, looked up by primary key and joined with their cases: a join before the sort would read
     # every task's case, and as one statement PostgreSQL hash-joined the page with every open task (30 ms).
-    if not beyond:  # the total of all matching tasks, counted in the same scan as the page's ids
+    if not beyond and query.q:  # a search's total, counted in the same scan as the page's ids (each title read once)
         found = session.execute(matching(OpenTask.id, func.count().over()).where(*where).order_by(*order)
                                 .limit(query.limit + 1)).all()
         page_ids = [row[0] for row in found]
