@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, request, session
+from flask import Flask, g, request, session
 from flask_babel import Babel
 
 from app import i18n
@@ -19,10 +19,22 @@ __all__ = ["LANGUAGES", "current_language", "init_app", "plural", "translate"]
 
 
 def current_language() -> Language:
-    lang = request.args.get("lang") if request else None
+    """`?lang=` of the request, else the session's language, else Swedish. A page asks this for every text it
+    writes, so the answer is kept for the request, with the session's value it came from (a log-in or a change of
+    language during the request changes the answer)."""
+    if not request:
+        return i18n.DEFAULT
+    kept = session.get("lang")
+    cached = g.get("_language")
+    if cached is not None and cached[0] == kept:
+        return cached[1]
+    lang = request.args.get("lang")
     if lang in LANGUAGES:
-        return i18n.language(lang)
-    return i18n.language(session.get("lang")) if session.get("lang") in LANGUAGES else i18n.DEFAULT
+        found = i18n.language(lang)
+    else:
+        found = i18n.language(kept) if kept in LANGUAGES else i18n.DEFAULT
+    g._language = (kept, found)
+    return found
 
 
 def translate(key: str, lang: str | None = None, **values: Any) -> str:

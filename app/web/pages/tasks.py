@@ -4,6 +4,7 @@ finished; for team leads the open tasks of their municipality; claim and release
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -39,6 +40,8 @@ class TaskRow:
     overdue: bool
     can_claim: bool
     can_unclaim: bool
+    due: str = "–"  # the due and creation dates as the page writes them (local time)
+    created: str = "–"
     assignee: str | None = None
     can_reassign: bool = False
 
@@ -61,10 +64,10 @@ class Filters:
     errors: list[str] = field(default_factory=list)
 
 
-def _title(row: InboxRow) -> str:
-    """The task's title: the form's title in the current language, else the diagram's name."""
+def _title(row: InboxRow, language: str) -> str:
+    """The task's title: the form's title in `language`, else the diagram's name."""
     task = row.task
-    if lang() == "sv" or not task.form:
+    if language == "sv" or not task.form:
         return task.title
     form = services().engine.definition(db(), row.definition_id).form(task.form)
     return schema_text(form, "title", task.title)
@@ -72,13 +75,21 @@ def _title(row: InboxRow) -> str:
 
 def _rows(page: InboxPage, me: User, *, overseer: bool = False) -> list[TaskRow]:
     now = services().clock.now()
+    zone = services().clock.tz
+    language = lang()  # read once: up to 100 rows
+
+    def day(moment: datetime | None) -> str:
+        return moment.astimezone(zone).strftime("%Y-%m-%d") if moment is not None else "–"
+
     rows = []
     for r in page.rows:
         task = r.task
         offers_claim = me.role != Role.ORGANISATION  # an organisation's own tasks need no claim step
         rows.append(TaskRow(
             task=task, case_id=task.case_id, registration_number=r.registration_number,
-            organisation=r.organisation_name, title=_title(r), overdue=task.due_at is not None and task.due_at < now,
+            organisation=r.organisation_name, title=_title(r, language),
+            overdue=task.due_at is not None and task.due_at < now,
+            due=day(task.due_at), created=day(task.created_at),
             can_claim=offers_claim and task.assignee_id is None and permissions.can_claim(me, task),
             can_unclaim=offers_claim and permissions.can_unclaim(me, task),
             assignee=r.assignee, can_reassign=overseer))
