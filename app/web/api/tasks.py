@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
+import orjson
 from flask import current_app, jsonify, request
 
 from app.core.errors import InvalidData, NotFound
@@ -35,22 +35,11 @@ def list_tasks() -> Any:
     query = parse_query(request.args)
     page = inbox.inbox_items(db(), permissions.workable_tasks(user), query, services().clock.now(), user.id)
     items = inbox_json(db(), services().engine, page.rows, services().clock.now())
-    # Every item carries its form's JSON Schema, and a page holds few distinct forms: each is serialised once
-    # and its text spliced into every item that carries it (building that JSON was most of a long page's time).
-    ascii_only = bool(getattr(current_app.json, "ensure_ascii", True))
-
-    def dumps(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=ascii_only, separators=(",", ":"))
-
-    forms: dict[int, tuple[Any, str]] = {}  # id of a form (the definition cache's object) → it and its text
-    texts = []
-    for item in items:
-        form = item.pop("form")
-        if id(form) not in forms:
-            forms[id(form)] = (form, dumps(form))
-        texts.append(dumps(item)[:-1] + ',"form":' + forms[id(form)][1] + "}")
-    rest = dumps({"total": page.total, "limit": query.limit, "next": page.next, "prev": page.prev})
-    body = '{"items":[' + ",".join(texts) + "]," + rest[1:] + "\n"
+    # Every item carries its form's JSON Schema (500 items are about 1.4 MB): orjson writes the page in a few
+    # milliseconds where the standard library took most of a long page's time. Its output is UTF-8 (Flask's own
+    # encoder escapes non-ASCII as \\u....; both are the same JSON).
+    body = orjson.dumps({"items": items, "total": page.total, "limit": query.limit, "next": page.next,
+                         "prev": page.prev}) + b"\n"
     return current_app.response_class(body, mimetype=current_app.json.mimetype)  # type: ignore[attr-defined]
 
 
