@@ -1,6 +1,8 @@
-"""APScheduler wiring only: it calls the timer sweep (app/jobs/timer_sweep.py); the work itself is job code.
+"""APScheduler wiring only: it calls the timer sweep (app/jobs/timer_sweep.py) and the overview's figures
+(app/jobs/overview_refresh.py); the work itself is job code.
 
-Two jobs: an interval sweep (every SWEEP_SECONDS; it also catches whatever became due while no
+The overview's calendar and money are computed every half IOP_OVERVIEW_CACHE_SECONDS (and at start), so the
+pages read them stored. The timers: an interval sweep (every SWEEP_SECONDS; it also catches whatever became due while no
 scheduler ran), and a date job at the earliest ``next_timer_at`` so a timer fires on time rather
 than up to one interval late. After each sweep the date job is moved to the new earliest due time.
 Several scheduler processes may run at once: the sweep claims cases, so each timer fires once.
@@ -19,6 +21,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import func, select
 
 from app.core.statuses import CaseStatus
+from app.jobs.overview_refresh import refresh_overview_figures
 from app.jobs.timer_sweep import fire_due_timers
 from app.models import Case
 from app.observability.heartbeat import Heartbeat
@@ -94,6 +97,18 @@ def _add_jobs(scheduler: BackgroundScheduler | BlockingScheduler, services: Serv
     # sweep once at start: whatever became due while no scheduler ran fires now
     scheduler.add_job(_sweep_and_plan, args=[scheduler, services, heartbeat], id=NEXT_JOB, replace_existing=True,
                       misfire_grace_time=None)
+    keep = services.settings.overview_cache_seconds
+    if keep > 0:  # the overview's figures, stored before a page would find them too old (at start, then again)
+        scheduler.add_job(_refresh_overview, "interval", seconds=max(keep // 2, 5), args=[services],
+                          id="overview-figures", max_instances=1, coalesce=True, replace_existing=True,
+                          next_run_time=datetime.now(UTC))
+
+
+def _refresh_overview(services: Services) -> None:
+    try:
+        refresh_overview_figures(services)
+    except Exception:  # noqa: BLE001 - the pages compute the figures themselves meanwhile
+        log.exception("could not compute the overview's figures")
 
 
 def start_background_scheduler(services: Services) -> BackgroundScheduler:

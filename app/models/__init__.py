@@ -9,6 +9,7 @@ import app.models.delegation  # noqa: F401  (decisions under delegation: import 
 import app.models.draft  # noqa: F401  (task form drafts: import from app.models.draft)
 import app.models.guidelines  # noqa: F401  (guideline reviews: import from app.models.guidelines)
 import app.models.identity  # noqa: F401  (OpenID Connect identities: import from app.models.identity)
+import app.models.overview_figures  # noqa: F401  (the overview's stored figures: import from app.models.overview_figures)
 import app.models.saved_filter  # noqa: F401  (saved case-list filters: import from app.models.saved_filter)
 import app.models.scheduler_heartbeat  # noqa: F401  (scheduler heartbeats: import from app.models.scheduler_heartbeat)
 import app.models.secret_view  # noqa: F401  (the log of secret values viewed: import from app.models.secret_view)

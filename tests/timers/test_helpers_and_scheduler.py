@@ -53,4 +53,6 @@ def test_scheduler_has_an_interval_sweep_and_a_sweep_at_start(services: Services
     scheduler = BackgroundScheduler(timezone="Europe/Stockholm")  # never started in tests
     _add_jobs(scheduler, services)
     ids = {job.id for job in scheduler.get_jobs()}
-    assert ids == {"timer-sweep", NEXT_JOB}
+    assert ids == {"timer-sweep", NEXT_JOB, "overview-figures"}
+    # the overview's figures: every half IOP_OVERVIEW_CACHE_SECONDS (60), so the stored ones never grow too old
+    assert scheduler.get_job("overview-figures").trigger.interval.total_seconds() == 30

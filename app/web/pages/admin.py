@@ -2,8 +2,9 @@
 the coming 12 months of the agreements and the SEK per year, as charts with tables beside them.
 
 The figures come from app/queries/overview.py (a fixed handful of GROUP BY statements); the calendar and the
-money are kept `IOP_OVERVIEW_CACHE_SECONDS` (60) per scope and day in this process (the page says when they were
-computed); the charts are inline SVG drawn here (app/web/pages/charts.py). Finding single cases is the case
+money are read as the scheduler stored them (app/queries/overview_figures.py; computed here and stored when
+older than `IOP_OVERVIEW_CACHE_SECONDS`, the page says when they were computed); the charts are inline SVG drawn
+here (app/web/pages/charts.py). Finding single cases is the case
 list's job (/cases/).
 
 Scope: an administrator or process owner of a municipality sees that municipality only; an administrator with
@@ -15,17 +16,17 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from sqlalchemy import select
 
 from app.core.roles import UPCOMING_ROLES, Role
 from app.core.statuses import CaseStatus
-from app.core.timed_cache import TimedCache
 from app.domain import guidelines
 from app.i18n import formats
 from app.models import Case, LoginAttempt, Municipality
 from app.models.secret_view import SecretView
-from app.queries.overview import KINDS, AgreementFigures, Overview, agreement_figures, overview
+from app.queries import overview_figures
+from app.queries.overview import KINDS, Overview, overview
 from app.web.context import db, services
 from app.web.i18n import plural, translate
 from app.web.pages import charts
@@ -120,8 +121,8 @@ def index() -> Any:
     ids, choices, chosen, bad_slug = _scope()
     clock = services().clock
     now, today = clock.now(), clock.today()
-    figures = _figures_cache().get((tuple(ids) if ids is not None else None, today), now,
-                                   lambda: agreement_figures(db(), ids, now, today))
+    figures = overview_figures.figures_for(db(), services().session_factory, ids, now, today,
+                                           services().settings.overview_cache_seconds)
     found = overview(db(), ids, now, today, lang(), figures)
     slug = chosen.slug if chosen else ""
     names = {m.id: m.name for m in found.municipalities}
@@ -145,15 +146,6 @@ def _figures_time(found: Overview) -> str:
         return ""
     shown = local(found.figures_at)
     return formats.clock_time(shown) if shown else ""
-
-
-def _figures_cache() -> TimedCache[AgreementFigures]:
-    """This app's cache of the overview's calendar and money (one per process and app)."""
-    cache: TimedCache[AgreementFigures] | None = current_app.extensions.get("overview_figures")
-    if cache is None:
-        cache = current_app.extensions.setdefault(
-            "overview_figures", TimedCache(services().settings.overview_cache_seconds))
-    return cache
 
 
 LOGINS_SHOWN = 200
