@@ -56,6 +56,18 @@ def test_pages_walk_every_task_once_in_each_order(api: Any, lawyer_tasks: Any) -
     assert [(i["created"], i["id"]) for i in created] == sorted(((i["created"], i["id"]) for i in created),
                                                                  reverse=True)
 
+    # from the last page back to the first with `prev`, in both directions, across the tasks without a due time
+    for direction, walked in (("asc", items), ("desc", desc)):
+        url = f"/api/v1/tasks?limit=37&direction={direction}"
+        body = lawyer.get(url).get_json()
+        while body["next"] is not None:
+            body = lawyer.get(f"{url}&after={body['next']}").get_json()
+        pages = [body["items"]]
+        while body["prev"] is not None:
+            body = lawyer.get(f"{url}&before={body['prev']}").get_json()
+            pages.insert(0, body["items"])
+        assert [i["id"] for page in pages for i in page] == [i["id"] for i in walked], direction
+
     # back one page with `prev`
     second = lawyer.get(f"/api/v1/tasks?after={first['next']}").get_json()
     assert second["prev"] is not None
