@@ -35,6 +35,7 @@ from app.core.roles import ROLES, Role
 from app.core.statuses import CaseStatus
 from app.domain import permissions
 from app.models import Case, DefinitionVersion, Municipality, OpenTask, Organisation, User
+from app.queries.id_lists import one_of
 
 STATUSES: tuple[CaseStatus, ...] = tuple(CaseStatus)
 TASK_ROLES = ROLES
@@ -416,7 +417,7 @@ def _fetch(session: Session, where: list[ColumnElement[bool]], filters: CaseFilt
         chosen = list(session.scalars(ids))
     if not chosen:
         return []
-    found = {r[0]: CaseRow(*r) for r in session.execute(_base([Case.id.in_(chosen)], *_COLUMNS))}
+    found = {r[0]: CaseRow(*r) for r in session.execute(_base([one_of(session, Case.id, chosen)], *_COLUMNS))}
     return _enrich(session, [found[i] for i in chosen if i in found], now)
 
 
@@ -430,7 +431,8 @@ def _enrich(session: Session, rows: list[CaseRow], now: datetime) -> list[CaseRo
     due: dict[int, datetime] = {}
     roles: dict[int, set[str]] = {}
     for case_id, role, due_at in session.execute(
-            select(OpenTask.case_id, OpenTask.role, OpenTask.due_at).where(OpenTask.case_id.in_([r.id for r in rows]))):
+            select(OpenTask.case_id, OpenTask.role, OpenTask.due_at)
+            .where(one_of(session, OpenTask.case_id, [r.id for r in rows]))):
         roles.setdefault(case_id, set()).add(role)
         if due_at is not None and (case_id not in due or due_at < due[case_id]):
             due[case_id] = due_at
