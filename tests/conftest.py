@@ -30,6 +30,12 @@ PASSWORD = "correct-horse-battery"
 ORG_A = "802400-0005"
 ORG_B = "802470-0000"
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 09:00 in Stockholm
+# PASSWORD as the stored hash of the users the tests make (pass it as `add_user(..., password_hash=PASSWORD_HASH)`):
+# an Argon2id hash with small costs, which the application verifies as any other (the costs are read from the
+# hash) in a millisecond; with the application's own costs each such user cost 0.1-0.3 s to make and as much
+# again at each log-in. Users made through the application (pages, CLI, demo) still get its costs
+# (`app.domain.passwords`).
+PASSWORD_HASH = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(PASSWORD)
 
 
 @pytest.fixture(scope="session")
@@ -97,11 +103,8 @@ def services(settings: Settings, clock: ManualClock, prepared: Prepared,
 
 @pytest.fixture(scope="session")
 def password_hash() -> str:
-    """PASSWORD hashed once per session, as the stored hash of every user of `people`: an Argon2id hash with
-    small costs, which the application verifies as any other (the costs are read from the hash) in a
-    millisecond; with the application's own costs each log-in of a test took 0.1-0.6 s. Users made through
-    the application (pages, CLI, demo) still get its costs (`app.domain.passwords`)."""
-    return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(PASSWORD)
+    """PASSWORD_HASH, the stored hash of every user of `people`."""
+    return PASSWORD_HASH
 
 
 @pytest.fixture

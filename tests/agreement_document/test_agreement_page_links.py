@@ -6,7 +6,7 @@ from typing import Any
 
 from app.domain.accounts import add_user
 from app.services import Services
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, PASSWORD_HASH
 from tests.stenungsund import steps
 from tests.web.pages import Browser, text_of
 
@@ -32,6 +32,7 @@ def test_the_officer_downloads_both_formats_from_the_agreement_page(services: Se
 def test_no_links_before_the_agreement(services: Services, browser: Browser, people: Any) -> None:
     case_id = steps.start(services)
     with services.unit_of_work() as s:
-        add_user(s, services.clock, "st_officer", PASSWORD, "officer", municipality="stenungsund")
+        add_user(s, services.clock, "st_officer", PASSWORD, "officer", municipality="stenungsund",
+                 password_hash=PASSWORD_HASH)
     browser.login("st_officer")
     assert browser.client.get(f"/cases/{case_id}/agreement/document.pdf").status_code == 404

@@ -10,7 +10,7 @@ from sqlalchemy import delete
 from app.domain.accounts import add_user
 from app.models.agreement_template import AgreementTemplate
 from app.services import Services
-from tests.conftest import ORG_A, PASSWORD
+from tests.conftest import ORG_A, PASSWORD, PASSWORD_HASH
 from tests.stenungsund import steps
 
 
@@ -18,7 +18,7 @@ def test_staff_and_the_organisation_get_both_formats(services: Services, people:
     case_id = steps.to_decision(services)
     url = f"/api/v1/cases/{case_id}/agreement-document"
     with services.unit_of_work() as s:
-        add_user(s, services.clock, "st_org", PASSWORD, "organisation", organisation=ORG_A)
+        add_user(s, services.clock, "st_org", PASSWORD, "organisation", organisation=ORG_A, password_hash=PASSWORD_HASH)
     for username in ("other_officer", "st_org"):  # Stenungsund's officer; the case's own organisation
         docx = api(username).get(f"{url}?format=docx")
         assert docx.status_code == 200, docx.get_json()

@@ -11,7 +11,7 @@ from app.domain.accounts import add_user
 from app.domain.agreement_document import templates
 from app.models import Municipality
 from app.services import Services
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, PASSWORD_HASH
 from tests.web.pages import Browser, text_of
 
 URL = "/processes/agreement-templates/stenungsund"
@@ -19,7 +19,8 @@ URL = "/processes/agreement-templates/stenungsund"
 
 def _owner(services: Services) -> None:
     with services.unit_of_work() as s:
-        add_user(s, services.clock, "stig", PASSWORD, "process_owner", municipality="stenungsund")
+        add_user(s, services.clock, "stig", PASSWORD, "process_owner", municipality="stenungsund",
+                 password_hash=PASSWORD_HASH)
 
 
 def _latest(services: Services) -> tuple[int, str]:

@@ -6,13 +6,14 @@ from typing import Any
 
 from app.domain.accounts import add_user
 from app.services import Services
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, PASSWORD_HASH
 from tests.stenungsund import steps
 
 
 def _staff(services: Services) -> None:
     with services.unit_of_work() as s:
-        add_user(s, services.clock, "st_board", PASSWORD, "board", municipality="stenungsund")
+        add_user(s, services.clock, "st_board", PASSWORD, "board", municipality="stenungsund",
+                 password_hash=PASSWORD_HASH)
 
 
 def test_running_agreement_with_next_dates_and_sek_per_year(services: Services, api: Any) -> None:

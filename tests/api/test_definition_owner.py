@@ -18,7 +18,7 @@ from app.domain.accounts import add_user
 from app.engine.definitions import bundle_from_directory
 from app.models import DefinitionVersion, Municipality, User
 from app.services import Services
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, PASSWORD_HASH
 from tests.web.pages import Browser
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,7 +28,8 @@ STENUNGSUND = ROOT / "processes" / "stenungsund_agreement.bpmn"
 @pytest.fixture
 def stig(services: Services, people: dict[str, User]) -> str:
     with services.unit_of_work() as s:
-        add_user(s, services.clock, "stig", PASSWORD, "process_owner", municipality="stenungsund")
+        add_user(s, services.clock, "stig", PASSWORD, "process_owner", municipality="stenungsund",
+                 password_hash=PASSWORD_HASH)
     return "stig"
 
 

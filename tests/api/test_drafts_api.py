@@ -14,7 +14,7 @@ from app.models.draft import TaskDraft
 from app.services import Services
 from tests import falun_steps as steps
 from tests.api.helpers import complete, start, task_of
-from tests.conftest import ORG_A, PASSWORD, Api
+from tests.conftest import ORG_A, PASSWORD, PASSWORD_HASH, Api
 
 PARTIAL = {"activity_title": "Läxhjälp", "contact_phone": "070-123 45 67"}
 
@@ -77,7 +77,7 @@ def test_completion_removes_the_draft_and_later_draft_calls_are_409(api: Any, se
 def test_a_colleague_has_their_own_draft_and_a_claim_keeps_others_out(api: Any, client: FlaskClient,
                                                                        services: Services) -> None:
     with services.unit_of_work() as s:
-        add_user(s, services.clock, "org_a2", PASSWORD, "organisation", organisation=ORG_A)
+        add_user(s, services.clock, "org_a2", PASSWORD, "organisation", organisation=ORG_A, password_hash=PASSWORD_HASH)
     org, colleague = api("org_a"), Api(client, "org_a2")
     _case, task = _initiative(api)
     assert _put(org, task["id"], {"data": PARTIAL}).status_code == 200

@@ -14,7 +14,7 @@ from openapi_spec_validator import validate
 from app.domain.accounts import add_user
 from app.services import Services
 from app.web.factory import create_app
-from tests.conftest import PASSWORD, Api
+from tests.conftest import PASSWORD, PASSWORD_HASH, Api
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -105,7 +105,7 @@ def test_clock_is_404_unless_manual(services: Services, people: Any) -> None:
 
 def test_municipal_administrator_stays_in_the_municipality(api: Any, services: Services) -> None:
     with services.unit_of_work() as s:
-        add_user(s, services.clock, "falun_admin", PASSWORD, "admin", municipality="falun")
+        add_user(s, services.clock, "falun_admin", PASSWORD, "admin", municipality="falun", password_hash=PASSWORD_HASH)
     local = api("falun_admin")
     usernames = {u["username"] for u in local.get("/api/v1/users?limit=500").get_json()["items"]}
     assert "lawyer" in usernames and "other_officer" not in usernames and "org_a" not in usernames

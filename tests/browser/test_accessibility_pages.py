@@ -18,7 +18,7 @@ from app.models import OpenTask, User
 from app.services import Services
 from tests import falun_steps
 from tests.browser.walker import Person
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, PASSWORD_HASH
 from tests.stenungsund import steps
 
 pytestmark = pytest.mark.browser
@@ -32,8 +32,10 @@ ROLE_USER = {"falun": {"organisation": "org_a", "lawyer": "lawyer", "officer": "
 @pytest.fixture
 def stenungsund_staff(services: Services, people: dict[str, User]) -> None:
     with services.unit_of_work() as s:
-        add_user(s, services.clock, "st_board", PASSWORD, "board", municipality="stenungsund")
-        add_user(s, services.clock, "st_finance", PASSWORD, "finance", municipality="stenungsund")
+        add_user(s, services.clock, "st_board", PASSWORD, "board", municipality="stenungsund",
+                 password_hash=PASSWORD_HASH)
+        add_user(s, services.clock, "st_finance", PASSWORD, "finance", municipality="stenungsund",
+                 password_hash=PASSWORD_HASH)
 
 
 @pytest.fixture

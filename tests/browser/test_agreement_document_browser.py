@@ -14,7 +14,7 @@ from docx import Document
 from app.domain.accounts import add_user
 from app.services import Services
 from tests.browser.axe import blocking, describe, run_axe
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, PASSWORD_HASH
 from tests.stenungsund import steps
 
 pytestmark = pytest.mark.browser
@@ -51,8 +51,10 @@ def test_officer_downloads_and_process_owner_edits_the_template(services: Servic
                                                                tmp_path: Path) -> None:
     case_id = steps.to_decision(services)
     with services.unit_of_work() as s:
-        add_user(s, services.clock, "st_officer", PASSWORD, "officer", municipality="stenungsund")
-        add_user(s, services.clock, "stig", PASSWORD, "process_owner", municipality="stenungsund")
+        add_user(s, services.clock, "st_officer", PASSWORD, "officer", municipality="stenungsund",
+                 password_hash=PASSWORD_HASH)
+        add_user(s, services.clock, "stig", PASSWORD, "process_owner", municipality="stenungsund",
+                 password_hash=PASSWORD_HASH)
 
     _login(page, "st_officer")
     page.goto(f"/cases/{case_id}/agreement")

@@ -12,7 +12,7 @@ import pytest
 from app.domain.accounts import add_user
 from app.services import Services
 from tests.browser.axe import blocking, describe, run_axe
-from tests.conftest import ORG_B, PASSWORD
+from tests.conftest import ORG_B, PASSWORD, PASSWORD_HASH
 from tests.stenungsund import steps
 
 pytestmark = pytest.mark.browser
@@ -66,7 +66,8 @@ def test_timeline_after_an_early_end(services: Services, page: Any, axe: Any) ->
     steps.advance(services, "2026-06-01")
     steps.terminate(services, case_id, "2026-06-01", "Verksamheten upphör.")
     with services.unit_of_work() as s:
-        add_user(s, services.clock, "st_officer", PASSWORD, "officer", municipality="stenungsund")
+        add_user(s, services.clock, "st_officer", PASSWORD, "officer", municipality="stenungsund",
+                 password_hash=PASSWORD_HASH)
     _login(page, "st_officer")
     page.goto(f"/cases/{case_id}/agreement")
     assert page.locator("svg.agreement-timeline .void").count() >= 4

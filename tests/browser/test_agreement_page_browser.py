@@ -12,7 +12,7 @@ import pytest
 from app.domain.accounts import add_user
 from app.services import Services
 from tests.browser.axe import blocking, describe, run_axe
-from tests.conftest import ORG_B, PASSWORD
+from tests.conftest import ORG_B, PASSWORD, PASSWORD_HASH
 from tests.stenungsund import steps
 
 pytestmark = pytest.mark.browser
@@ -44,7 +44,8 @@ def test_officer_and_organisation_read_the_agreement(services: Services, page: A
     steps.complete(services, case_id, "review", steps.RETURN)
     steps.advance(services, "2027-01-01")  # payment 2 held: year 1 not approved
     with services.unit_of_work() as s:
-        add_user(s, services.clock, "st_officer", PASSWORD, "officer", municipality="stenungsund")
+        add_user(s, services.clock, "st_officer", PASSWORD, "officer", municipality="stenungsund",
+                 password_hash=PASSWORD_HASH)
 
     _login(page, "st_officer")
     page.goto(f"/cases/{case_id}")

@@ -15,7 +15,7 @@ from app.models import Case
 from app.services import Services
 from tests.browser.axe import blocking, describe, run_axe
 from tests.case_page.conftest import run_a_year
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, PASSWORD_HASH
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("/tmp/shots/h4")
@@ -37,7 +37,8 @@ def _zoom(page: Any) -> float:
 def test_officer_reads_the_diagram_and_the_history(services: Services, page: Any, axe: Any) -> None:
     case_id = run_a_year(services)
     with services.unit_of_work() as s:
-        add_user(s, services.clock, "st_officer", PASSWORD, "officer", municipality="stenungsund")
+        add_user(s, services.clock, "st_officer", PASSWORD, "officer", municipality="stenungsund",
+                 password_hash=PASSWORD_HASH)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 1400, "height": 1000})
     _login(page, "st_officer")

@@ -14,7 +14,7 @@ import pytest
 from app.domain.accounts import add_user
 from app.services import Services
 from tests.browser.axe import blocking, describe, run_axe
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, PASSWORD_HASH
 from tests.stenungsund import steps
 
 pytestmark = pytest.mark.browser
@@ -48,8 +48,10 @@ def test_terminate_claim_and_settle(services: Services, page: Any, axe: Any) -> 
     steps.complete(services, case_id, "pay", steps.PAYMENT)
     steps.advance(services, "2026-06-15")  # the other agreement's first payment is overdue
     with services.unit_of_work() as s:
-        add_user(s, services.clock, "st_officer", PASSWORD, "officer", municipality="stenungsund")
-        add_user(s, services.clock, "st_finance", PASSWORD, "finance", municipality="stenungsund")
+        add_user(s, services.clock, "st_officer", PASSWORD, "officer", municipality="stenungsund",
+                 password_hash=PASSWORD_HASH)
+        add_user(s, services.clock, "st_finance", PASSWORD, "finance", municipality="stenungsund",
+                 password_hash=PASSWORD_HASH)
 
     _login(page, "st_officer")
     page.goto(f"/cases/{case_id}/agreement")

@@ -23,7 +23,7 @@ from app.domain.accounts import add_user
 from app.models import User
 from app.services import Services
 from tests.browser.walker import Person
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, PASSWORD_HASH
 from tests.stenungsund.steps import advance, midnight
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -72,7 +72,7 @@ def person(page: Any, live_server: str, axe: Any, services: Services,
            people: dict[str, User]) -> Callable[[str], Person]:
     with services.unit_of_work() as s:
         for username, role in (("gv_officer", "officer"), ("gv_board", "board"), ("gv_finance", "finance")):
-            add_user(s, services.clock, username, PASSWORD, role, municipality="gavle")
+            add_user(s, services.clock, username, PASSWORD, role, municipality="gavle", password_hash=PASSWORD_HASH)
     made: dict[str, Person] = {}
 
     def get(username: str) -> Person:

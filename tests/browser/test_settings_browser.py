@@ -12,7 +12,7 @@ import pytest
 from app.domain.accounts import add_user
 from app.services import Services
 from tests.browser.axe import blocking, describe, run_axe
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, PASSWORD_HASH
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("/tmp/shots")
@@ -28,7 +28,7 @@ def _shot(page: Any, name: str) -> None:
 def test_the_administrator_changes_a_setting_and_sees_the_change(services: Services, page: Any) -> None:
     with services.unit_of_work() as s:
         add_user(s, services.clock, "st_admin", PASSWORD, "admin", municipality="stenungsund",
-                 display_name="Sara Admin")
+                 display_name="Sara Admin", password_hash=PASSWORD_HASH)
     page.goto("/login")
     page.get_by_label("Användarnamn").fill("st_admin")
     page.get_by_label("Lösenord").fill(PASSWORD)

@@ -14,7 +14,7 @@ from app.domain.accounts import add_user
 from app.driving.case_driver import CaseDriver
 from app.services import Services
 from tests.browser.walker import Person
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, PASSWORD_HASH
 from tests.stenungsund import steps
 from tests.stenungsund.test_state_aid import PLAN, _falun_aid
 
@@ -30,7 +30,8 @@ def test_the_board_sees_the_warning_and_the_refusal(services: Services, page: An
         [("interest", steps.INTEREST), ("dialogue", steps.DIALOGUE), ("economic_plan", PLAN),
          ("documents", steps.DOCS), ("documents_check", steps.ALL_RECEIVED), ("suitability", steps.SUITABLE)])
     with services.unit_of_work() as s:
-        add_user(s, services.clock, "st_board", PASSWORD, "board", municipality="stenungsund")
+        add_user(s, services.clock, "st_board", PASSWORD, "board", municipality="stenungsund",
+                 password_hash=PASSWORD_HASH)
     board = Person(page.context.browser, live_server, "st_board", PASSWORD, check=axe, prefix="state-aid-")
     board.log_in()
     text = board.open_task("Kommunstyrelsen beslutar om överenskommelsen")

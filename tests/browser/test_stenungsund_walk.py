@@ -28,7 +28,7 @@ from app.domain.accounts import add_user
 from app.models import User
 from app.services import Services
 from tests.browser.walker import Person
-from tests.conftest import ORG_A, ORG_B, PASSWORD
+from tests.conftest import ORG_A, ORG_B, PASSWORD, PASSWORD_HASH
 from tests.stenungsund import steps
 
 pytestmark = pytest.mark.browser
@@ -82,8 +82,10 @@ def files(tmp_path: Path) -> dict[str, Path]:
 @pytest.fixture
 def stenungsund_staff(services: Services, people: dict[str, User]) -> None:
     with services.unit_of_work() as s:
-        add_user(s, services.clock, "st_board", PASSWORD, "board", municipality="stenungsund")
-        add_user(s, services.clock, "st_finance", PASSWORD, "finance", municipality="stenungsund")
+        add_user(s, services.clock, "st_board", PASSWORD, "board", municipality="stenungsund",
+                 password_hash=PASSWORD_HASH)
+        add_user(s, services.clock, "st_finance", PASSWORD, "finance", municipality="stenungsund",
+                 password_hash=PASSWORD_HASH)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 from app.domain.accounts import add_user
 from app.services import Services
 from tests.browser.axe import blocking, describe, run_axe
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, PASSWORD_HASH
 from tests.stenungsund import steps
 
 pytestmark = pytest.mark.browser
@@ -30,7 +30,8 @@ def test_board_reads_upcoming_and_makes_a_calendar_link(services: Services, page
     steps.advance(services, "2026-01-01")  # released; nobody pays: overdue
     steps.advance(services, "2026-03-01")
     with services.unit_of_work() as s:
-        add_user(s, services.clock, "st_board", PASSWORD, "board", municipality="stenungsund")
+        add_user(s, services.clock, "st_board", PASSWORD, "board", municipality="stenungsund",
+                 password_hash=PASSWORD_HASH)
     page.goto("/login")
     page.get_by_label("Användarnamn").fill("st_board")
     page.get_by_label("Lösenord").fill(PASSWORD)

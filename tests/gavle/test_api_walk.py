@@ -16,7 +16,7 @@ from app.driving.case_driver import set_clock
 from app.models.agreement import Agreement
 from app.services import Services
 from tests.api.helpers import driver
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, PASSWORD_HASH
 from tests.gavle import steps
 from tests.stenungsund.steps import advance, midnight
 
@@ -29,7 +29,7 @@ def gavle(services: Services, people: Any, api: Any) -> dict[str, Any]:
     steps.ORG is its organisation)."""
     with services.unit_of_work() as s:
         for username, role in STAFF.items():
-            add_user(s, services.clock, username, PASSWORD, role, municipality="gavle")
+            add_user(s, services.clock, username, PASSWORD, role, municipality="gavle", password_hash=PASSWORD_HASH)
     set_clock(services, midnight("2025-09-25"))  # after the idea meetings of steps.MEETING and steps.GO_ON
     return {name: api(name) for name in STAFF} | {"gv_org": api("org_a")}
 

@@ -12,14 +12,15 @@ from app.domain.accounts import add_user
 from app.models import Case, CaseEvent, DefinitionVersion, User
 from app.services import Services
 from tests.api.test_openapi_responses import Checked
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, PASSWORD_HASH
 from tests.migration.conftest import complete, open_tasks, run_to_end, start_case
 
 
 @pytest.fixture
 def checked(client: FlaskClient, people: dict[str, User], services: Services) -> Callable[[str], Checked]:
     with services.unit_of_work() as s:
-        add_user(s, services.clock, "owner_stenungsund", PASSWORD, "process_owner", municipality="stenungsund")
+        add_user(s, services.clock, "owner_stenungsund", PASSWORD, "process_owner", municipality="stenungsund",
+                 password_hash=PASSWORD_HASH)
     doc = client.get("/api/v1/openapi.json").get_json()
     seen: set[str] = set()
     return lambda username: Checked(client, username, doc, seen)

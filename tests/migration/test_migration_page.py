@@ -79,12 +79,13 @@ def test_who_may_open_the_page(client: FlaskClient, people: dict[str, User], ser
 def test_other_municipalitys_process_owner_is_refused(client: FlaskClient, people: dict[str, User],
                                                       services: Services, deploy_v2: Callable[[], Any]) -> None:
     from app.domain.accounts import add_user
-    from tests.conftest import PASSWORD
+    from tests.conftest import PASSWORD, PASSWORD_HASH
 
     case_id = start_case(services, "checklist")
     v2 = deploy_v2()
     with services.unit_of_work() as s:
-        add_user(s, services.clock, "owner_stenungsund", PASSWORD, "process_owner", municipality="stenungsund")
+        add_user(s, services.clock, "owner_stenungsund", PASSWORD, "process_owner", municipality="stenungsund",
+                 password_hash=PASSWORD_HASH)
     browser = _browser(client, people, "owner_stenungsund")
     assert "falun_initiative" not in text_of(browser.get("/admin/migration/"))
     browser.get(f"/admin/migration/{v2.id}", status=403)

@@ -31,7 +31,7 @@ from app.domain.accounts import add_organisation, add_user, municipality_by_slug
 from app.models import CaseEvent
 from app.services import Services, build_services, deploy_processes, prepare_database
 from tests import falun_steps as steps
-from tests.conftest import ORG_A, PASSWORD
+from tests.conftest import ORG_A, PASSWORD, PASSWORD_HASH
 from tests.scratch_database import scratch_database
 from tests.timers.helpers import FIXTURES as TIMER_FIXTURES
 
@@ -81,7 +81,7 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Services,
             for username, role, muni in (("org_a", "organisation", None), ("officer", "officer", "falun"),
                                          ("admin", "admin", None)):
                 add_user(s, services.clock, username, PASSWORD, role, municipality=muni,
-                         organisation=ORG_A if role == "organisation" else None)
+                         organisation=ORG_A if role == "organisation" else None, password_hash=PASSWORD_HASH)
         servers = []
         for name in ("a", "b"):
             port = _free_port()

@@ -14,7 +14,7 @@ from app.models import Case
 from app.models.agreement import AgreementPayment
 from app.queries.overview import overview
 from app.services import Services
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, PASSWORD_HASH
 from tests.overview.data import NOW, Known
 from tests.web.pages import Browser, text_of
 
@@ -110,7 +110,8 @@ def test_global_admin_sees_all_and_can_choose_one(browser: Browser, known: Known
 def test_municipality_admin_and_process_owner_see_only_their_municipality(browser: Browser, known: Known,
                                                                          services: Services) -> None:
     with services.unit_of_work() as s:
-        add_user(s, services.clock, "steg_admin", PASSWORD, "admin", municipality="stenungsund")
+        add_user(s, services.clock, "steg_admin", PASSWORD, "admin", municipality="stenungsund",
+                 password_hash=PASSWORD_HASH)
     browser.login("steg_admin")
     for url in ("/admin/", "/admin/?municipality=falun"):
         page = browser.get(url)

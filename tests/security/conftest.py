@@ -11,7 +11,7 @@ from app.domain.accounts import add_user
 from app.driving.case_driver import set_clock
 from app.models import User
 from app.services import Services
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, PASSWORD_HASH
 from tests.kungsbacka import steps
 from tests.stenungsund.steps import midnight
 
@@ -36,6 +36,6 @@ def gavle_users(services: Services, people: dict[str, User], api: Any) -> dict[s
     staff = {"gv_officer": "officer", "gv_board": "board", "gv_finance": "finance"}
     with services.unit_of_work() as s:
         for username, role in staff.items():
-            add_user(s, services.clock, username, PASSWORD, role, municipality="gavle")
+            add_user(s, services.clock, username, PASSWORD, role, municipality="gavle", password_hash=PASSWORD_HASH)
     set_clock(services, midnight("2025-09-25"))
     return {name: api(name) for name in staff} | {"gv_org": api("org_a")}

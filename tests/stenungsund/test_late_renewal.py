@@ -15,7 +15,7 @@ from app.core.municipal_settings import MunicipalSettings, configure
 from app.domain.accounts import add_user, municipality_by_slug
 from app.models import User
 from app.services import Services
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, PASSWORD_HASH
 from tests.stenungsund import steps
 from tests.web.pages import Browser, as_form, text_of
 
@@ -35,7 +35,8 @@ def _waiting_for_decision(services: Services, day: str = "2026-10-16") -> int:
         "renewal_declined_by": "none"})
     steps.advance(services, day)
     with services.unit_of_work() as s:
-        add_user(s, services.clock, "st_board", PASSWORD, "board", municipality="stenungsund")
+        add_user(s, services.clock, "st_board", PASSWORD, "board", municipality="stenungsund",
+                 password_hash=PASSWORD_HASH)
     return case_id
 
 

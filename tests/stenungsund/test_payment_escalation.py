@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.domain.accounts import add_user
 from app.models import Case, Notification
 from app.services import Services
+from tests.conftest import PASSWORD, PASSWORD_HASH
 from tests.stenungsund import steps
 
 QUARTERLY_YEAR = dict(steps.PLAN, period_start="2026-01-01", period_years=1)
@@ -20,10 +21,10 @@ QUARTERLY = dict(steps.DECISION, payment_interval="quarterly")
 
 def _staff(services: Services) -> None:
     with services.unit_of_work() as s:
-        add_user(s, services.clock, "st_officer", "a-long-password-1", "officer", municipality="stenungsund",
-                 email="handlaggare@stenungsund.example")
-        add_user(s, services.clock, "st_finance", "a-long-password-1", "finance", municipality="stenungsund",
-                 email="ekonomi@stenungsund.example")
+        add_user(s, services.clock, "st_officer", PASSWORD, "officer", municipality="stenungsund",
+                 email="handlaggare@stenungsund.example", password_hash=PASSWORD_HASH)
+        add_user(s, services.clock, "st_finance", PASSWORD, "finance", municipality="stenungsund",
+                 email="ekonomi@stenungsund.example", password_hash=PASSWORD_HASH)
 
 
 def _escalations(services: Services, case_id: int) -> list[tuple[str, str]]:

@@ -19,7 +19,7 @@ from app.driving.case_driver import CaseDriver, set_clock
 from app.models import Notification, User
 from app.models.state_aid import StateAid
 from app.services import Services
-from tests.conftest import ORG_A, PASSWORD
+from tests.conftest import ORG_A, PASSWORD, PASSWORD_HASH
 from tests.stenungsund import steps
 from tests.web.pages import Browser, as_form, text_of
 
@@ -36,7 +36,8 @@ def _waiting(services: Services, plan: dict[str, Any] | None = None) -> tuple[in
         [("interest", steps.INTEREST), ("dialogue", steps.DIALOGUE), ("economic_plan", plan or PLAN),
          ("documents", steps.DOCS), ("documents_check", steps.ALL_RECEIVED), ("suitability", steps.SUITABLE)])
     with services.unit_of_work() as s:
-        add_user(s, services.clock, "st_board", PASSWORD, "board", municipality="stenungsund")
+        add_user(s, services.clock, "st_board", PASSWORD, "board", municipality="stenungsund",
+                 password_hash=PASSWORD_HASH)
     task_id = next(t.id for t in steps.open_tasks(services, case_id) if t.name == "board_decision")
     return case_id, task_id
 
@@ -223,5 +224,6 @@ def to_renewal_decision(services: Services, case_id: int) -> str:
         "renewal_declined_by": "none"})
     steps.advance(services, "2026-09-15")
     with services.unit_of_work() as s:
-        add_user(s, services.clock, "st_board", PASSWORD, "board", municipality="stenungsund")
+        add_user(s, services.clock, "st_board", PASSWORD, "board", municipality="stenungsund",
+                 password_hash=PASSWORD_HASH)
     return next(t.id for t in steps.open_tasks(services, case_id) if t.name == "renewal_decision")

@@ -6,7 +6,7 @@ from typing import Any
 
 from app.domain.accounts import add_user
 from app.services import Services
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, PASSWORD_HASH
 from tests.stenungsund import steps
 
 
@@ -20,7 +20,8 @@ def test_officer_terminates_and_gets_the_claim(services: Services, people: Any, 
     unknown = "/api/v1/cases/999999/terminate"
     assert api("officer").post(unknown, {"reason": "x", "date": "2026-07-01"}).status_code == 404
     with services.unit_of_work() as s:
-        add_user(s, services.clock, "st_finance", PASSWORD, "finance", municipality="stenungsund")
+        add_user(s, services.clock, "st_finance", PASSWORD, "finance", municipality="stenungsund",
+                 password_hash=PASSWORD_HASH)
     assert api("st_finance").post(url, {"reason": "x", "date": "2026-07-01"}).status_code == 403
     bad = officer.post(url, {"reason": " ", "date": "2025-06-01"})
     assert bad.status_code == 422

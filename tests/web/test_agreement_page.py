@@ -7,7 +7,7 @@ from typing import Any
 
 from app.domain.accounts import add_organisation, add_user
 from app.services import Services
-from tests.conftest import ORG_B, PASSWORD
+from tests.conftest import ORG_B, PASSWORD, PASSWORD_HASH
 from tests.stenungsund import steps
 from tests.web.pages import Browser, text_of
 
@@ -18,9 +18,12 @@ PLAN: dict[str, Any] = dict(steps.PLAN, parties=[{"name": "Stödcentrum", "org_n
 def _people(services: Services) -> None:
     with services.unit_of_work() as s:
         add_organisation(s, services.clock, "Utomstående", OTHER_PARTY, "x@example.org")
-        add_user(s, services.clock, "st_officer", PASSWORD, "officer", municipality="stenungsund")
-        add_user(s, services.clock, "st_board", PASSWORD, "board", municipality="stenungsund")
-        add_user(s, services.clock, "outsider", PASSWORD, "organisation", organisation=OTHER_PARTY)
+        add_user(s, services.clock, "st_officer", PASSWORD, "officer", municipality="stenungsund",
+                 password_hash=PASSWORD_HASH)
+        add_user(s, services.clock, "st_board", PASSWORD, "board", municipality="stenungsund",
+                 password_hash=PASSWORD_HASH)
+        add_user(s, services.clock, "outsider", PASSWORD, "organisation", organisation=OTHER_PARTY,
+                 password_hash=PASSWORD_HASH)
 
 
 def _running(services: Services) -> int:

@@ -12,7 +12,7 @@ from app.models import Case, OpenTask
 from app.services import Services
 from app.web.formatting import day, number, sek
 from app.web.pages.answers import describe
-from tests.conftest import ORG_B, PASSWORD
+from tests.conftest import ORG_B, PASSWORD, PASSWORD_HASH
 from tests.stenungsund import steps
 from tests.web.pages import Browser, text_of
 
@@ -39,7 +39,8 @@ def _reviewing(services: Services) -> tuple[int, int]:
         s.flush()
         ref = attachments.reference(row)
         file_id = row.id
-        add_user(s, services.clock, "st_officer", PASSWORD, "officer", municipality="stenungsund")
+        add_user(s, services.clock, "st_officer", PASSWORD, "officer", municipality="stenungsund",
+                 password_hash=PASSWORD_HASH)
     steps.complete(services, case_id, "report", dict(steps.REPORT, income_statement=[ref]))
     return case_id, file_id
 

@@ -9,7 +9,7 @@ from icalendar import Calendar
 
 from app.domain.accounts import add_user
 from app.services import Services
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, PASSWORD_HASH
 from tests.stenungsund import steps
 from tests.web.pages import Browser
 
@@ -28,7 +28,8 @@ def test_feed_events_rotation_and_wrong_token(services: Services, browser: Brows
     case_id = steps.to_decision(services)
     steps.advance(services, "2026-03-01")
     with services.unit_of_work() as s:
-        add_user(s, services.clock, "st_finance", PASSWORD, "finance", municipality="stenungsund")
+        add_user(s, services.clock, "st_finance", PASSWORD, "finance", municipality="stenungsund",
+                 password_hash=PASSWORD_HASH)
     browser.login("st_finance")
     link = _new_link(browser)
     browser.logout()

@@ -13,7 +13,7 @@ from app.domain.accounts import add_user
 from app.models import OpenTask
 from app.services import Services
 from tests.catalogue_keys import catalogue, shown_keys
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, PASSWORD_HASH
 from tests.stenungsund import steps
 from tests.web.pages import Browser, text_of
 
@@ -55,7 +55,8 @@ def _review_task(services: Services) -> tuple[int, int]:
     steps.advance(services, "2026-11-01")
     steps.complete(services, case_id, "report", steps.REPORT)
     with services.unit_of_work() as s:
-        add_user(s, services.clock, "st_officer", PASSWORD, "officer", municipality="stenungsund")
+        add_user(s, services.clock, "st_officer", PASSWORD, "officer", municipality="stenungsund",
+                 password_hash=PASSWORD_HASH)
         task = s.scalars(select(OpenTask).where(OpenTask.case_id == case_id, OpenTask.name == "review")).one()
         return case_id, task.id
 

@@ -12,7 +12,7 @@ from app.domain.start_data import MAX_TEXT
 from app.models import OpenTask
 from app.models.draft import TaskDraft
 from tests import falun_steps as steps
-from tests.conftest import ORG_A, PASSWORD
+from tests.conftest import ORG_A, PASSWORD, PASSWORD_HASH
 from tests.web.conftest import Flow
 from tests.web.pages import as_form, open_task, text_of
 
@@ -44,7 +44,8 @@ def _value(html: str, name: str) -> str | None:
 
 def _colleague(flow: Flow) -> None:
     with flow.services.unit_of_work() as s:
-        add_user(s, flow.services.clock, "org_a2", PASSWORD, "organisation", organisation=ORG_A)
+        add_user(s, flow.services.clock, "org_a2", PASSWORD, "organisation", organisation=ORG_A,
+                 password_hash=PASSWORD_HASH)
 
 
 def test_a_saved_draft_comes_back_with_the_time_and_the_task_stays_open(flow: Flow) -> None:

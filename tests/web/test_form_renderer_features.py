@@ -114,7 +114,7 @@ def test_schema_defaults_are_filled_in_a_fresh_form(services: Services, people: 
 def test_the_board_decision_starts_with_its_default_interval(
         services: Services, browser: Browser, people: Any) -> None:
     from app.domain.accounts import add_user
-    from tests.conftest import PASSWORD
+    from tests.conftest import PASSWORD, PASSWORD_HASH
     services.clock.set(steps.midnight("2025-10-01"))  # type: ignore[attr-defined]
     case_id = steps.start(services)
     for name, data in [("interest", steps.INTEREST), ("dialogue", steps.DIALOGUE), ("economic_plan", steps.PLAN),
@@ -123,7 +123,8 @@ def test_the_board_decision_starts_with_its_default_interval(
         steps.complete(services, case_id, name, data)
     [task] = steps.open_tasks(services, case_id)
     with services.unit_of_work() as s:
-        add_user(s, services.clock, "st_board", PASSWORD, "board", municipality="stenungsund")
+        add_user(s, services.clock, "st_board", PASSWORD, "board", municipality="stenungsund",
+                 password_hash=PASSWORD_HASH)
     browser.login("st_board")
     html = browser.get(f"/tasks/{task.id}")
     assert re.search(r'<input type="radio" id="f-payment_interval-0" name="payment_interval" value="yearly" checked',

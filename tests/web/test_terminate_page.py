@@ -12,7 +12,7 @@ from app.domain.agreements import termination
 from app.models import Case
 from app.models.agreement import Agreement
 from app.services import Services
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, PASSWORD_HASH
 from tests.stenungsund import steps
 from tests.web.pages import Browser, text_of
 
@@ -24,9 +24,12 @@ def _running(services: Services) -> int:
     steps.advance(services, "2026-01-01")
     steps.complete(services, case_id, "pay", steps.PAYMENT)
     with services.unit_of_work() as s:
-        add_user(s, services.clock, "st_officer", PASSWORD, "officer", municipality="stenungsund")
-        add_user(s, services.clock, "st_finance", PASSWORD, "finance", municipality="stenungsund")
-        add_user(s, services.clock, "st_board", PASSWORD, "board", municipality="stenungsund")
+        add_user(s, services.clock, "st_officer", PASSWORD, "officer", municipality="stenungsund",
+                 password_hash=PASSWORD_HASH)
+        add_user(s, services.clock, "st_finance", PASSWORD, "finance", municipality="stenungsund",
+                 password_hash=PASSWORD_HASH)
+        add_user(s, services.clock, "st_board", PASSWORD, "board", municipality="stenungsund",
+                 password_hash=PASSWORD_HASH)
     return case_id
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.domain.accounts import add_user
 from app.services import Services
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, PASSWORD_HASH
 from tests.stenungsund import steps
 from tests.web.pages import Browser, text_of
 
@@ -12,7 +12,7 @@ from tests.web.pages import Browser, text_of
 def _people(services: Services) -> None:
     with services.unit_of_work() as s:
         for name, role in (("st_board", "board"), ("st_finance", "finance"), ("st_lawyer", "lawyer")):
-            add_user(s, services.clock, name, PASSWORD, role, municipality="stenungsund")
+            add_user(s, services.clock, name, PASSWORD, role, municipality="stenungsund", password_hash=PASSWORD_HASH)
 
 
 def test_month_by_month_overdue_and_sek_per_year(services: Services, browser: Browser) -> None:
