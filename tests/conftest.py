@@ -25,6 +25,9 @@ from app.services import Services, build_services, deploy_processes, prepare_dat
 from app.web.factory import create_app
 from handlers import Handler, registry
 from tests.scratch_database import Template, scratch_database
+from tests.shared_compilation import TEMPLATE_CODE, share_url_builders
+
+share_url_builders()  # the URL builders of the apps of this process are compiled once (tests/shared_compilation.py)
 
 PASSWORD = "correct-horse-battery"
 ORG_A = "802400-0005"
@@ -133,7 +136,10 @@ def people(services: Services, password_hash: str) -> dict[str, User]:
 
 @pytest.fixture
 def app(services: Services) -> Flask:
-    return create_app(services.settings, services=services)
+    """The app on `services`; its templates compiled once per process (tests/shared_compilation.py)."""
+    app = create_app(services.settings, services=services)
+    app.jinja_env.bytecode_cache = TEMPLATE_CODE
+    return app
 
 
 @pytest.fixture

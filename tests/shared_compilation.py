@@ -1,0 +1,77 @@
+"""What every app of a test process compiles the same way, compiled once per process.
+
+Each test gets an app of its own (`create_app` in tests/conftest.py), and each app compiled again what the
+previous one had: its Jinja templates (a template is parsed and compiled to Python on its first render in an
+app) and, for each of its URL rules, Werkzeug's two URL builder functions (generated as Python source and
+compiled while the rules are added). That was about 0.1-0.2 s of every test that renders a page. Both results
+depend only on their input (a template's source; a rule's text, defaults and parsed parts), so one process
+can share them between its apps:
+
+- `TEMPLATE_CODE`, a Jinja bytecode cache (Jinja's own hook) holding the compiled code of each template by
+  name and source checksum; the `app` fixture gives it to the app's Jinja environment;
+- `share_url_builders()`, which keeps the builder function Werkzeug made for a rule and hands the same
+  function to the next rule of another app with the same text, defaults and parsed parts.
+
+Each app still has its own environment, templates, rules and map; the production code compiles as before
+(tests/test_shared_compilation.py checks that a shared builder is the one Werkzeug would make)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
+from werkzeug.routing import Rule
+
+
+class _TemplateCode(BytecodeCache):
+    """Compiled template code in memory, by template and checksum of its source (`Bucket.checksum`)."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, tuple[str, Any]] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        kept = self.code.get(bucket.key)
+        if kept is not None and kept[0] == bucket.checksum:
+            bucket.code = kept[1]
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.code[bucket.key] = (bucket.checksum, bucket.code)
+
+    def clear(self) -> None:
+        self.code.clear()
+
+
+TEMPLATE_CODE = _TemplateCode()
+
+# Werkzeug's own method, kept for the check in tests/test_shared_compilation.py
+werkzeug_compile_builder: Callable[[Rule, bool], Any] = Rule._compile_builder
+_builders: dict[Hashable, Any] = {}
+
+
+def builder_key(rule: Rule, append_unknown: bool) -> Hashable | None:
+    """What Werkzeug's builder of `rule` is made from (`Rule._compile_builder`): the rule's text (the function's
+    name), its parsed parts (`_trace`: static text and variable names) and its defaults. None when a default
+    is one of the rule's variables, which Werkzeug turns into text with the map's converter: not shared."""
+    defaults = rule.defaults or {}
+    variables = {name for dynamic, name in rule._trace if dynamic}
+    if variables & set(defaults):
+        return None
+    return rule.rule, tuple(rule._trace), tuple(defaults), append_unknown
+
+
+def _shared_compile_builder(self: Rule, append_unknown: bool = True) -> Any:
+    key = builder_key(self, append_unknown)
+    if key is None:
+        return werkzeug_compile_builder(self, append_unknown)
+    builder = _builders.get(key)
+    if builder is None:
+        builder = _builders[key] = werkzeug_compile_builder(self, append_unknown)
+    return builder
+
+
+def share_url_builders() -> None:
+    """From now on in this process, rules with the same key share one builder function (each rule binds it
+    to itself, as Werkzeug does)."""
+    Rule._compile_builder = _shared_compile_builder  # type: ignore[method-assign,assignment]
