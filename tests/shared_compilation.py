@@ -7,8 +7,8 @@ compiled while the rules are added). That was about 0.1-0.2 s of every test that
 depend only on their input (a template's source; a rule's text, defaults and parsed parts), so one process
 can share them between its apps:
 
-- `TEMPLATE_CODE`, a Jinja bytecode cache (Jinja's own hook) holding the compiled code of each template by
-  name and source checksum; the `app` fixture gives it to the app's Jinja environment;
+- `TEMPLATE_CODE`, a Jinja bytecode cache (Jinja's own hook, `Environment.bytecode_cache`) holding the
+  compiled code of each template by name and source; the `app` fixture gives it to the app's environment;
 - `share_url_builders()`, which keeps the builder function Werkzeug made for a rule and hands the same
   function to the next rule of another app with the same text, defaults and parsed parts.
 
@@ -20,27 +20,31 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from jinja2 import BytecodeCache
-from jinja2.bccache import Bucket
 from werkzeug.routing import Rule
 
 
-class _TemplateCode(BytecodeCache):
-    """Compiled template code in memory, by template and checksum of its source (`Bucket.checksum`)."""
+class _Bucket:
+    """What Jinja reads and fills in (`jinja2.bccache.Bucket`): the compiled code of one template, or None."""
+
+    def __init__(self, key: Hashable, code: Any) -> None:
+        self.key = key
+        self.code = code
+
+
+class _TemplateCode:
+    """Compiled template code in memory by template and source, through the two methods Jinja calls on an
+    environment's `bytecode_cache` (`jinja2.BytecodeCache.get_bucket` and `set_bucket`): the code of a
+    source compiled once is handed to every later environment that loads the same source."""
 
     def __init__(self) -> None:
-        self.code: dict[str, tuple[str, Any]] = {}
+        self.code: dict[Hashable, Any] = {}
 
-    def load_bytecode(self, bucket: Bucket) -> None:
-        kept = self.code.get(bucket.key)
-        if kept is not None and kept[0] == bucket.checksum:
-            bucket.code = kept[1]
+    def get_bucket(self, environment: Any, name: str, filename: str | None, source: str) -> _Bucket:
+        key = (name, filename, source)
+        return _Bucket(key, self.code.get(key))
 
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        self.code[bucket.key] = (bucket.checksum, bucket.code)
-
-    def clear(self) -> None:
-        self.code.clear()
+    def set_bucket(self, bucket: _Bucket) -> None:
+        self.code[bucket.key] = bucket.code
 
 
 TEMPLATE_CODE = _TemplateCode()
