@@ -25,7 +25,7 @@ from app.services import Services, build_services, deploy_processes, prepare_dat
 from app.web.factory import create_app
 from handlers import Handler, registry
 from tests.scratch_database import Template, scratch_database
-from tests.shared_compilation import TEMPLATE_CODE, share_url_builders
+from tests.shared_compilation import TEMPLATE_CODE, share_compiled_sql, share_url_builders
 
 share_url_builders()  # the URL builders of the apps of this process are compiled once (tests/shared_compilation.py)
 
@@ -100,6 +100,7 @@ def services(settings: Settings, clock: ManualClock, prepared: Prepared,
     """The services on the test's database, with the deployed definitions already parsed, as after
     `prepare_database` in this process: each test gets its own copy (the parsed specs are shared)."""
     svc = build_services(settings, clock, service_handlers=service_handlers)
+    share_compiled_sql(svc.db)  # statements compiled once per process (tests/shared_compilation.py)
     for definition in prepared.definitions:
         svc.engine.definitions.put(replace(definition, _validators={}, start_forms={}))
     yield svc

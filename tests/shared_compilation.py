@@ -12,6 +12,9 @@ can share them between its apps:
 - `share_url_builders()`, which keeps the builder function Werkzeug made for a rule and hands the same
   function to the next rule of another app with the same text, defaults and parsed parts.
 
+Likewise each test's SQLAlchemy engine (on a database file of its own) compiled every SQL statement again:
+`share_compiled_sql()` gives the SQLite engines of a process one dialect and one cache of compiled statements.
+
 Each app still has its own environment, templates, rules and map; the production code compiles as before
 (tests/test_shared_compilation.py checks that a shared builder is the one Werkzeug would make)."""
 
@@ -20,6 +23,8 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Any
 
+from sqlalchemy import Engine
+from sqlalchemy.util import LRUCache
 from werkzeug.routing import Rule
 
 
@@ -79,3 +84,25 @@ def share_url_builders() -> None:
     """From now on in this process, rules with the same key share one builder function (each rule binds it
     to itself, as Werkzeug does)."""
     Rule._compile_builder = _shared_compile_builder  # type: ignore[method-assign,assignment]
+
+
+SQL_CACHE_SIZE = 5000  # statements; SQLAlchemy's default per engine is 500, and the suite runs more
+_sqlite: list[tuple[Any, Any]] = []  # the dialect of the process's first SQLite engine, the shared statement cache
+
+
+def share_compiled_sql(engine: Engine) -> None:
+    """`engine`, if on SQLite, uses the dialect of the process's first SQLite engine and the process's cache
+    of compiled statements. SQLAlchemy keeps compiled SQL per engine, keyed by the dialect object, so each
+    test's engine (a database file of its own) compiled every statement it ran again. The SQLite dialects of
+    one process are alike (the same sqlite3 module and library); PostgreSQL engines are left as they are.
+    Call it before the engine's first connection."""
+    if engine.dialect.name != "sqlite":
+        return
+    if not _sqlite:
+        with engine.connect():
+            pass  # the dialect is initialised on the first connection
+        _sqlite.append((engine.dialect, LRUCache(SQL_CACHE_SIZE)))
+    dialect, cache = _sqlite[0]
+    engine.dialect = dialect
+    engine.pool._dialect = dialect
+    engine._compiled_cache = cache

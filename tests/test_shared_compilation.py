@@ -4,14 +4,20 @@ would have compiled for itself."""
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import insert, select, text
 
+from app.db import make_engine
+from app.models import User
 from app.services import Services
 from app.web.factory import create_app
-from tests.shared_compilation import TEMPLATE_CODE, builder_key, werkzeug_compile_builder
+from tests.conftest import START
+from tests.shared_compilation import TEMPLATE_CODE, builder_key, share_compiled_sql, werkzeug_compile_builder
 
 
 def test_every_rule_has_the_builders_werkzeug_would_make_for_it(app: Flask) -> None:
@@ -46,3 +52,27 @@ def test_the_next_app_renders_from_the_shared_template_code_what_an_app_of_its_o
 def _without_tokens(html: str) -> str:
     """The page without what differs per request (CSRF token, nonce)."""
     return re.sub(r'(value|nonce|content)="[A-Za-z0-9._\-]{20,}"', "", html)
+
+
+def test_a_statement_compiled_for_one_test_database_is_not_compiled_again_for_the_next(
+        services: Services, tmp_path: Path) -> None:
+    if services.db.dialect.name != "sqlite":
+        pytest.skip("shared on SQLite only")
+    statement = select(User.username).where(User.role == "admin").order_by(User.username)
+    with services.db.connect() as conn:
+        conn.execute(statement).all()  # compiled here, or by an earlier test of this process
+    shutil.copy(services.settings.database_url.removeprefix("sqlite:///"), tmp_path / "next.sqlite3")
+    nxt = make_engine(f"sqlite:///{tmp_path / 'next.sqlite3'}")
+    share_compiled_sql(nxt)
+    try:
+        assert nxt.dialect is services.db.dialect
+        with nxt.connect() as conn:
+            result = conn.execute(statement)
+            assert result.context.cache_hit == nxt.dialect.CACHE_HIT
+            assert result.all() == []
+            conn.execute(insert(User).values(username="x", display_name="x", password_hash="-", role="admin",
+                                             language="sv", active=True, created_at=START))
+            assert conn.execute(statement).all() == [("x",)]
+            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"  # the engine's own listeners
+    finally:
+        nxt.dispose()
