@@ -16,7 +16,9 @@ The open-task filters are `cases.id IN (SELECT case_id FROM open_tasks WHERE ...
 from the open tasks (few) or probe per case. Sorting is by (column, case id) in either direction, and a page
 after the first starts after the last row of the page before (a keyset cursor: signed, bound to its sort, so a
 changed one is refused rather than misread). A page costs a constant number of statements: the rows (with
-organisation and municipality joined), the count, the definitions' labels and the page's open tasks.
+organisation and municipality joined), the count, the definitions' labels and the page's open tasks. The count
+is the page itself when the first page holds every row, and a list filtered by one open-task condition alone is
+counted from the open tasks (`open_task_count`).
 """
 
 from __future__ import annotations
