@@ -27,14 +27,7 @@ def test_renewal_into_a_second_period_then_an_early_end_with_repayment(services:
     case_id = steps.start(services)
     for name, data in steps.PREPARATION:
         steps.complete(services, case_id, name, data)
-    advance(services, "2026-01-01")
-    steps.complete(services, case_id, "pay", steps.PAYMENT)
-    for year in (2026, 2027):
-        advance(services, f"{year}-11-01")
-        _follow_up(services, case_id)
-        advance(services, f"{year + 1}-01-01")
-        steps.complete(services, case_id, "pay", steps.PAYMENT)
-    advance(services, "2028-03-31")  # nine months before 2028-12-31
+    _to_the_renewal_dialogue(services, case_id)  # 2028-03-31: nine months before 2028-12-31
     assert "renewal_dialogue" in steps.names(services, case_id)
     steps.complete(services, case_id, "renewal_dialogue", {
         "meeting_date": "2028-04-10", "participants": "Båda parter", "minutes": "Vi fortsätter.",
