@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.domain.accounts import add_user
 from app.services import Services
-from tests.conftest import PASSWORD, PASSWORD_HASH
 from tests.stenungsund import steps
 
 
 def _staff(services: Services) -> None:
-    with services.unit_of_work() as s:
-        add_user(s, services.clock, "st_board", PASSWORD, "board", municipality="stenungsund",
-                 password_hash=PASSWORD_HASH)
+    steps.add_staff(services, "board")
 
 
 def test_running_agreement_with_next_dates_and_sek_per_year(services: Services, api: Any) -> None:

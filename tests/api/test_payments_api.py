@@ -6,9 +6,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from app.domain.accounts import add_user
 from app.services import Services
-from tests.conftest import PASSWORD, PASSWORD_HASH
 from tests.stenungsund import steps
 
 
@@ -18,13 +16,7 @@ def _two_agreements(services: Services) -> tuple[int, int]:
     steps.advance(services, "2026-01-01")
     steps.complete(services, first, "pay", steps.PAYMENT)
     steps.advance(services, "2026-01-15")
-    with services.unit_of_work() as s:
-        add_user(s, services.clock, "st_officer", PASSWORD, "officer", municipality="stenungsund",
-                 password_hash=PASSWORD_HASH)
-        add_user(s, services.clock, "st_finance", PASSWORD, "finance", municipality="stenungsund",
-                 password_hash=PASSWORD_HASH)
-        add_user(s, services.clock, "st_board", PASSWORD, "board", municipality="stenungsund",
-                 password_hash=PASSWORD_HASH)
+    steps.add_staff(services, "officer", "finance", "board")
     return first, second
 
 

@@ -7,11 +7,13 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.domain.accounts import add_user
 from app.domain.agreements.requirements import CRITERIA, DOCUMENTS
 from app.driving.case_driver import CaseDriver, TaskNotOpen, local_moment, move_clock, set_clock, start_case
 from app.models import Case, OpenTask
 from app.models.agreement import Agreement
 from app.services import Services
+from tests.conftest import PASSWORD, PASSWORD_HASH
 
 ORG = "802400-0005"
 INTEREST: dict[str, Any] = {
@@ -94,3 +96,12 @@ def midnight(day: str | date) -> datetime:
 def advance(services: Services, day: str) -> int:
     """Move the injected clock to one second past midnight (Stockholm) of `day` and run the real timer sweep."""
     return move_clock(services, midnight(day) + timedelta(seconds=1))
+
+
+def add_staff(services: Services, *roles: str) -> None:
+    """Stenungsund staff for the tests: a user `st_<role>` per role (officer, finance, board, ...), logging in
+    with the tests' PASSWORD (stored as the cheap PASSWORD_HASH)."""
+    with services.unit_of_work() as s:
+        for role in roles:
+            add_user(s, services.clock, f"st_{role}", PASSWORD, role, municipality="stenungsund",
+                     password_hash=PASSWORD_HASH)

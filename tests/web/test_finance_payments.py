@@ -8,9 +8,7 @@ import csv
 import io
 from typing import Any
 
-from app.domain.accounts import add_user
 from app.services import Services
-from tests.conftest import PASSWORD, PASSWORD_HASH
 from tests.stenungsund import steps
 from tests.web.pages import Browser, text_of
 
@@ -23,11 +21,7 @@ def _two_agreements(services: Services) -> tuple[int, int]:
     steps.advance(services, "2026-01-01")
     steps.complete(services, first, "pay", steps.PAYMENT)
     steps.advance(services, "2026-01-15")
-    with services.unit_of_work() as s:
-        add_user(s, services.clock, "st_officer", PASSWORD, "officer", municipality="stenungsund",
-                 password_hash=PASSWORD_HASH)
-        add_user(s, services.clock, "st_finance", PASSWORD, "finance", municipality="stenungsund",
-                 password_hash=PASSWORD_HASH)
+    steps.add_staff(services, "officer", "finance")
     return first, second
 
 

@@ -7,12 +7,10 @@ from datetime import date
 
 from sqlalchemy import select
 
-from app.domain.accounts import add_user
 from app.domain.agreements import termination
 from app.models import Case
 from app.models.agreement import Agreement
 from app.services import Services
-from tests.conftest import PASSWORD, PASSWORD_HASH
 from tests.stenungsund import steps
 from tests.web.pages import Browser, text_of
 
@@ -23,13 +21,7 @@ def _running(services: Services) -> int:
     case_id = steps.to_decision(services)
     steps.advance(services, "2026-01-01")
     steps.complete(services, case_id, "pay", steps.PAYMENT)
-    with services.unit_of_work() as s:
-        add_user(s, services.clock, "st_officer", PASSWORD, "officer", municipality="stenungsund",
-                 password_hash=PASSWORD_HASH)
-        add_user(s, services.clock, "st_finance", PASSWORD, "finance", municipality="stenungsund",
-                 password_hash=PASSWORD_HASH)
-        add_user(s, services.clock, "st_board", PASSWORD, "board", municipality="stenungsund",
-                 password_hash=PASSWORD_HASH)
+    steps.add_staff(services, "officer", "finance", "board")
     return case_id
 
 
