@@ -324,26 +324,26 @@ def _page(session: Session, scope: Select[Any], query: InboxQuery, now: datetime
             .outerjoin(User, User.id == OpenTask.assignee_id))
     task_of = (lambda row: row[0]) if len(head) == 1 else (lambda row: row)  # noqa: E731
     fetched: list[Any] = []
-    if (not beyond and not query.q and query.sort == "due" and not query.descending
-            and session.get_bind().dialect.name == "postgresql"):
-        # The first page in the default order on PostgreSQL: one statement walks ix_open_tasks_inbox in order and
-        # joins each task of the page by key (a 500-task page: 6 ms against 10 ms for its ids and then its rows).
-        total = session.scalar(matching(func.count(OpenTask.id)).where(*where)) or 0
-        fetched = list(session.execute(rows.where(*where).order_by(*order).limit(query.limit + 1)).all())
-        page_ids: list[str] = []
-    # Otherwise the page's task ids first, from open_tasks alone (its index holds the scope and the sort keys),
-    # then only those rows, looked up by primary key and joined with their cases: a join before the sort would read
-    # every task's case (SQLite), and as one statement PostgreSQL hash-joined the page with every open task (30 ms)
-    # in the orders no index gives.
-    elif not beyond and query.q:  # a search's total, counted in the same scan as the page's ids (each title read once)
+    page_ids: list[str] = []
+    if not beyond and query.q:  # a search's total, counted in the same scan as the page's ids (each title read once)
         found = session.execute(matching(OpenTask.id, func.count().over()).where(*where).order_by(*order)
                                 .limit(query.limit + 1)).all()
         page_ids = [row[0] for row in found]
         total = found[0][1] if found else 0
     else:
         total = session.scalar(matching(func.count(OpenTask.id)).where(*where)) or 0
-        page_ids = list(session.scalars(matching(OpenTask.id).where(*where, *beyond).order_by(*order)
-                                        .limit(query.limit + 1)))
+        if (not beyond and query.sort == "due" and not query.descending
+                and session.get_bind().dialect.name == "postgresql"):
+            # The first page in the default order on PostgreSQL: one statement walks ix_open_tasks_inbox in order
+            # and joins each task of the page by key (a 500-task page: 6 ms against 10 ms for ids, then rows).
+            fetched = list(session.execute(rows.where(*where).order_by(*order).limit(query.limit + 1)).all())
+        else:
+            # Otherwise the page's task ids first, from open_tasks alone (its index holds the scope and the sort
+            # keys), then only those rows, looked up by primary key and joined with their cases: a join before the
+            # sort would read every task's case (SQLite), and as one statement PostgreSQL hash-joined the page with
+            # every open task (30 ms) in the orders no index gives.
+            page_ids = list(session.scalars(matching(OpenTask.id).where(*where, *beyond).order_by(*order)
+                                            .limit(query.limit + 1)))
     if page_ids:
         position = {task_id: i for i, task_id in enumerate(page_ids)}
         fetched = sorted(session.execute(rows.where(one_of(session, OpenTask.id, page_ids))).all(),
