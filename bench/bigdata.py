@@ -33,7 +33,7 @@ from sqlalchemy import Date, Table, func, insert, select, text, update
 from app.config import Settings
 from app.core.clock import ManualClock
 from app.core.history_chain import GENESIS, entry_hash
-from app.core.search import task_search_text
+from app.core.search import case_search_text, folded, task_search_text
 from app.domain.accounts import add_user
 from app.domain.orgnumber import with_check_digit
 from app.domain.passwords import hash_password
@@ -160,7 +160,8 @@ def add_people(services: Services, rng: random.Random, organisations: int) -> li
         if number in seen:
             continue
         seen.add(number)
-        rows.append({"name": f"Föreningen {rng.choice(WORDS)} {rng.choice(PLACES)} {k}", "org_number": number,
+        name = f"Föreningen {rng.choice(WORDS)} {rng.choice(PLACES)} {k}"
+        rows.append({"name": name, "search_name": folded(name), "org_number": number,
                      "email": f"info{k}@forening.example", "created_at": NOW - timedelta(days=rng.randint(0, 2000)),
                      "registered_by_id": rng.choice(munis)})
     with services.db.begin() as conn:
@@ -261,6 +262,7 @@ def generate(services: Services, cases: int = FULL_SCALE, seed: int = 11, log: A
         case.update(id=case_id, municipality_id=m_id, organisation_id=org_id,
                     registration_number=f"KS {year}/{seq:04d}",
                     title=f"{rng.choice(WORDS)} i {rng.choice(PLACES)}", version=1, created_by_id=None)
+        case["search_text"] = case_search_text(case["registration_number"], case["title"])
         if case["created_at"] > NOW:
             case["created_at"] = NOW - timedelta(hours=rng.randint(1, 48))
         case["updated_at"] = min(max(case["updated_at"], case["created_at"]), NOW)

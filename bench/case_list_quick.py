@@ -31,6 +31,7 @@ from sqlalchemy import event, func, insert, select  # noqa: E402
 
 from app.config import Settings  # noqa: E402
 from app.core.clock import ManualClock  # noqa: E402
+from app.core.search import case_search_text, folded, task_search_text  # noqa: E402
 from app.domain.accounts import add_user  # noqa: E402
 from app.models import Case, DefinitionVersion, Municipality, OpenTask, Organisation  # noqa: E402
 from app.services import build_services, prepare_database  # noqa: E402
@@ -50,9 +51,10 @@ def generate(services: Any, cases: int) -> None:
         definition = s.scalar(select(DefinitionVersion.id)
                               .where(DefinitionVersion.process_id == "stenungsund_agreement"))
         words = ["Läxhjälp", "Kvinnojour", "Idrott"]
-        s.execute(insert(Organisation), [{"name": f"Förening {n:03d} {rnd.choice(words)}",
+        names = [f"Förening {n:03d} {rnd.choice(words)}" for n in range(300)]
+        s.execute(insert(Organisation), [{"name": name, "search_name": folded(name),
                                           "org_number": f"80{n:04d}-{n:04d}", "created_at": START}
-                                         for n in range(300)])
+                                         for n, name in enumerate(names)])
         orgs = list(s.scalars(select(Organisation.id)))
         add_user(s, services.clock, "bench_officer", PASSWORD, "officer", municipality="stenungsund")
         add_user(s, services.clock, "bench_admin", PASSWORD, "admin")
@@ -64,9 +66,11 @@ def generate(services: Any, cases: int) -> None:
         for n in range(cases):
             status = rnd.choices(["running", "completed", "failed"], [60, 37, 3])[0]
             created = START - timedelta(days=rnd.randint(0, 2000), minutes=rnd.randint(0, 1440))
+            number = f"KS {created.year}/{n:06d}"
             batch.append({"municipality_id": munis[slugs[n % 4]], "organisation_id": rnd.choice(orgs),
-                          "definition_id": definition, "registration_number": f"KS {created.year}/{n:06d}",
-                          "title": f"IOP {n}", "status": status, "current_step": "", "feedback": [], "summary": {},
+                          "definition_id": definition, "registration_number": number, "title": f"IOP {n}",
+                          "search_text": case_search_text(number, f"IOP {n}"), "status": status,
+                          "current_step": "", "feedback": [], "summary": {},
                           "workflow_json": blob, "serializer_version": "1", "created_at": created,
                           "updated_at": created + timedelta(days=rnd.randint(0, 300)), "version": 1})
             if len(batch) == 5000:
@@ -81,7 +85,7 @@ def generate(services: Any, cases: int) -> None:
         for case_id, muni, org, number in running[:tasks_left]:
             name, title, role = rnd.choice(STEPS)
             rows.append({"id": str(uuid.uuid4()), "case_id": case_id, "municipality_id": muni, "organisation_id": org,
-                         "registration_number": number,
+                         "registration_number": number, "search_text": task_search_text(title, number),
                          "name": name, "title": title, "role": role, "created_at": START, "meta": {},
                          "due_at": START + timedelta(days=rnd.randint(-60, 120)) if rnd.random() < 0.8 else None})
         conn.execute(insert(OpenTask), rows)

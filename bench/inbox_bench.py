@@ -31,7 +31,7 @@ from sqlalchemy import event, insert, select, text
 
 from app.config import Settings
 from app.core.clock import ManualClock
-from app.core.search import task_search_text
+from app.core.search import case_search_text, folded, task_search_text
 from app.domain.orgnumber import with_check_digit
 from app.models import Case, Municipality, OpenTask, Organisation, User
 from app.services import Services, build_services, prepare_database
@@ -56,6 +56,8 @@ def clone_open_tasks(services: Services, *, role: str, municipality: str, count:
                              f"{rng.choice(['Gemenskap', 'Framtid', 'Mötesplats', 'Läxhjälp', 'Trygghet'])} {i}",
                      "org_number": with_check_digit(f"8{first_org + i:08d}"), "email": f"org{i}@bench.example",
                      "created_at": now} for i in range(organisations)]
+        for org in org_rows:
+            org["search_name"] = folded(org["name"])
         org_columns = {c.name for c in Organisation.__table__.columns}
         s.execute(insert(Organisation), [{k: v for k, v in row.items() if k in org_columns} for row in org_rows])
         org_ids = list(s.scalars(select(Organisation.id).where(Organisation.id >= first_org)))
@@ -72,6 +74,7 @@ def clone_open_tasks(services: Services, *, role: str, municipality: str, count:
                 row = {c: getattr(template_case, c) for c in case_cols}
                 row.update(id=case_id, organisation_id=org_id, registration_number=f"BENCH {case_id:07d}",
                            created_at=created, updated_at=created, version=1)
+                row["search_text"] = case_search_text(row["registration_number"], row["title"])
                 cases.append(row)
                 task = {c: getattr(template_task, c) for c in task_cols}
                 due = None if rng.random() < 0.1 else now + timedelta(days=rng.randint(-30, 60),

@@ -55,6 +55,7 @@ from sqlalchemy import create_engine, func, select, text, update  # noqa: E402
 from app.config import Settings  # noqa: E402
 from app.core import calendar  # noqa: E402
 from app.core.clock import ManualClock  # noqa: E402
+from app.core.search import case_search_text  # noqa: E402
 from app.domain.accounts import (  # noqa: E402
     add_organisation,
     configured_settings,  # noqa: E402
@@ -139,9 +140,10 @@ def copy_agreements(services: Services, templates: list[int], count: int) -> dic
                 k = i % len(originals)
                 workflow_json, summary, title, definition_id, next_timer_at, serializer = originals[k]
                 now = services.clock.now()
+                number = next_registration_number(s, muni, DECISION_ON.year)
                 case = Case(municipality_id=muni.id, organisation_id=org.id, definition_id=definition_id,
-                            registration_number=next_registration_number(s, muni, DECISION_ON.year),
-                            title=title, status="running", current_step="", feedback=[],
+                            registration_number=number, title=title, search_text=case_search_text(number, title),
+                            status="running", current_step="", feedback=[],
                             summary=json.loads(_fresh_ids(summary)), workflow_json=_fresh_ids(workflow_json),
                             serializer_version=serializer, created_by_id=None,
                             created_at=now, updated_at=now, next_timer_at=next_timer_at)

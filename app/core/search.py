@@ -15,6 +15,11 @@ def task_search_text(title: str, registration_number: str) -> str:
     return SEPARATOR.join((folded(title), folded(registration_number)))
 
 
+def case_search_text(registration_number: str, title: str) -> str:
+    """What the case list's free-text search matches in a case besides its organisation's name."""
+    return SEPARATOR.join((folded(registration_number), folded(title)))
+
+
 def contains_pattern(query: str) -> str:
     """A LIKE pattern (escape character backslash) matching folded texts that contain `query`."""
     text = folded(query).replace(SEPARATOR, "")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.core.clock import Clock
 from app.core.municipal_settings import MunicipalSettings, SettingsError, configure
 from app.core.roles import MUNICIPAL_ROLES, ROLES, Role
+from app.core.search import folded
 from app.domain import delegation, memberships
 from app.domain.orgnumber import normalise_org_number
 from app.domain.passwords import hash_password, password_problem
@@ -121,7 +122,7 @@ def add_organisation(session: Session, clock: Clock, name: str, org_number: str,
         raise AccountError(str(exc), "org_number") from exc
     if session.scalar(select(Organisation).where(Organisation.org_number == number)) is not None:
         raise AccountError(f"an organisation with number {number} already exists", "org_number")
-    org = Organisation(name=name, org_number=number, email=email, created_at=clock.now(),
+    org = Organisation(name=name, search_name=folded(name), org_number=number, email=email, created_at=clock.now(),
                        registered_by_id=registered_by.id if registered_by else None)
     session.add(org)
     session.flush()

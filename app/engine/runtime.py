@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from app.core.clock import Clock
 from app.core.errors import Conflict, EngineError, InvalidData, NotFound, ScriptFailure
-from app.core.search import task_search_text
+from app.core.search import case_search_text, task_search_text
 from app.core.statuses import CaseStatus
 from app.engine import history, incidents, ownership
 from app.engine.compaction import compact
@@ -210,10 +210,12 @@ class CaseEngine:
             for first in workflow.get_tasks(state=TaskState.READY):  # the start: expressions see the data
                 first.data.update(copy.deepcopy(data))
         now = self.clock.now()
+        registration_number = next_registration_number(session, municipality, self.clock.today().year)
+        title = title or f"{definition.name}: {organisation.name}"
         case = Case(
             municipality_id=municipality.id, organisation_id=organisation.id, definition_id=version.id,
-            registration_number=next_registration_number(session, municipality, self.clock.today().year),
-            title=title or f"{definition.name}: {organisation.name}", status=CaseStatus.RUNNING, current_step="",
+            registration_number=registration_number, title=title,
+            search_text=case_search_text(registration_number, title), status=CaseStatus.RUNNING, current_step="",
             feedback=[], summary={}, workflow_json="", serializer_version=SERIALIZER_VERSION,
             created_by_id=actor.id if actor else None, created_at=now, updated_at=now,
         )

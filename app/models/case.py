@@ -19,10 +19,11 @@ class Case(Base):
     __tablename__ = "cases"
     __table_args__ = (UniqueConstraint("municipality_id", "registration_number"),
                       # migration 0015_query_indexes: the case list, the overview (bench/staff_bench.py)
+                      # (0043_case_search_text: search_text in place of title, so the free-text search reads them)
                       Index("ix_cases_muni_created", "municipality_id", "created_at", "id", "status", "definition_id",
-                            "organisation_id", "registration_number", "title"),
+                            "organisation_id", "registration_number", "search_text"),
                       Index("ix_cases_created", "created_at", "id", "municipality_id", "status", "definition_id",
-                            "organisation_id", "registration_number", "title"),
+                            "organisation_id", "registration_number", "search_text"),
                       Index("ix_cases_muni_status_created", "municipality_id", "status", "created_at", "id"),
                       Index("ix_cases_status_step", "status", "municipality_id", "definition_id", "current_step"),
                       Index("ix_cases_status_updated", "status", "updated_at", "id"),
@@ -36,6 +37,9 @@ class Case(Base):
     definition_id: Mapped[int] = mapped_column(ForeignKey("definition_versions.id"), index=True)
     registration_number: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(300), default="")
+    # the registration number and title case-folded in Python (app.core.search.case_search_text), what the case
+    # list's free-text search matches (migration 0043): written with them by app.engine.runtime when a case starts
+    search_text: Mapped[str] = mapped_column(String(400), default="")
     status: Mapped[CaseStatus] = mapped_column(StrEnumColumn(CaseStatus), index=True)
     outcome: Mapped[str | None] = mapped_column(String(40))
     current_step: Mapped[str] = mapped_column(String(300), default="")

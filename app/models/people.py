@@ -30,6 +30,9 @@ class Organisation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    # the name case-folded in Python (app.core.search.folded), what the searches match (migration 0043):
+    # written with the name by app.domain.accounts.add_organisation
+    search_name: Mapped[str] = mapped_column(String(200), default="")
     org_number: Mapped[str] = mapped_column(String(11), unique=True)
     email: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

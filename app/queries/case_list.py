@@ -2,7 +2,8 @@
 
 One query shape for both. The filters (all optional, combined with AND):
 
-- `q`: text in the registration number, the title or the organisation's name (LIKE, `%` and `_` literal);
+- `q`: text in the registration number, the title or the organisation's name (case-folded as app.core.search
+  does; `%` and `_` literal);
 - `registration`: the registration number, exactly or its beginning;
 - `organisation`: an organisation number (NNNNNN-NNNN, with or without the dash), else a part of the name;
 - `process` and `version`: the process id and one of its versions;
@@ -34,6 +35,7 @@ from sqlalchemy import ColumnElement, Select, and_, distinct, false, func, or_, 
 from sqlalchemy.orm import Session
 
 from app.core.roles import ROLES, Role
+from app.core.search import SEPARATOR, contains_pattern, folded
 from app.core.statuses import CaseStatus
 from app.domain import permissions
 from app.models import Case, DefinitionVersion, Municipality, OpenTask, Organisation, User
@@ -174,12 +176,6 @@ def _like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _ilike(column: Any, pattern: str, sqlite: bool) -> ColumnElement[bool]:
-    """Case-insensitive LIKE; on SQLite plain LIKE, which already ignores ASCII case (as SQLite's lower() does,
-    without calling it on every row)."""
-    return column.like(pattern, escape="\\") if sqlite else column.ilike(pattern, escape="\\")
-
-
 def _with_open_task(*where: ColumnElement[bool]) -> ColumnElement[bool]:
     # `case_id + 0` keeps PostgreSQL from probing open_tasks' case_id index once per case in the sort's order
     # (when the matching cases are not the newest it probed 15,000 cases for a page of 50): the matching open
@@ -197,7 +193,6 @@ def municipality_id(session: Session, slug: str) -> int:
 def conditions(session: Session, viewer: User, filters: CaseFilters, now: datetime) -> list[ColumnElement[bool]]:
     """The WHERE of the list: what the viewer may see (app.domain.permissions) and the filters."""
     visible = permissions.visible_cases(viewer).whereclause
-    sqlite = session.get_bind().dialect.name == "sqlite"
     where: list[ColumnElement[bool]] = [visible] if visible is not None else []
     muni = municipality_id(session, filters.municipality) if filters.municipality else None
     if muni is not None:
@@ -206,23 +201,20 @@ def conditions(session: Session, viewer: User, filters: CaseFilters, now: dateti
     # the organisation's name or number: the few matching organisations are found first, so that the cases are
     # tested on organisation_id alone (an index holds it) and neither the page nor the count joins organisations
     if filters.q:
-        pattern = f"%{_like(filters.q)}%"
-        # the registration number and title are searched as one text (joined by a control character, which q
-        # cannot hold, so no match spans both): one LIKE per row instead of two, and on PostgreSQL lower() LIKE
-        # lower() (what ILIKE does in UTF-8) without ILIKE's overhead; this halves the scan of a municipality
-        own = Case.registration_number + "\x01" + Case.title
-        own_match = own.like(pattern, escape="\\") if sqlite \
-            else func.lower(own).like(func.lower(pattern), escape="\\")
-        where.append(or_(Case.organisation_id.in_(select(Organisation.id).where(
-            _ilike(Organisation.name, pattern, sqlite))), own_match))
-    if filters.registration:
-        where.append(_ilike(Case.registration_number, f"{_like(filters.registration)}%", sqlite))
+        # the registration number and title are one case-folded text (search_text, 0043), as is the organisation's
+        # name (search_name): a plain LIKE per row on both databases, no function called per row, and "ä" finds
+        # "Ä" on SQLite too (its LIKE folds ASCII letters only)
+        pattern = contains_pattern(filters.q)
+        where.append(or_(Case.organisation_id.in_(_organisations_named(pattern)),
+                         Case.search_text.like(pattern, escape="\\")))
+    if filters.registration:  # search_text begins with the registration number
+        where.append(Case.search_text.like(_like(folded(filters.registration).replace(SEPARATOR, "")) + "%",
+                                           escape="\\"))
     if filters.organisation:
         number = ORG_NUMBER.fullmatch(filters.organisation)
-        orgs = select(Organisation.id).where(
-            Organisation.org_number == f"{number.group(1)}-{number.group(2)}" if number
-            else _ilike(Organisation.name, f"%{_like(filters.organisation)}%", sqlite))
-        where.append(Case.organisation_id.in_(orgs))
+        where.append(Case.organisation_id.in_(
+            select(Organisation.id).where(Organisation.org_number == f"{number.group(1)}-{number.group(2)}")
+            if number else _organisations_named(contains_pattern(filters.organisation))))
     if filters.process:
         versions = select(DefinitionVersion.id).where(DefinitionVersion.process_id == filters.process)
         if filters.version is not None:
@@ -233,6 +225,11 @@ def conditions(session: Session, viewer: User, filters: CaseFilters, now: dateti
     for task_filter in _task_filters(filters, now):
         where.append(_with_open_task(*task_scope, *task_filter))
     return where
+
+
+def _organisations_named(pattern: str) -> Select[Any]:
+    """The organisations whose case-folded name matches a LIKE pattern (app.core.search.contains_pattern)."""
+    return select(Organisation.id).where(Organisation.search_name.like(pattern, escape="\\"))
 
 
 def _task_scope(viewer: User, muni: int | None) -> list[ColumnElement[bool]]:

@@ -248,11 +248,11 @@ def _filters(query: InboxQuery, now: datetime, user_id: int) -> list[ColumnEleme
         # no join with cases and organisations before the page is chosen: the organisations whose name
         # matches are found first (a few thousand short rows); the task carries its title and its case's
         # registration number case-folded (search_text, 0025), read from the search index of open_tasks alone
-        pattern = "%" + query.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = contains_pattern(query.q)
         where.append(or_(
-            OpenTask.search_text.like(contains_pattern(query.q), escape="\\"),
+            OpenTask.search_text.like(pattern, escape="\\"),
             OpenTask.organisation_id.in_(select(Organisation.id)
-                                         .where(Organisation.name.ilike(pattern, escape="\\")).correlate(None))))
+                                         .where(Organisation.search_name.like(pattern, escape="\\")).correlate(None))))
     if query.process:
         where.append(Case.definition_id.in_(select(DefinitionVersion.id)
                                             .where(DefinitionVersion.process_id == query.process)))

@@ -12,7 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from app.core.search import task_search_text
+from app.core.search import case_search_text, task_search_text
 from app.models import Case, DefinitionVersion, Municipality, OpenTask, Organisation, User
 from app.services import Services
 from tests.conftest import ORG_A, ORG_B, START
@@ -62,8 +62,10 @@ def insert_cases(services: Services, specs: tuple[Spec, ...] | list[Spec]) -> di
         for spec in specs:
             org = orgs[spec.org]
             process = "falun_initiative" if spec.muni == "falun" else "stenungsund_agreement"
+            title = spec.title or f"IOP med {org.name}"
             case = Case(municipality_id=munis[spec.muni], organisation_id=org.id, definition_id=definitions[process],
-                        registration_number=spec.reg, title=spec.title or f"IOP med {org.name}", status=spec.status,
+                        registration_number=spec.reg, title=title, search_text=case_search_text(spec.reg, title),
+                        status=spec.status,
                         outcome="approved" if spec.status == "completed" else None,
                         current_step=", ".join(t[1] for t in spec.tasks), feedback=[], summary={},
                         workflow_json="{}", serializer_version="1",

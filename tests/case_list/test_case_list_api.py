@@ -18,6 +18,10 @@ FILTERS = [
     ("q=_", []),
     ("q=st%C3%B6dcentrum", ["KS 2026/0003", "KS 2026/0010", "KS 2027/0001", "KS 2027/0003"]),  # organisation name
     ("q=2026%2F001", ["KS 2026/0010", "KS 2026/0011"]),
+    # case-folded as a person expects on both databases (SQLite's LIKE folds ASCII letters only)
+    ("q=ST%C3%96DCENTRUM", ["KS 2026/0003", "KS 2026/0010", "KS 2027/0001", "KS 2027/0003"]),
+    ("q=L%C3%84XHJ%C3%84LP", ["KS 2026/0001"]),
+    ("organisation=ST%C3%96D", ["KS 2026/0003", "KS 2026/0010", "KS 2027/0001", "KS 2027/0003"]),
     ("registration=KS%202027", ["KS 2027/0001", "KS 2027/0002", "KS 2027/0003"]),
     ("registration=ks%202026%2F0001", ["KS 2026/0001"]),
     ("registration=2026", []),  # the beginning, not any part

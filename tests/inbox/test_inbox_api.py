@@ -85,6 +85,8 @@ def test_filters(api: Any, lawyer_tasks: Any, services: Services, clock: ManualC
     assert [i["case_id"] for i in found["items"]] == [case["id"]] and found["total"] == 1
     assert lawyer.get("/api/v1/tasks?q=gemenskap").get_json()["total"] == \
         sum("Gemenskap" in i["organisation"] for i in every) >= 1  # organisation name, any case
+    assert lawyer.get("/api/v1/tasks?q=FÖRENINGEN GEM").get_json()["total"] == \
+        sum("Gemenskap" in i["organisation"] for i in every)  # the name case-folded, Ö too
     assert lawyer.get("/api/v1/tasks?q=Bedöm om IOP").get_json()["total"] == 61  # the title
     assert lawyer.get("/api/v1/tasks?q=BEDÖM OM iop").get_json()["total"] == 61  # any case, Ö too
     assert lawyer.get(f"/api/v1/tasks?q={case['registration_number'].lower()}").get_json()["total"] == 1
