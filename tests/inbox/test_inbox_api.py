@@ -39,6 +39,11 @@ def test_pages_walk_every_task_once_in_each_order(api: Any, lawyer_tasks: Any) -
     assert first["total"] == 121 and len(first["items"]) == 50 and first["prev"] is None
     assert {"organisation", "process", "form", "registration_number"} <= set(first["items"][0])
     assert first["items"][0]["process"] == "falun_initiative" and first["items"][0]["form"]["type"] == "object"
+    for item in first["items"][:3]:  # each item as the task's own endpoint shows it (dates, form)
+        alone = lawyer.get(f"/api/v1/tasks/{item['id']}").get_json()
+        assert {k: alone[k] for k in ("due", "created", "form", "registration_number", "title", "overdue")} == \
+            {k: item[k] for k in ("due", "created", "form", "registration_number", "title", "overdue")}
+        assert item["created"] and datetime.fromisoformat(item["created"]).utcoffset() is not None
 
     items = _walk(lawyer, "/api/v1/tasks?limit=37")
     assert len({i["id"] for i in items}) == 121
