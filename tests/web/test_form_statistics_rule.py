@@ -35,6 +35,10 @@ def test_a_report_with_an_unnamed_statistic_and_one_missing_is_refused_naming_bo
     assert fields["statistics_values[besökare]"].startswith("”besökare” är inte en av uppgifterna")
     assert fields["statistics_values[unika personer]"] == "Fyll i ett värde för ”unika personer”."
     assert steps.names(services, case_id) == ["report"]
+    huge = dict(steps.REPORT, statistics_values={"individkontakter": 10**30, "unika personer": 85})
+    with pytest.raises(InvalidData) as too_big:  # a count, not any number a keyboard can hold
+        steps.complete(services, case_id, "report", huge)
+    assert "100" in too_big.value.fields["statistics_values[individkontakter]"]
     good = dict(steps.REPORT, statistics_values={"individkontakter": 340, "unika personer": 85})
     steps.complete(services, case_id, "report", good)
     assert "report" not in steps.names(services, case_id)
