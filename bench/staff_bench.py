@@ -252,7 +252,8 @@ def _q(base: str, **params: Any) -> str:
 
 
 def sample_values(services: Services) -> dict[str, Any]:
-    """Filter values taken from the data: an organisation with cases, a current step, a registration number."""
+    """Filter values taken from the data: an organisation with cases, a current step, a registration number,
+    a process version with cases."""
     with services.session_factory() as s:
         st = s.scalars(select(Municipality).where(Municipality.slug == "stenungsund")).one()
         org = s.execute(select(Organisation.org_number, Organisation.name)
@@ -264,8 +265,10 @@ def sample_values(services: Services) -> dict[str, Any]:
                          .group_by(OpenTask.name).order_by(func.count().desc()).limit(1)).one()
         reg = s.scalar(select(Case.registration_number).where(Case.municipality_id == st.id, Case.status == "running")
                        .order_by(Case.id.desc()).limit(1))
-        version = s.scalar(select(func.max(DefinitionVersion.version))
-                           .where(DefinitionVersion.process_id == "stenungsund_agreement"))
+        # the version most cases run on (a version deployed after the data was made has none)
+        version = s.scalar(select(DefinitionVersion.version).join(Case, Case.definition_id == DefinitionVersion.id)
+                           .where(DefinitionVersion.process_id == "stenungsund_agreement")
+                           .group_by(DefinitionVersion.version).order_by(func.count().desc()).limit(1))
         failed = s.scalar(select(Case.id).where(Case.status == "failed").order_by(Case.id.desc()).limit(1))
     return {"org_number": org[0], "org_name": org[1], "step": task[0], "registration": reg,
             "version": version, "failed_case": failed}
