@@ -16,7 +16,7 @@ from icalendar import Calendar, Event
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from app.models import User
+from app.models import Membership, User
 from app.models.calendar_feed import CalendarFeed
 from app.queries.upcoming import Upcoming
 
@@ -42,19 +42,24 @@ def link_of(session: Session, user: User) -> CalendarFeed | None:
 
 
 def feed_for(session: Session, token: str, roles: tuple[str, ...]) -> CalendarFeed | None:
-    """The feed of a token whose user is still active, in a role that may see upcoming work and (unless an
-    administrator without a municipality) still of the feed's municipality."""
+    """The feed of a token whose user is still active and still holds, in the feed's municipality, a role that
+    may see upcoming work: their own role and municipality or a further membership (app.domain.memberships; a
+    link made while acting through one keeps working while the person holds it). An administrator of the
+    installation (no municipality) may follow any municipality's."""
     if not token or len(token) > 100:
         return None
     row = session.scalar(select(CalendarFeed).where(CalendarFeed.token_hash == _digest(token)))
     if row is None:
         return None
     owner = session.get(User, row.user_id)
-    if owner is None or not owner.active or owner.role not in roles:
+    if owner is None or not owner.active:
         return None
-    if owner.municipality_id is not None and owner.municipality_id != row.municipality_id:
-        return None
-    return row
+    if owner.role in roles and owner.municipality_id in (None, row.municipality_id):
+        return row
+    held = session.scalar(select(Membership.id).where(Membership.user_id == owner.id,
+                                                      Membership.municipality_id == row.municipality_id,
+                                                      Membership.role.in_(roles)).limit(1))
+    return row if held is not None else None
 
 
 def ics(found: Upcoming, texts: dict[str, str], case_url: str, name: str, now: datetime, host: str) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from click.testing import CliRunner
@@ -9,6 +10,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app.cli import main
+from app.domain import memberships
+from app.domain.accounts import municipality_by_slug, user_by_username
 from app.models import LoginSession, Membership, OpenTask, User
 from app.services import Services
 from tests import falun_steps as steps
@@ -166,3 +169,23 @@ def test_cli_grants_lists_and_revokes(tenancy: Tenancy, services: Services, monk
     assert revoked.exit_code == 0 and "gavle" not in revoked.output
     unknown = runner.invoke(main, ["user", "grant", "org_a", "--role", "officer", "--municipality", "gavle"])
     assert unknown.exit_code != 0 and "organisation" in unknown.output
+
+
+def test_a_calendar_link_made_through_a_further_membership_works_while_it_is_held(
+        tenancy: Tenancy, client: FlaskClient, services: Services) -> None:
+    with services.unit_of_work() as s:
+        memberships.grant(s, user_by_username(s, "multi"), "finance", municipality_by_slug(s, "gavle"))
+    browser = Browser(client)
+    browser.login("multi")
+    _switch(browser, _membership(services, "multi", "gavle", "finance"))
+    resp = browser.post("/agreements/upcoming/calendar-link", page="/agreements/upcoming")
+    found = re.search(r'value="https?://[^/"]+(/calendar/[^"]+\.ics)"', resp.get_data(as_text=True))
+    assert resp.status_code == 200 and found, "no feed link shown"
+    browser.logout()
+    feed = client.get(found.group(1))  # the calendar program: no log-in
+    assert feed.status_code == 200 and feed.mimetype == "text/calendar"
+    assert "Gävle" in feed.get_data(as_text=True)  # the feed of the municipality it was made in
+
+    with services.unit_of_work() as s:
+        memberships.revoke(s, user_by_username(s, "multi"), "finance", municipality_by_slug(s, "gavle"))
+    assert client.get(found.group(1)).status_code == 404  # no longer held: the link stops working
