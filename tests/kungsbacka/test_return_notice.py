@@ -38,7 +38,7 @@ def test_the_officer_reads_why_the_budget_came_back(client: FlaskClient, service
     html = _page(client, "kb_officer", again.id)
     text = text_of(html)
     assert f"{HEADING} {reason}" in text, text
-    assert 'role="status"' in html and "Se över uppgifterna nedan" in text
+    assert 'role="status"' in html and "Åtgärda det som står ovan" in text
     # above the form
     assert html.index("return-notice") < html.index('id="form-heading"')
 
