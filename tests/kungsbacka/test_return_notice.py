@@ -7,8 +7,10 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
+from app.domain.accounts import add_user
 from app.services import Services
 from tests.api.test_openapi_responses import Checked
+from tests.conftest import PASSWORD
 from tests.kungsbacka import steps
 from tests.web.pages import Browser, open_task, text_of
 
@@ -81,3 +83,21 @@ def test_the_api_gives_the_notice_to_the_tasks_people_only(client: FlaskClient, 
         assert [t["name"] for t in case["open_tasks"]] == ["budget"]
         assert "notice" not in case["open_tasks"][0], username
     assert Checked(client, "org_a", doc, seen).get(f"/api/v1/tasks/{task.id}").status_code == 404
+
+
+def test_a_process_owner_assigning_the_task_is_not_given_the_notice(client: FlaskClient, services: Services,
+                                                                    kb_people: Any, password_hash: str) -> None:
+    with services.unit_of_work() as s:
+        add_user(s, services.clock, "kb_owner", PASSWORD, "process_owner", municipality=steps.MUNICIPALITY,
+                 password_hash=password_hash)
+    case_id = steps.start_by_organisation(services)
+    steps.complete(services, case_id, "proposal", steps.PROPOSAL, "org_a")
+    steps.complete(services, case_id, "budget", NOTHING, "kb_officer")
+    task = open_task(services, case_id)
+    doc = client.get("/api/v1/openapi.json").get_json()
+    owner = Checked(client, "kb_owner", doc, set())
+    answer = owner.post(f"/api/v1/tasks/{task.id}/assign", {"username": "kb_officer"})
+    assert answer.status_code == 200, answer.get_json()
+    assert answer.get_json()["assignee"] == "kb_officer" and answer.get_json()["notice"] is None
+    officer = Checked(client, "kb_officer", doc, set())
+    assert officer.get(f"/api/v1/tasks/{task.id}").get_json()["notice"] == steps.budget_problems(services, case_id)
