@@ -7,7 +7,8 @@ tasks above them, must exist unchanged in the target version:
 - the same element id and type, with the same incoming flows;
 - a finished task also keeps its outgoing flows and every other attribute (conditions, scripts,
   properties, lane), so what the case has done stays valid in the target (`registerAs`, which only says what
-  the document register does after a completion, may change: AFTER_EFFECT_PROPERTIES);
+  the document register does after a completion, and `noticeFrom`, which only says what a task shows, may
+  change: AFTER_EFFECT_PROPERTIES);
 - an active task may lead elsewhere (its outgoing flows, and a gateway's conditions, may change: that is
   ahead of the case), but nothing else about it may change, and a user task keeps its form, field for
   field, and its role.
@@ -506,8 +507,9 @@ def _save_on(engine: CaseEngine, session: Session, case: Case, workflow: BpmnWor
 
 # properties that say what follows a task's completion elsewhere, not what the case did or does: a version that
 # adds or changes them leaves a case that passed the task eligible (`registerAs`: the document register,
-# app.domain.register, registers the completions made after the move)
-AFTER_EFFECT_PROPERTIES = frozenset({"registerAs"})
+# app.domain.register, registers the completions made after the move; `noticeFrom`: what a task shows above its
+# form the next time it opens, app.engine.task_notice; an open task keeps the notice it opened with)
+AFTER_EFFECT_PROPERTIES = frozenset({"registerAs", "noticeFrom"})
 
 
 def _behaviour(properties: dict[str, str]) -> dict[str, str]:

@@ -40,6 +40,7 @@ from app.core.statuses import CaseStatus
 from app.engine import history, incidents, ownership
 from app.engine.compaction import compact
 from app.engine.definitions import DefinitionCache, ProcessDefinition, parse_bundle, serialized_spec
+from app.engine.elements import ElementInfo
 from app.engine.events import (
     CaseEnded,
     CaseSaved,
@@ -57,6 +58,7 @@ from app.engine.safe_expressions import SafeEnvironment
 from app.engine.serialization import SERIALIZER_VERSION, workflow_from_json, workflow_to_json
 from app.engine.step import StepContext
 from app.engine.task_meta import task_assignee_username, task_due, task_role
+from app.engine.task_notice import task_notice
 from app.engine.timer_clock import TimerScriptEngine, engine_clock
 from app.engine.timer_state import Firing, FiringWatcher, align_cycles, escalations, next_due, pending_timers
 from app.engine.workflow_cache import WorkflowCache
@@ -94,6 +96,13 @@ class _ScriptEngine(TimerScriptEngine):
             operation = kwargs.get("operation_name", "?")
             raise WorkflowTaskException(f"the operation {operation!r} failed: {type(exc).__name__}: {exc}",
                                         task=task, exception=exc) from exc
+
+
+def _meta(info: ElementInfo | None, data: dict[str, Any]) -> dict[str, Any]:
+    """What an open-task row keeps beside its columns: the notice the task shows above its form, if any
+    (`noticeFrom`, app.engine.task_notice), read once as the task opens."""
+    notice = task_notice(info, data)
+    return {"notice": notice} if notice else {}
 
 
 def _actor_name(actor: User | None) -> str:
@@ -487,7 +496,7 @@ class CaseEngine:
                 name=task.task_spec.bpmn_id, title=title,
                 search_text=task_search_text(title, case.registration_number), role=role,
                 assignee_id=assignee_id, due_at=due, created_at=now,
-                form=definition.form_name_for(task.task_spec.bpmn_id), meta={},
+                form=definition.form_name_for(task.task_spec.bpmn_id), meta=_meta(info, task.data),
             )
             session.add(row)
             self.events.announce(TaskOpened(step, row))

@@ -6,9 +6,10 @@ from pathlib import Path
 from typing import Any
 
 from app.core.errors import Problem
-from app.core.roles import ROLE_TITLES
+from app.core.roles import ROLE_TITLES, Role
 from app.engine.elements import ElementInfo
 from app.engine.field_rules import field_rule, visible_to_party_from_start
+from app.engine.task_notice import NOTICE_FROM, notice_path_problem
 from app.engine.validation.documents import Document, display_name, is_bpmn
 from app.models.register import DocumentKind
 
@@ -36,6 +37,7 @@ def task_problems(documents: list[Document], elements: dict[str, ElementInfo], e
     problems = []
     by_name = {doc.name: doc for doc in documents}
     unmapped_lanes: dict[tuple[str, str], list[ElementInfo]] = {}
+    form_roles = _form_roles(elements)
     for info in elements.values():
         file = element_file.get(info.id, "")
         doc = by_name.get(file)
@@ -53,6 +55,10 @@ def task_problems(documents: list[Document], elements: dict[str, ElementInfo], e
         if feedback and info.tag != "userTask" and _secret_anywhere(forms, feedback):
             problems.append(problem(f"the feedbackField '{feedback}' sends a secret field to the organisation: "
                                     "a secret value is never fed back", "feedback_secret"))
+        notice = info.properties.get(NOTICE_FROM)
+        if notice is not None:
+            problems.extend(problem(message, code) for message, code in
+                            _notice_problems(info, notice.strip(), forms, form_roles))
         if info.tag != "userTask":
             continue
         register_as = info.properties.get("registerAs")
@@ -84,6 +90,42 @@ def task_problems(documents: list[Document], elements: dict[str, ElementInfo], e
             message=f"the lane '{lane}' maps to no role, so no one could work on {tasks}: name the lane after a "
                     f"role ({_role_names()}; Swedish names such as 'Handläggare' work too)"))
     return problems
+
+
+def _form_roles(elements: dict[str, ElementInfo]) -> dict[str, set[str | None]]:
+    """The roles of the user tasks that show each form (a form's default visibility depends on them)."""
+    roles: dict[str, set[str | None]] = {}
+    for info in elements.values():
+        form = form_reference(info) if info.tag == "userTask" else None
+        if form:
+            roles.setdefault(form_key(form), set()).add(info.role)
+    return roles
+
+
+def _notice_problems(info: ElementInfo, path: str, forms: dict[str, dict[str, Any]],
+                     form_roles: dict[str, set[str | None]]) -> list[tuple[str, str]]:
+    """What is wrong with a noticeFrom value (app.engine.task_notice): not on a person's task, not a path of
+    names, or a field whose text the task's people may not read (a secret field; for the organisation's task,
+    a form field not shown to the party)."""
+    if info.tag not in HUMAN_TAGS:
+        return [("noticeFrom only works on a user task: the notice is shown above the task's form",
+                 "notice_not_on_task")]
+    malformed = notice_path_problem(path)
+    if malformed is not None:
+        return [(malformed, "notice_path")]
+    field = path.split(".", 1)[0]
+    if _secret_anywhere(forms, field):
+        return [(f"the noticeFrom field '{field}' is secret: a secret value is never shown as a notice",
+                 "notice_secret")]
+    if info.role == Role.ORGANISATION:
+        hidden = [key for key, schema in forms.items() if field in (schema.get("properties") or {})
+                  and not all(visible_to_party_from_start(schema, field, role)
+                              for role in form_roles.get(key, {None}))]
+        if hidden:
+            return [(f"the noticeFrom field '{field}' is shown to the organisation on this task, but the form "
+                     f"'{hidden[0]}' does not show that field to the party: give it \"x-visibility\": "
+                     "\"party\" or point at a field that no form keeps from the party", "notice_not_party")]
+    return []
 
 
 def _secret_anywhere(forms: dict[str, dict[str, Any]], name: str) -> bool:

@@ -8,7 +8,7 @@ from typing import Any
 from flask import jsonify
 
 from app.core.errors import NotFound
-from app.domain import case_admin
+from app.domain import case_admin, permissions
 from app.web.api.blueprint import api
 from app.web.api.case_answer import case_answer
 from app.web.api.common import authenticated, caller, json_body, row_id
@@ -84,4 +84,7 @@ def assign_task(task_id: str) -> Any:
     task = case_admin.assign(db(), services().engine, caller(), _task_id(task_id), body.get("username"),
                              body.get("reason"))
     commit()
-    return jsonify(task_json(db(), services().engine, task, services().clock.now()))
+    body = task_json(db(), services().engine, task, services().clock.now())
+    if not permissions.can_view_task(caller(), task):  # a process owner assigning: not one of the task's people
+        body["notice"] = None
+    return jsonify(body)

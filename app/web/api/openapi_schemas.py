@@ -90,7 +90,11 @@ SCHEMAS: dict[str, Any] = {
     "OpenTask": obj(dict(_TASK)),
     "Task": obj({**_TASK, "form": {"type": ["object", "null"],
                                    "description": "the JSON Schema (2020-12) of the data the task takes; "
-                                                  "x- keys are display hints"}}),
+                                                  "x- keys are display hints"},
+                      "notice": {"type": ["string", "null"],
+                                 "description": "why the case came back to this task, e.g. what an automatic "
+                                                "check found wrong (the diagram's noticeFrom); null when "
+                                                "there is nothing to tell"}}),
     "InboxTask": obj({**_TASK, "form": {"type": ["object", "null"], "description": "as in Task"},
                       "organisation": {"type": "string", "description": "the case's organisation"},
                       "process": {"type": "string", "description": "the process id, e.g. falun_initiative"}}),

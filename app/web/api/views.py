@@ -62,7 +62,15 @@ def task_json(session: Session, engine: CaseEngine, task: OpenTask, now: datetim
         "overdue": bool(task.due_at and task.due_at < now),
         "created": iso(task.created_at),
         "form": form,
+        "notice": _notice(task),
     }
+
+
+def _notice(task: OpenTask) -> str | None:
+    """Why the case came back to the task (`noticeFrom`, app.engine.task_notice); only on the task's own answers,
+    which only its potential owners (and administrators) get."""
+    notice = (task.meta or {}).get("notice")
+    return notice if isinstance(notice, str) and notice else None
 
 
 def tasks_json(session: Session, engine: CaseEngine, tasks: list[OpenTask], now: datetime) -> list[dict[str, Any]]:
@@ -175,7 +183,8 @@ def case_detail(session: Session, engine: CaseEngine, case: Case, now: datetime,
     view = CaseView(viewer, case, engine.definition(session, case.definition_id))
     open_tasks = list(session.scalars(select(OpenTask).where(OpenTask.case_id == case.id)
                                       .order_by(OpenTask.created_at)))
-    body["open_tasks"] = [{k: v for k, v in t.items() if k != "form"}
+    # a case's viewer need not be one of its tasks' people: no form, and no notice (the task's own data)
+    body["open_tasks"] = [{k: v for k, v in t.items() if k not in ("form", "notice")}
                           for t in tasks_json(session, engine, open_tasks, now)]
     body["feedback"] = case.feedback
     events = session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id))
