@@ -14,6 +14,7 @@ from app.domain import memberships
 from app.domain.accounts import municipality_by_slug, user_by_username
 from app.models import Membership, User
 from app.services import Services
+from app.web.pages import people as people_page
 from tests.tenancy.conftest import Tenancy
 from tests.tenancy.test_admin_scope import _membership
 from tests.web.pages import Browser, text_of
@@ -224,3 +225,16 @@ def test_the_overview_links_to_the_page(tenancy: Tenancy, client: FlaskClient) -
     assert f'href="{PAGE.rstrip("/")}/">Personer och roller</a>' in overview
     english = Browser(client).get(PAGE + "?lang=en")
     assert "People and roles – " in text_of(english)
+
+
+def test_the_list_is_paged_with_a_count(tenancy: Tenancy, client: FlaskClient,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(people_page, "PAGE_SIZE", 2)
+    browser = _browser(client, "admin_gavle")
+    first = browser.get(PAGE + "?q=gavle")
+    assert _listed(first) == {"admin_gavle", "gavle_officer"}
+    assert "Visar 1–2 av 3. " in text_of(first) + " " and "Sida 1 av 2" in text_of(first)
+    assert 'href="/admin/people/?q=gavle&amp;page=2" rel="next"' in first
+    second = browser.get(PAGE + "?q=gavle&page=2")
+    assert _listed(second) == {"gavle_owner"}
+    assert "Visar 3–3 av 3." in text_of(second) and 'rel="prev"' in second
