@@ -15,6 +15,7 @@ from app.domain.accounts import municipality_by_slug, user_by_username
 from app.models import Membership, User
 from app.services import Services
 from app.web.pages import people as people_page
+from tests.catalogue_keys import shown_keys
 from tests.tenancy.conftest import Tenancy
 from tests.tenancy.test_admin_scope import _membership
 from tests.web.pages import Browser, text_of
@@ -145,6 +146,7 @@ def test_bad_input_is_named_at_its_field_and_kept(tenancy: Tenancy, client: Flas
     assert 'value="Nina Ny"' in html and 'value="nina@"' in html and 'value="ny person"' in html
     assert '<option value="officer" selected>' in html
     assert 'value="kort"' not in html  # a password is never written back
+    assert not shown_keys(text)
     taken = browser.post(PAGE + "create", {**typed, "new_username": "multi", "email": "",
                                            "password": "long-enough-pw", "password_again": "other-long-pw"},
                          page=PAGE)
@@ -223,8 +225,12 @@ def test_only_administrators_and_only_with_the_csrf_token(tenancy: Tenancy, clie
 def test_the_overview_links_to_the_page(tenancy: Tenancy, client: FlaskClient) -> None:
     overview = _browser(client, "admin_gavle").get("/admin/")
     assert f'href="{PAGE.rstrip("/")}/">Personer och roller</a>' in overview
-    english = Browser(client).get(PAGE + "?lang=en")
-    assert "People and roles – " in text_of(english)
+    english = text_of(Browser(client).get(PAGE + "?lang=en"))
+    assert "People and roles – Gävle" in english and "City lawyer – Gävle" in english
+    assert "Give a person a role" in english and "Create an account" in english
+    assert not shown_keys(english)
+    swedish = text_of(Browser(client).get(PAGE + "?lang=sv"))
+    assert not shown_keys(swedish)
 
 
 def test_the_list_is_paged_with_a_count(tenancy: Tenancy, client: FlaskClient,
