@@ -244,3 +244,32 @@ def test_the_list_is_paged_with_a_count(tenancy: Tenancy, client: FlaskClient,
     second = browser.get(PAGE + "?q=gavle&page=2")
     assert _listed(second) == {"gavle_owner"}
     assert "Visar 3–3 av 3." in text_of(second) and 'rel="prev"' in second
+
+
+def test_an_administrator_acting_through_a_further_membership(tenancy: Tenancy, client: FlaskClient,
+                                                              services: Services) -> None:
+    """multi (officer in Falun, their own) administers Gävle through a further membership: the Gävle roles they
+    hold are further ones, not their own, and Falun's stay out of reach."""
+    with services.unit_of_work() as s:
+        memberships.grant(s, user_by_username(s, "multi"), "admin", municipality_by_slug(s, "gavle"))
+    admin_row, lawyer_row = _membership_ids(services, "multi", "gavle")
+    browser = _browser(client, "multi")
+    assert browser.post("/account/membership", {"membership": str(admin_row)}, page="/tasks/").status_code == 302
+    page = browser.get(PAGE)
+    assert "Personer och roller – Gävle kommun" in text_of(page)
+    assert f'name="membership" value="{admin_row}"' in page and f'name="membership" value="{lawyer_row}"' in page
+    assert "Handläggare – Falu" not in text_of(page)
+    done = browser.post(PAGE + "revoke", {"membership": str(lawyer_row), "confirm": "yes"}, page=PAGE)
+    assert done.status_code == 303
+    assert not _holds(services, "multi", "lawyer", "gavle") and _holds(services, "multi", "officer", "falun")
+    falun_home = _membership(services, "multi", "falun")
+    assert browser.post(PAGE + "revoke", {"membership": str(falun_home)}, page=PAGE).status_code == 404
+
+
+def _membership_ids(services: Services, username: str, slug: str) -> tuple[int, int]:
+    """(the admin row, the lawyer row) of the person in the municipality."""
+    with services.unit_of_work() as s:
+        rows = s.scalars(select(Membership).join(User, User.id == Membership.user_id)
+                         .where(User.username == username)).all()
+        found = {m.role: m.id for m in rows if m.municipality.slug == slug}
+        return found["admin"], found["lawyer"]

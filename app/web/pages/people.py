@@ -12,6 +12,7 @@ structured line (logger `app.admin.people`, field `event`).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -94,8 +95,22 @@ def _memberships_of(people: list[User], municipality: Municipality | None,
     return held
 
 
-def _is_home(person: User, row: Membership) -> bool:
-    return person.role == row.role and person.municipality_id == row.municipality_id
+def _homes(user_ids: list[int]) -> set[tuple[int, str, int | None]]:
+    """(user id, role, municipality id) of each person's home membership, as stored: read as columns, since the
+    logged-in administrator's own User object reads as the membership they act through."""
+    if not user_ids:
+        return set()
+    rows = db().execute(select(User.id, User.role, User.municipality_id).where(User.id.in_(user_ids)))
+    return {(user_id, str(role), municipality_id) for user_id, role, municipality_id in rows}
+
+
+def _home_test(user_ids: list[int]) -> Callable[[Membership], bool]:
+    homes = _homes(user_ids)
+
+    def is_home(row: Membership) -> bool:
+        return (row.user_id, str(row.role), row.municipality_id) in homes
+
+    return is_home
 
 
 def _render(municipality: Municipality | None, choices: list[Municipality], *, status: int = 200,
@@ -116,7 +131,8 @@ def _render(municipality: Municipality | None, choices: list[Municipality], *, s
     context = {
         "municipality": municipality, "choices": choices, "people": people, "total": total, "page": page,
         "pages": max(1, -(-total // PAGE_SIZE)), "search": search, "link": link, "slug": slug,
-        "held": _memberships_of(people, municipality, admin), "is_home": _is_home, "role_title": role_title,
+        "held": _memberships_of(people, municipality, admin), "is_home": _home_test([p.id for p in people]),
+        "role_title": role_title,
         "roles": ROLE_CHOICES, "min_length": MIN_LENGTH,
         "grant_raw": grant_raw or {}, "grant_errors": grant_errors or {},
         "create_raw": create_raw or {}, "create_errors": create_errors or {},
@@ -201,7 +217,7 @@ def revoke() -> Any:
     assert person is not None
     municipality, choices = _scope(admin, found.municipality.slug if admin.municipality_id is None else None)
     assert municipality is not None
-    if _is_home(person, found):
+    if _home_test([person.id])(found):
         return _render(municipality, choices, status=422, revoke_error=translate(
             "people.error.home", username=person.username, role=role_title(found.role),
             municipality=found.municipality.name))
