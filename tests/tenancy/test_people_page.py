@@ -264,6 +264,11 @@ def test_an_administrator_acting_through_a_further_membership(tenancy: Tenancy, 
     assert not _holds(services, "multi", "lawyer", "gavle") and _holds(services, "multi", "officer", "falun")
     falun_home = _membership(services, "multi", "falun")
     assert browser.post(PAGE + "revoke", {"membership": str(falun_home)}, page=PAGE).status_code == 404
+    # giving up the membership one acts through leads home, acting as one's own role again
+    done = browser.post(PAGE + "revoke", {"membership": str(admin_row), "confirm": "yes"}, page=PAGE)
+    assert done.status_code == 303 and done.headers["Location"] == "/"
+    assert not _holds(services, "multi", "admin", "gavle")
+    assert client.get(PAGE).status_code == 403
 
 
 def _membership_ids(services: Services, username: str, slug: str) -> tuple[int, int]:

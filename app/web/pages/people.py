@@ -223,7 +223,7 @@ def revoke() -> Any:
             municipality=found.municipality.name))
     if request.form.get("confirm") != "yes":
         return _render(municipality, choices, confirm=(found, person))
-    role, where = found.role, found.municipality
+    role, where, own_acting = found.role, found.municipality, memberships.acting_membership_id(admin) == found.id
     try:
         memberships.revoke(db(), person, role, where)
     except memberships.MembershipError:
@@ -233,8 +233,11 @@ def revoke() -> Any:
     log.info("membership revoked: %s %s in %s by %s", person.username, role, where.slug, admin.username,
              extra={"fields": {"event": "membership_revoked", "username": person.username, "role": role,
                                "municipality": where.slug, "by": admin.username}})
-    return _done(municipality, choices, translate("people.revoked", username=person.username,
-                                                  role=role_title(role), municipality=where.name))
+    message = translate("people.revoked", username=person.username, role=role_title(role), municipality=where.name)
+    if own_acting:  # the administrator gave up the membership they act through: no longer this page's
+        flash(message, "info")
+        return redirect(url_for("auth.home"), 303)
+    return _done(municipality, choices, message)
 
 
 def _create_problems(raw: dict[str, str]) -> dict[str, str]:
