@@ -24,6 +24,7 @@ BLUEPRINTS.append(("app.web.pages.case_list", "bp", False))  # the case list for
 BLUEPRINTS.append(("app.web.pages.case_admin", "bp", False))  # the administrator's repair actions (issue 11)
 BLUEPRINTS.append(("app.web.pages.admin", "bp", False))
 BLUEPRINTS.append(("app.web.pages.settings", "bp", False))  # the municipality's settings (issue 14)
+BLUEPRINTS.append(("app.web.pages.people", "bp", False))  # people and their roles, for administrators
 BLUEPRINTS.append(("app.web.pages.simulation", "bp", False))
 BLUEPRINTS.append(("app.web.pages.processes", "bp", False))
 BLUEPRINTS.append(("app.web.pages.agreement_templates", "bp", False))  # agreement document templates (issue 13)

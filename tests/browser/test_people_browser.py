@@ -1,0 +1,66 @@
+"""Chromium: Stenungsund's administrator gives a Falun officer a role in Stenungsund on "Personer och roller",
+then takes it away after the confirmation. Screenshots in /tmp/shots/people-*.png, axe-core WCAG 2.1 AA on each
+page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.domain.accounts import add_user
+from app.services import Services
+from tests.browser.axe import blocking, describe, run_axe
+from tests.conftest import PASSWORD, PASSWORD_HASH
+
+pytestmark = pytest.mark.browser
+SHOTS = Path("/tmp/shots")
+
+
+def _shot(page: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    found = blocking(run_axe(page))
+    assert not found, describe(found)
+
+
+def test_the_administrator_grants_and_revokes_a_role(services: Services, page: Any) -> None:
+    with services.unit_of_work() as s:
+        add_user(s, services.clock, "st_admin", PASSWORD, "admin", municipality="stenungsund",
+                 display_name="Sara Admin", password_hash=PASSWORD_HASH)
+    page.goto("/login")
+    page.get_by_label("Användarnamn").fill("st_admin")
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.goto("/admin/")
+    page.get_by_role("link", name="Personer och roller").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Personer och roller – Stenungsunds kommun"
+    table = page.get_by_role("table", name="Personer")
+    assert "other_officer" in table.inner_text() and "lawyer" not in table.inner_text()
+
+    # a mistake first: named in the summary and at the field, the typed name kept
+    page.get_by_label("Användarnamn", exact=True).fill("lawyr")
+    page.get_by_label("Roll", exact=True).select_option("board")
+    page.get_by_role("button", name="Ge rollen").click()
+    assert "Användarnamn: Det finns ingen person med användarnamnet lawyr." in page.get_by_role("alert").inner_text()
+    field = page.get_by_label("Användarnamn", exact=True)
+    assert field.input_value() == "lawyr" and field.get_attribute("aria-invalid") == "true"
+    assert page.get_by_label("Roll", exact=True).input_value() == "board"
+    _shot(page, "people-error")
+
+    field.fill("lawyer")
+    page.get_by_role("button", name="Ge rollen").click()
+    assert "lawyer har fått rollen Nämnd/kommunstyrelse i Stenungsunds kommun." in page.locator(".flashes").inner_text()
+    row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="lawyer", exact=True))
+    assert "Nämnd/kommunstyrelse – Stenungsunds kommun" in row.inner_text()
+    _shot(page, "people-granted")
+
+    row.get_by_role("button", name="Ta bort rollen Nämnd/kommunstyrelse i Stenungsunds kommun för lawyer").click()
+    assert page.get_by_role("heading", name="Ta bort rollen?").is_visible()
+    _shot(page, "people-confirm")
+    page.get_by_role("button", name="Ja, ta bort rollen").click()
+    assert ("Rollen Nämnd/kommunstyrelse i Stenungsunds kommun är borttagen för lawyer."
+            in page.locator(".flashes").inner_text())
+    assert "lawyer" not in page.get_by_role("table", name="Personer").inner_text().split()
+    _shot(page, "people-revoked")
