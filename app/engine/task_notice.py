@@ -58,3 +58,9 @@ def task_notice(info: ElementInfo | None, data: Mapping[str, Any]) -> str | None
     """The notice of a user task opening with `data`, when its element names `noticeFrom`."""
     path = info.properties.get(NOTICE_FROM) if info is not None else None
     return notice_at(path.strip(), data) if path else None
+
+
+def stored_notice(meta: Mapping[str, Any] | None) -> str | None:
+    """The notice an open-task row keeps in its `meta` (written by the engine as the task opens), or None."""
+    notice = (meta or {}).get("notice")
+    return notice if isinstance(notice, str) and notice else None

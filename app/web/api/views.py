@@ -14,6 +14,7 @@ from app.core.statuses import CaseStatus
 from app.domain.visibility import CaseView, log_secret_views
 from app.engine.incidents import incident_message, shown_incident
 from app.engine.runtime import CaseEngine
+from app.engine.task_notice import stored_notice
 from app.models import Case, CaseEvent, DefinitionVersion, OpenTask, User
 
 
@@ -62,15 +63,8 @@ def task_json(session: Session, engine: CaseEngine, task: OpenTask, now: datetim
         "overdue": bool(task.due_at and task.due_at < now),
         "created": iso(task.created_at),
         "form": form,
-        "notice": _notice(task),
+        "notice": stored_notice(task.meta),  # only the task's own answers carry it
     }
-
-
-def _notice(task: OpenTask) -> str | None:
-    """Why the case came back to the task (`noticeFrom`, app.engine.task_notice); only on the task's own answers,
-    which only its potential owners (and administrators) get."""
-    notice = (task.meta or {}).get("notice")
-    return notice if isinstance(notice, str) and notice else None
 
 
 def tasks_json(session: Session, engine: CaseEngine, tasks: list[OpenTask], now: datetime) -> list[dict[str, Any]]:

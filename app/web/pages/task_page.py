@@ -14,6 +14,7 @@ from app.core.statuses import CaseStatus
 from app.domain import attachments, permissions, task_actions
 from app.domain.visibility import CaseView, log_secret_views
 from app.engine.forms import validate_form
+from app.engine.task_notice import stored_notice
 from app.models import Attachment, Case, CaseEvent, OpenTask
 from app.web.context import commit, db, services
 from app.web.i18n import translate
@@ -62,18 +63,11 @@ def _render(task: OpenTask, case: Case, raw: dict[str, str], errors: dict[str, s
         earlier=shown_answers(case, definition, schema, view), can_complete=permissions.can_complete(me, task),
         can_claim=task.assignee_id is None and permissions.can_claim(me, task) and me.role != Role.ORGANISATION,
         can_unclaim=permissions.can_unclaim(me, task), has_files=bool(forms.attachment_fields(schema)),
-        draft_saved=draft_saved, notice=task_notice(task),
+        draft_saved=draft_saved, notice=stored_notice(task.meta),  # whoever may open the task may read it
         state_aid=None if me.role == Role.ORGANISATION else state_aid_panel.panel(case, task, raw, lang()))
     if log_secret_views(db(), services().clock.now(), view, "page"):
         commit()
     return html, status
-
-
-def task_notice(task: OpenTask) -> str | None:
-    """Why the case came back to this task, as it opened (the diagram's `noticeFrom`, app.engine.task_notice);
-    whoever may open the task may read it."""
-    notice = (task.meta or {}).get("notice")
-    return notice if isinstance(notice, str) and notice else None
 
 
 @bp.get("/<task_id>")
