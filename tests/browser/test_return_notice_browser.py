@@ -1,5 +1,6 @@
 """Chromium: Kungsbacka's budget check sends the case back to the budget task; the officer opens it and reads
-why above the form (the diagram's noticeFrom). axe-core on that page: 0 critical, 0 serious.
+why above the form (the diagram's noticeFrom), in a form that holds what was sent. axe-core on that page:
+0 critical, 0 serious.
 Screenshot: $IOP_SHOTS_DIR (default /tmp/shots)/walk-return-notice-budget.png."""
 
 from __future__ import annotations
@@ -40,4 +41,8 @@ def test_the_officer_sees_why_the_budget_came_back(services: Services, password_
     notice_box = notice.bounding_box()
     form_box = page.locator("#form-heading").bounding_box()
     assert notice_box is not None and form_box is not None and notice_box["y"] < form_box["y"]
+    # the form holds what was sent, to be corrected rather than typed again
+    assert page.locator("#sent-before-notice").is_visible()
+    assert page.locator('input[name="yearly_support_sek"]').input_value() == "300000"
+    assert page.locator('input[name="parties[0][name]"]').input_value() == "Stödcentrum"
     axe(page, "return-notice-budget")

@@ -3,6 +3,7 @@ diagram): on the task page and in the task's API answer; the first visit has no 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -101,3 +102,37 @@ def test_a_process_owner_assigning_the_task_is_not_given_the_notice(client: Flas
     assert answer.get_json()["assignee"] == "kb_officer" and answer.get_json()["notice"] is None
     officer = Checked(client, "kb_officer", doc, set())
     assert officer.get(f"/api/v1/tasks/{task.id}").get_json()["notice"] == steps.budget_problems(services, case_id)
+
+
+def _input_value(html: str, name: str) -> str | None:
+    found = re.search(r'<input[^>]*\bname="' + re.escape(name) + r'"[^>]*>', html)
+    if found is None:
+        return None
+    value = re.search(r'\bvalue="([^"]*)"', found.group(0))
+    return value.group(1) if value else ""
+
+
+def test_the_returned_budget_opens_with_what_was_sent(client: FlaskClient, services: Services,
+                                                      kb_people: Any) -> None:
+    case_id = steps.start_by_organisation(services)
+    steps.complete(services, case_id, "proposal", steps.PROPOSAL, "org_a")
+    first = _page(client, "kb_officer", open_task(services, case_id).id)
+    assert _input_value(first, "yearly_support_sek") == "" and "sent-before-notice" not in first
+
+    steps.complete(services, case_id, "budget", NOTHING, "kb_officer")
+    again = _page(client, "kb_officer", open_task(services, case_id).id)
+    assert "Formuläret är ifyllt med det som skickades" in text_of(again)
+    assert _input_value(again, "yearly_support_sek") == "300000"
+    assert _input_value(again, "volunteer_hours_per_year") == "800"
+    assert _input_value(again, "parties[0][name]") == "Stödcentrum"
+    assert _input_value(again, "parties[0][money_sek]") == ""  # what was sent: the party brought nothing
+
+    # a draft of the returned task wins over what was sent
+    browser = Browser(client)
+    browser.login("kb_officer")
+    task = open_task(services, case_id)
+    token = browser.token(f"/tasks/{task.id}")
+    saved = client.post(f"/tasks/{task.id}/draft", data={"yearly_support_sek": "123", "csrf_token": token})
+    assert saved.status_code in (200, 302, 303), saved.status_code
+    page = browser.get(f"/tasks/{task.id}")
+    assert _input_value(page, "yearly_support_sek") == "123" and "sent-before-notice" not in page

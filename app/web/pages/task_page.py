@@ -43,7 +43,7 @@ def _open_task(task_id: str) -> OpenTask:
 
 def _render(task: OpenTask, case: Case, raw: dict[str, str], errors: dict[str, str],
             files: dict[str, list[dict[str, Any]]], status: int = 200, draft_saved: datetime | None = None,
-            row: forms.RowAction | None = None) -> Any:
+            row: forms.RowAction | None = None, sent_before: datetime | None = None) -> Any:
     definition = definition_of(case)
     schema = definition.form(task.form) or {"properties": {}}
     if not raw and not errors and row is None:  # a fresh form: prefill and defaults
@@ -63,7 +63,8 @@ def _render(task: OpenTask, case: Case, raw: dict[str, str], errors: dict[str, s
         earlier=shown_answers(case, definition, schema, view), can_complete=permissions.can_complete(me, task),
         can_claim=task.assignee_id is None and permissions.can_claim(me, task) and me.role != Role.ORGANISATION,
         can_unclaim=permissions.can_unclaim(me, task), has_files=bool(forms.attachment_fields(schema)),
-        draft_saved=draft_saved, notice=stored_notice(task.meta),  # whoever may open the task may read it
+        draft_saved=draft_saved, sent_before=sent_before,
+        notice=stored_notice(task.meta),  # whoever may open the task may read it
         state_aid=None if me.role == Role.ORGANISATION else state_aid_panel.panel(case, task, raw, lang()))
     if log_secret_views(db(), services().clock.now(), view, "page"):
         commit()
@@ -75,8 +76,9 @@ def _render(task: OpenTask, case: Case, raw: dict[str, str], errors: dict[str, s
 def show(task_id: str) -> Any:
     task = _open_task(task_id)
     case = task_actions.get_case(db(), user(), task.case_id)
-    raw, files, saved = draft_prefill.prefill(task, case)  # the user's own draft, if any
-    return _render(task, case, raw, {}, files, draft_saved=saved)
+    # the user's own draft, if any, else what was sent the last time the case was at this step
+    raw, files, saved, sent_before = draft_prefill.prefill(task, case)
+    return _render(task, case, raw, {}, files, draft_saved=saved, sent_before=sent_before)
 
 
 def _kept_files(case: Case, name: str) -> list[Attachment]:
