@@ -7,7 +7,8 @@ The same domain functions and rules as the JSON API (app/web/api/users.py): `mem
 another municipality is a 403, a membership of another a 404), the home membership (the person's own role and
 municipality) is not revoked. An administrator without a municipality sees everyone and chooses a municipality
 (templates/_municipality_choice.html) to grant roles or create accounts in. Each change is logged as one
-structured line (logger `app.admin.people`, field `event`).
+structured line (logger `app.admin.people`, field `event`; deactivating and activating by the domain,
+logger `app.accounts`, the same for the API and the CLI).
 """
 
 from __future__ import annotations
