@@ -27,6 +27,7 @@ from app.domain.accounts import (
     add_user,
     change_password,
     municipality_by_slug,
+    set_active,
     user_by_username,
 )
 from app.domain.passwords import verify_password
@@ -232,6 +233,33 @@ def user_grant(username: str, role: str, municipality: str) -> None:
 def user_revoke(username: str, role: str, municipality: str) -> None:
     """Take a role in a municipality away (not the person's own role and municipality)."""
     _change_membership(username, role, municipality, memberships.revoke)
+
+
+@user.command("deactivate")
+@click.argument("username")
+def user_deactivate(username: str) -> None:
+    """Shut a person out (someone who left): no log-in; their sessions and API tokens end at once."""
+    _set_active(username, False)
+
+
+@user.command("activate")
+@click.argument("username")
+def user_activate(username: str) -> None:
+    """Let a deactivated person log in again."""
+    _set_active(username, True)
+
+
+def _set_active(username: str, active: bool) -> None:
+    services = _services()
+    prepare_database(services)
+    try:
+        with services.unit_of_work() as session:
+            found = user_by_username(session, username)
+            changed = set_active(session, found, active, via="cli")
+            state = "active" if active else "deactivated (any sessions and API tokens of theirs are ended)"
+            click.echo(f"{found.username} is {'now' if changed else 'already'} {state}")
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @user.command("roles")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.core.clock import Clock
+from app.core.errors import Forbidden
 from app.core.municipal_settings import MunicipalSettings, SettingsError, configure
 from app.core.roles import MUNICIPAL_ROLES, ROLES, Role
 from app.core.search import folded
@@ -23,6 +25,8 @@ from app.models import LoginSession, Municipality, Organisation, User
 # spaces or line breaks; one @; a domain of dotted labels ending in a label of letters. Letters may be non-ASCII.
 _LOCAL = re.compile(r"[\w!#$%&*+/=?^{|}~-]+(?:\.[\w!#$%&*+/=?^{|}~-]+)*")
 _DOMAIN = re.compile(r"(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,63}")
+
+log = logging.getLogger("app.accounts")
 
 
 class AccountError(ValueError):
@@ -193,3 +197,61 @@ def change_password(session: Session, user: User, new_password: str) -> None:
     user.password_hash = hash_password(new_password)
     revoke_sessions(session, user)
     session.flush()
+
+
+# why an administrator may not switch a person's account on or off (`active_refusal`)
+NOT_AN_ADMINISTRATOR = "not_admin"
+THEMSELVES = "self"
+OUTSIDE_MUNICIPALITY = "outside"
+
+
+def active_refusal(by: User, person_id: int, person_municipality_id: int | None) -> str | None:
+    """Why `by` may not deactivate or activate the account `person_id` whose own (home) municipality, as stored,
+    is `person_municipality_id`; None when they may. The one rule every entry point follows: an administrator
+    of the installation (no municipality) may change anyone's, a municipality's administrator only the accounts
+    whose own municipality is theirs (not a further membership there, not an organisation's), and nobody their
+    own. `by` reads as the membership they act through (app.domain.memberships), which is what counts."""
+    if by.role != Role.ADMIN:
+        return NOT_AN_ADMINISTRATOR
+    if by.id == person_id:
+        return THEMSELVES
+    if by.municipality_id is not None and person_municipality_id != by.municipality_id:
+        return OUTSIDE_MUNICIPALITY
+    return None
+
+
+def stored_municipality_id(session: Session, user_id: int) -> int | None:
+    """The person's own municipality as stored (the logged-in user's object reads as their active membership)."""
+    return session.scalar(select(User.municipality_id).where(User.id == user_id))
+
+
+def check_may_set_active(session: Session, by: User, person: User) -> None:
+    """`active_refusal` as an error: AccountError (field "active") for one's own account, else Forbidden."""
+    refusal = active_refusal(by, person.id, stored_municipality_id(session, person.id))
+    if refusal == THEMSELVES:
+        raise AccountError("an administrator cannot deactivate or activate their own account", "active")
+    if refusal == NOT_AN_ADMINISTRATOR:
+        raise Forbidden("only an administrator deactivates or activates accounts")
+    if refusal is not None:
+        raise Forbidden("an administrator of a municipality deactivates or activates only the accounts whose own "
+                        "municipality is theirs")
+
+
+def set_active(session: Session, person: User, active: bool, *, by: User | None = None, via: str = "") -> bool:
+    """Switch `person`'s account on or off; False when it already was so. Switching it off ends every log-in
+    session and API token of theirs (the next request with one is refused), and they cannot log in until it is
+    switched on again. `by`: the administrator who asks (`check_may_set_active`); None for the console and the
+    OpenID log-in. `via` names the entry point in the log line (logger `app.accounts`). The caller commits."""
+    if by is not None:
+        check_may_set_active(session, by, person)
+    changed = person.active != active
+    person.active = active
+    ended = 0 if active else revoke_sessions(session, person)
+    session.flush()
+    if changed:
+        event = "user_activated" if active else "user_deactivated"
+        who = by.username if by is not None else ""
+        log.info("%s: %s by %s via %s", event, person.username, who or "-", via or "-",
+                 extra={"fields": {"event": event, "username": person.username, "by": who, "via": via,
+                                   "sessions_ended": ended}})
+    return changed

@@ -64,3 +64,29 @@ def test_the_administrator_grants_and_revokes_a_role(services: Services, page: A
             in page.locator(".flashes").inner_text())
     assert "lawyer" not in page.get_by_role("table", name="Personer").inner_text().split()
     _shot(page, "people-revoked")
+
+
+def test_the_administrator_deactivates_an_account_after_confirming(services: Services, page: Any) -> None:
+    with services.unit_of_work() as s:
+        add_user(s, services.clock, "st_admin", PASSWORD, "admin", municipality="stenungsund",
+                 display_name="Sara Admin", password_hash=PASSWORD_HASH)
+    page.goto("/login")
+    page.get_by_label("Användarnamn").fill("st_admin")
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.goto("/admin/people/")
+    row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="other_officer", exact=True))
+    assert "Ja" in row.inner_text().split()
+    own = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="st_admin", exact=True))
+    assert own.get_by_role("button").count() == 0  # not one's own account
+
+    row.get_by_role("button", name="Stäng av kontot för other_officer").click()
+    assert page.get_by_role("heading", name="Stäng av kontot?").is_visible()
+    assert "Personen kan inte längre logga in" in page.locator(".notice").inner_text()
+    _shot(page, "people-deactivate-confirm")
+    page.get_by_role("button", name="Ja, stäng av kontot").click()
+    assert "Kontot other_officer är avstängt." in page.locator(".flashes").inner_text()
+    row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="other_officer", exact=True))
+    assert row.get_by_role("cell").nth(2).inner_text().split()[0] == "Nej"
+    assert row.get_by_role("button", name="Aktivera kontot för other_officer").is_visible()
+    _shot(page, "people-deactivated")

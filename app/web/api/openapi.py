@@ -56,6 +56,7 @@ _DOWNLOAD_TYPES = sorted({kind for kind, _ in ALLOWED.values()})
 
 TASK_ID = _path("task_id", "the task's id (a UUID)")
 CASE_ID = _path("case_id", "the case's id")
+USER_ID = _path("user_id", "the user's id")
 PAGING = [_query("limit", "page size, 1-500 (50)", "integer"), _query("offset", "rows to skip (0)", "integer")]
 CASE_LIST_PARAMS = [
     _query("q", "text in the registration number, the title or the organisation's name"),
@@ -284,6 +285,16 @@ def _paths() -> dict[str, Any]:
             "post": _op("createUser", "Create a user (administrator only)", ok="201", result="User",
                         body="UserRequest", errors="401 403 422", tag="accounts"),
         },
+        "/users/{user_id}/deactivate": {"post": _op(
+            "deactivateUser", "Shut a person out: no log-in; their sessions and API tokens end (administrator)",
+            result="User", errors="401 403 404 422", tag="accounts", params=[USER_ID],
+            description="An administrator of the installation may deactivate anyone, a municipality's administrator "
+                        "the people whose own municipality is theirs (403 otherwise); nobody their own account "
+                        "(422). Deactivating an account already deactivated changes nothing.")},
+        "/users/{user_id}/activate": {"post": _op(
+            "activateUser", "Let a deactivated person log in again (administrator)", result="User",
+            errors="401 403 404 422", tag="accounts", params=[USER_ID],
+            description="The same rule as deactivateUser.")},
         "/memberships": {
             "get": _op("listMemberships", "Who holds which role in the administrator's municipality (an "
                        "installation administrator: every municipality's, or ?municipality=)",

@@ -1,4 +1,5 @@
-"""Users: list (admin: all; staff: their municipality; an organisation representative: themselves), create (admin);
+"""Users: list (admin: all; staff: their municipality; an organisation representative: themselves), create (admin),
+deactivate and activate (an administrator, within their municipality);
 memberships (a person's roles in several municipalities): list, grant and revoke, each administrator within their
 own municipality."""
 
@@ -12,7 +13,7 @@ from sqlalchemy import func, select
 from app.core.errors import Forbidden, InvalidData, NotFound
 from app.core.roles import Role
 from app.domain import memberships
-from app.domain.accounts import AccountError, add_user, municipality_by_slug, user_by_username
+from app.domain.accounts import AccountError, add_user, municipality_by_slug, set_active, user_by_username
 from app.models import Membership, Municipality, User
 from app.web.api.blueprint import api
 from app.web.api.common import authenticated, caller, json_body, paging, row_id, string_field
@@ -66,6 +67,38 @@ def create_user() -> Any:
         raise InvalidData(str(exc), {exc.field or "body": str(exc)}) from exc
     commit()
     return jsonify(user_json(created)), 201
+
+
+@api.post("/users/<user_id>/deactivate")
+@authenticated
+def deactivate_user(user_id: str) -> Any:
+    """Shut a person out: no log-in, their sessions and API tokens end (app.domain.accounts.set_active)."""
+    return _set_active(user_id, False)
+
+
+@api.post("/users/<user_id>/activate")
+@authenticated
+def activate_user(user_id: str) -> Any:
+    """Let a deactivated person log in again."""
+    return _set_active(user_id, True)
+
+
+def _set_active(user_id: str, active: bool) -> Any:
+    """An administrator of the installation: anyone's account; a municipality's: the accounts whose own
+    municipality is theirs (403 otherwise); nobody their own (422)."""
+    admin = caller()
+    if admin.role != Role.ADMIN:
+        raise Forbidden("only an administrator deactivates or activates accounts")
+    found = row_id(user_id)
+    person = db().get(User, found) if found is not None else None
+    if person is None:
+        raise NotFound("no such user")
+    try:
+        set_active(db(), person, active, by=admin, via="api")
+    except AccountError as exc:
+        raise InvalidData(str(exc), {exc.field or "body": str(exc)}) from exc
+    commit()
+    return jsonify(user_json(person))
 
 
 def membership_json(row: Membership, username: str) -> dict[str, Any]:

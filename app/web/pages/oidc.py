@@ -39,6 +39,7 @@ from sqlalchemy import select
 from app.config import Settings
 from app.core.roles import MUNICIPAL_ROLES, PROVIDER_ROLES, Role
 from app.domain import memberships
+from app.domain.accounts import set_active
 from app.models import Municipality, User
 from app.models.identity import ExternalIdentity
 from app.web.context import commit, db, services
@@ -313,7 +314,8 @@ def _log_in(setup: OidcSetup, claims: dict[str, Any], id_token: str) -> Any:
     if rule is None:
         log.info("OpenID log-in refused for %s: no mapped claim value", who)
         if identity is not None and user is not None and user.active:
-            user.active = False  # removed from every mapped group: no way in, existing sessions included
+            # removed from every mapped group: no way in, existing sessions and API tokens included
+            set_active(db(), user, False, via="oidc")
             identity.access_removed_at = now
             commit()
         return render_template("oidc/refused.html", contact=setup.contact), 403

@@ -1,12 +1,14 @@
 """People and roles, /admin/people: an administrator lists the people with a role in their municipality, grants
-a role to an existing person, revokes a membership and creates a staff account.
+a role to an existing person, revokes a membership, creates a staff account and deactivates or activates an
+account (`set_active`: only the accounts whose own municipality is theirs, never their own).
 
 The same domain functions and rules as the JSON API (app/web/api/users.py): `memberships.grant`,
 `memberships.revoke` and `add_user`; an administrator of a municipality acts within it only (a form naming
 another municipality is a 403, a membership of another a 404), the home membership (the person's own role and
 municipality) is not revoked. An administrator without a municipality sees everyone and chooses a municipality
 (templates/_municipality_choice.html) to grant roles or create accounts in. Each change is logged as one
-structured line (logger `app.admin.people`, field `event`).
+structured line (logger `app.admin.people`, field `event`; deactivating and activating by the domain,
+logger `app.accounts`, the same for the API and the CLI).
 """
 
 from __future__ import annotations
@@ -22,7 +24,14 @@ from sqlalchemy import func, or_, select
 from app.core.errors import Forbidden, NotFound
 from app.core.roles import PROVIDER_ROLES, Role
 from app.domain import memberships
-from app.domain.accounts import AccountError, add_user, email_problem
+from app.domain.accounts import (
+    AccountError,
+    active_refusal,
+    add_user,
+    check_may_set_active,
+    email_problem,
+    set_active,
+)
 from app.domain.passwords import MIN_LENGTH
 from app.models import Membership, Municipality, User
 from app.web.context import db, services
@@ -113,10 +122,18 @@ def _home_test(user_ids: list[int]) -> Callable[[Membership], bool]:
     return is_home
 
 
+def _switchable(admin: User, user_ids: list[int]) -> set[int]:
+    """The listed people whose account the administrator may deactivate or activate (the domain's rule, on the
+    stored home municipalities)."""
+    return {user_id for user_id, _, municipality_id in _homes(user_ids)
+            if active_refusal(admin, user_id, municipality_id) is None}
+
+
 def _render(municipality: Municipality | None, choices: list[Municipality], *, status: int = 200,
             grant_raw: dict[str, str] | None = None, grant_errors: dict[str, str] | None = None,
             create_raw: dict[str, str] | None = None, create_errors: dict[str, str] | None = None,
-            confirm: tuple[Membership, User] | None = None, revoke_error: str = "") -> Any:
+            confirm: tuple[Membership, User] | None = None, revoke_error: str = "",
+            confirm_deactivate: User | None = None) -> Any:
     admin = user()
     search = (request.values.get("q") or "").strip()[:MAX_SEARCH]
     page = _page_number(request.args.get("page"))
@@ -137,7 +154,8 @@ def _render(municipality: Municipality | None, choices: list[Municipality], *, s
         "grant_raw": grant_raw or {}, "grant_errors": grant_errors or {},
         "create_raw": create_raw or {}, "create_errors": create_errors or {},
         "errors": {**(grant_errors or {}), **(create_errors or {})}, "page_size": PAGE_SIZE,
-        "confirm": confirm, "revoke_error": revoke_error,
+        "confirm": confirm, "revoke_error": revoke_error, "confirm_deactivate": confirm_deactivate,
+        "may_switch": _switchable(admin, [p.id for p in people]),
     }
     return render_template("admin/people.html", **context), status
 
@@ -238,6 +256,33 @@ def revoke() -> Any:
         flash(message, "info")
         return redirect(url_for("auth.home"), 303)
     return _done(municipality, choices, message)
+
+
+@bp.post("/active")
+@login_required(Role.ADMIN)
+def switch_active() -> Any:
+    """Deactivate an account (a first post asks for confirmation, the second, confirm=yes, does it) or activate
+    one again (at once). Who may: app.domain.accounts.check_may_set_active (another municipality's person is a
+    403, one's own account a 422). Logged by the domain (logger `app.accounts`)."""
+    admin = user()
+    municipality, choices = _scope(admin, request.form.get("municipality"))
+    text = request.form.get("user", "").strip()
+    person = db().get(User, int(text)) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+    if person is None:
+        raise NotFound("no such person")
+    active = request.form.get("active") == "yes"
+    try:
+        if not active and request.form.get("confirm") != "yes":
+            check_may_set_active(db(), admin, person)
+            return _render(municipality, choices, confirm_deactivate=person)
+        set_active(db(), person, active, by=admin, via="page")
+    except AccountError:  # one's own account (nothing was changed)
+        return _render(municipality, choices, status=422, revoke_error=translate("people.error.own_account"))
+    db().commit()
+    flash(translate("people.activated" if active else "people.deactivated", username=person.username), "info")
+    search = (request.form.get("q") or "").strip()[:MAX_SEARCH]
+    return redirect(url_for("people.index", municipality=municipality.slug if municipality and choices else None,
+                            q=search or None), 303)
 
 
 def _create_problems(raw: dict[str, str]) -> dict[str, str]:
