@@ -69,3 +69,20 @@ def page(live_server: str) -> Iterator[Any]:
         finally:
             context.close()
             browser.close()
+
+
+@pytest.fixture
+def stenungsund_admin(services: Any, page: Any) -> Any:
+    """`page`, logged in as Stenungsund's own administrator (st_admin, "Sara Admin"), made for the test."""
+    from app.domain.accounts import add_user
+    from tests.conftest import PASSWORD, PASSWORD_HASH
+
+    with services.unit_of_work() as s:
+        add_user(s, services.clock, "st_admin", PASSWORD, "admin", municipality="stenungsund",
+                 display_name="Sara Admin", password_hash=PASSWORD_HASH)
+    page.goto("/login")
+    page.get_by_label("Användarnamn").fill("st_admin")
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.get_by_text("Inloggad som Sara Admin").wait_for()
+    return page

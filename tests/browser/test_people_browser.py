@@ -1,38 +1,18 @@
 """Chromium: Stenungsund's administrator gives a Falun officer a role in Stenungsund on "Personer och roller",
-then takes it away after the confirmation. Screenshots in /tmp/shots/people-*.png, axe-core WCAG 2.1 AA on each
-page."""
+then takes it away after the confirmation. Screenshots in $IOP_SHOTS_DIR (default /tmp/shots)/walk-people-*.png,
+axe-core WCAG 2.1 AA on each page."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from app.domain.accounts import add_user
-from app.services import Services
-from tests.browser.axe import blocking, describe, run_axe
-from tests.conftest import PASSWORD, PASSWORD_HASH
-
 pytestmark = pytest.mark.browser
-SHOTS = Path("/tmp/shots")
 
 
-def _shot(page: Any, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-    found = blocking(run_axe(page))
-    assert not found, describe(found)
-
-
-def test_the_administrator_grants_and_revokes_a_role(services: Services, page: Any) -> None:
-    with services.unit_of_work() as s:
-        add_user(s, services.clock, "st_admin", PASSWORD, "admin", municipality="stenungsund",
-                 display_name="Sara Admin", password_hash=PASSWORD_HASH)
-    page.goto("/login")
-    page.get_by_label("Användarnamn").fill("st_admin")
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
+def test_the_administrator_grants_and_revokes_a_role(stenungsund_admin: Any, axe: Any) -> None:
+    page = stenungsund_admin
     page.goto("/admin/")
     page.get_by_role("link", name="Personer och roller").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Personer och roller – Stenungsunds kommun"
@@ -47,33 +27,27 @@ def test_the_administrator_grants_and_revokes_a_role(services: Services, page: A
     field = page.get_by_label("Användarnamn", exact=True)
     assert field.input_value() == "lawyr" and field.get_attribute("aria-invalid") == "true"
     assert page.get_by_label("Roll", exact=True).input_value() == "board"
-    _shot(page, "people-error")
+    axe(page, "people-error")
 
     field.fill("lawyer")
     page.get_by_role("button", name="Ge rollen").click()
     assert "lawyer har fått rollen Nämnd/kommunstyrelse i Stenungsunds kommun." in page.locator(".flashes").inner_text()
     row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="lawyer", exact=True))
     assert "Nämnd/kommunstyrelse – Stenungsunds kommun" in row.inner_text()
-    _shot(page, "people-granted")
+    axe(page, "people-granted")
 
     row.get_by_role("button", name="Ta bort rollen Nämnd/kommunstyrelse i Stenungsunds kommun för lawyer").click()
     assert page.get_by_role("heading", name="Ta bort rollen?").is_visible()
-    _shot(page, "people-confirm")
+    axe(page, "people-confirm")
     page.get_by_role("button", name="Ja, ta bort rollen").click()
     assert ("Rollen Nämnd/kommunstyrelse i Stenungsunds kommun är borttagen för lawyer."
             in page.locator(".flashes").inner_text())
     assert "lawyer" not in page.get_by_role("table", name="Personer").inner_text().split()
-    _shot(page, "people-revoked")
+    axe(page, "people-revoked")
 
 
-def test_the_administrator_deactivates_an_account_after_confirming(services: Services, page: Any) -> None:
-    with services.unit_of_work() as s:
-        add_user(s, services.clock, "st_admin", PASSWORD, "admin", municipality="stenungsund",
-                 display_name="Sara Admin", password_hash=PASSWORD_HASH)
-    page.goto("/login")
-    page.get_by_label("Användarnamn").fill("st_admin")
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
+def test_the_administrator_deactivates_an_account_after_confirming(stenungsund_admin: Any, axe: Any) -> None:
+    page = stenungsund_admin
     page.goto("/admin/people/")
     row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="other_officer", exact=True))
     assert "Ja" in row.inner_text().split()
@@ -83,10 +57,10 @@ def test_the_administrator_deactivates_an_account_after_confirming(services: Ser
     row.get_by_role("button", name="Stäng av kontot för other_officer").click()
     assert page.get_by_role("heading", name="Stäng av kontot?").is_visible()
     assert "Personen kan inte längre logga in" in page.locator(".notice").inner_text()
-    _shot(page, "people-deactivate-confirm")
+    axe(page, "people-deactivate-confirm")
     page.get_by_role("button", name="Ja, stäng av kontot").click()
     assert "Kontot other_officer är avstängt." in page.locator(".flashes").inner_text()
     row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="other_officer", exact=True))
     assert row.get_by_role("cell").nth(2).inner_text().split()[0] == "Nej"
     assert row.get_by_role("button", name="Aktivera kontot för other_officer").is_visible()
-    _shot(page, "people-deactivated")
+    axe(page, "people-deactivated")
