@@ -113,20 +113,18 @@ def _homes(user_ids: list[int]) -> set[tuple[int, str, int | None]]:
     return {(user_id, str(role), municipality_id) for user_id, role, municipality_id in rows}
 
 
-def _home_test(user_ids: list[int]) -> Callable[[Membership], bool]:
-    homes = _homes(user_ids)
-
+def _home_test(homes: set[tuple[int, str, int | None]]) -> Callable[[Membership], bool]:
+    """Whether a membership is its person's home one, among `homes` (`_homes`)."""
     def is_home(row: Membership) -> bool:
         return (row.user_id, str(row.role), row.municipality_id) in homes
 
     return is_home
 
 
-def _switchable(admin: User, user_ids: list[int]) -> set[int]:
-    """The listed people whose account the administrator may deactivate or activate (the domain's rule, on the
-    stored home municipalities)."""
-    return {user_id for user_id, _, municipality_id in _homes(user_ids)
-            if active_refusal(admin, user_id, municipality_id) is None}
+def _switchable(admin: User, homes: set[tuple[int, str, int | None]]) -> set[int]:
+    """The people of `homes` (`_homes`) whose account the administrator may deactivate or activate (the domain's
+    rule, on the stored home municipalities)."""
+    return {user_id for user_id, _, municipality_id in homes if active_refusal(admin, user_id, municipality_id) is None}
 
 
 def _render(municipality: Municipality | None, choices: list[Municipality], *, status: int = 200,
@@ -139,6 +137,7 @@ def _render(municipality: Municipality | None, choices: list[Municipality], *, s
     page = _page_number(request.args.get("page"))
     people, total = _people(municipality, search, page)
     slug = municipality.slug if municipality is not None and choices else ""
+    homes = _homes([p.id for p in people])  # one read for the home marks and the account buttons
 
     def link(**changes: Any) -> str:
         params = {"municipality": slug, "q": search, **changes}
@@ -148,14 +147,14 @@ def _render(municipality: Municipality | None, choices: list[Municipality], *, s
     context = {
         "municipality": municipality, "choices": choices, "people": people, "total": total, "page": page,
         "pages": max(1, -(-total // PAGE_SIZE)), "search": search, "link": link, "slug": slug,
-        "held": _memberships_of(people, municipality, admin), "is_home": _home_test([p.id for p in people]),
+        "held": _memberships_of(people, municipality, admin), "is_home": _home_test(homes),
         "role_title": role_title,
         "roles": ROLE_CHOICES, "min_length": MIN_LENGTH,
         "grant_raw": grant_raw or {}, "grant_errors": grant_errors or {},
         "create_raw": create_raw or {}, "create_errors": create_errors or {},
         "errors": {**(grant_errors or {}), **(create_errors or {})}, "page_size": PAGE_SIZE,
         "confirm": confirm, "revoke_error": revoke_error, "confirm_deactivate": confirm_deactivate,
-        "may_switch": _switchable(admin, [p.id for p in people]),
+        "may_switch": _switchable(admin, homes),
     }
     return render_template("admin/people.html", **context), status
 
@@ -235,7 +234,7 @@ def revoke() -> Any:
     assert person is not None
     municipality, choices = _scope(admin, found.municipality.slug if admin.municipality_id is None else None)
     assert municipality is not None
-    if _home_test([person.id])(found):
+    if _home_test(_homes([person.id]))(found):
         return _render(municipality, choices, status=422, revoke_error=translate(
             "people.error.home", username=person.username, role=role_title(found.role),
             municipality=found.municipality.name))
