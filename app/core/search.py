@@ -20,7 +20,18 @@ def case_search_text(registration_number: str, title: str) -> str:
     return SEPARATOR.join((folded(registration_number), folded(title)))
 
 
+def _literal(query: str) -> str:
+    """`query` folded, as the body of a LIKE pattern (escape character backslash): % _ and \\ match themselves,
+    the separator is dropped (a search never matches across two parts)."""
+    text = folded(query).replace(SEPARATOR, "")
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def contains_pattern(query: str) -> str:
     """A LIKE pattern (escape character backslash) matching folded texts that contain `query`."""
-    text = folded(query).replace(SEPARATOR, "")
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return "%" + _literal(query) + "%"
+
+
+def prefix_pattern(query: str) -> str:
+    """A LIKE pattern (escape character backslash) matching folded texts that begin with `query`."""
+    return _literal(query) + "%"

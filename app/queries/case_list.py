@@ -35,7 +35,7 @@ from sqlalchemy import ColumnElement, Select, and_, distinct, false, func, or_, 
 from sqlalchemy.orm import Session
 
 from app.core.roles import ROLES, Role
-from app.core.search import SEPARATOR, contains_pattern, folded
+from app.core.search import contains_pattern, prefix_pattern
 from app.core.statuses import CaseStatus
 from app.domain import permissions
 from app.models import Case, DefinitionVersion, Municipality, OpenTask, Organisation, User
@@ -171,11 +171,6 @@ def parse_filters(args: Mapping[str, str]) -> CaseFilters:
                        overdue=overdue, due_within_days=days, municipality=texts["municipality"], sort=sort)
 
 
-def _like(text: str) -> str:
-    """The user's text as a LIKE pattern body: % _ and \\ are literal characters."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _with_open_task(*where: ColumnElement[bool]) -> ColumnElement[bool]:
     # `case_id + 0` keeps PostgreSQL from probing open_tasks' case_id index once per case in the sort's order
     # (when the matching cases are not the newest it probed 15,000 cases for a page of 50): the matching open
@@ -208,8 +203,7 @@ def conditions(session: Session, viewer: User, filters: CaseFilters, now: dateti
         where.append(or_(Case.organisation_id.in_(_organisations_named(pattern)),
                          Case.search_text.like(pattern, escape="\\")))
     if filters.registration:  # search_text begins with the registration number
-        where.append(Case.search_text.like(_like(folded(filters.registration).replace(SEPARATOR, "")) + "%",
-                                           escape="\\"))
+        where.append(Case.search_text.like(prefix_pattern(filters.registration), escape="\\"))
     if filters.organisation:
         number = ORG_NUMBER.fullmatch(filters.organisation)
         where.append(Case.organisation_id.in_(
